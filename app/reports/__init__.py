@@ -1,0 +1,1 @@
+"""Generated documents (Excel workbooks) built from domain results; no database access here."""
