@@ -16,6 +16,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -463,12 +464,18 @@ def build_sheets(report: StatisticsReport) -> list[SheetSpec]:
 # --------------------------------------------------------------------------- charts
 
 
+def _text_categories(chart, labels: Reference) -> None:
+    """Category labels are text: a string reference, so that every spreadsheet shows them as such."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+
+
 def _pie_builder(title: str, *, label_col: int, value_col: int, first: int, last: int):
     def build(ws):
         chart = PieChart()
         chart.title = title
         chart.add_data(Reference(ws, min_col=value_col, min_row=first, max_row=last), titles_from_data=False)
-        chart.set_categories(Reference(ws, min_col=label_col, min_row=first, max_row=last))
+        _text_categories(chart, Reference(ws, min_col=label_col, min_row=first, max_row=last))
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showPercent = True
         chart.width, chart.height = 16, 9
@@ -502,7 +509,7 @@ def _bar_builder(
         # the header row right above the data names each series
         for col in value_cols:
             chart.add_data(Reference(ws, min_col=col, min_row=first - 1, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=category_col, min_row=first, max_row=last))
+        _text_categories(chart, Reference(ws, min_col=category_col, min_row=first, max_row=last))
         if percent:
             chart.y_axis.number_format = "0%"
             chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
