@@ -35,8 +35,10 @@ def horizontal_bars(
     ]
     scale_max = 1.0 if percent else max([*totals, 1])
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" aria-label="{escape(title)}">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+            f'width="100%" aria-label="{escape(title)}">'
+        ),
         f'<title>{escape(title)}</title>',
         f'<text x="4" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
@@ -84,8 +86,10 @@ def pie(title: str, slices: Sequence[tuple[str, float]], *, size: int = 320) -> 
     radius, cx, cy = size * 0.3, size * 0.34, size * 0.55
     height = max(size, 60 + 18 * len(slices))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {size * 2} {height}" '
-        f'width="100%" aria-label="{escape(title)}">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {size * 2} {height}" '
+            f'width="100%" aria-label="{escape(title)}">'
+        ),
         f"<title>{escape(title)}</title>",
         f'<text x="4" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]

@@ -30,20 +30,20 @@ SUBMITTER, OFFICE = FeedbackGiver.SUBMITTER, FeedbackGiver.OFFICE
 
 
 def item(id, kind, number, title, **kw) -> ItemFact:
-    defaults = dict(
-        session=NPC_SESSION if kind is NPC else CPPCC_SESSION,
-        year=YEAR,
-        category=None,
-        submitter_type=SubmitterType.INDIVIDUAL,
-        lead_submitter="张伟",
-        delegation=None,
-        sector=None,
-        party=None,
-        during_session=True,
-        key_supervision=False,
-        state=ItemState.CLOSED,
-        round=1,
-    )
+    defaults = {
+        "session": NPC_SESSION if kind is NPC else CPPCC_SESSION,
+        "year": YEAR,
+        "category": None,
+        "submitter_type": SubmitterType.INDIVIDUAL,
+        "lead_submitter": "张伟",
+        "delegation": None,
+        "sector": None,
+        "party": None,
+        "during_session": True,
+        "key_supervision": False,
+        "state": ItemState.CLOSED,
+        "round": 1,
+    }
     defaults.update(kw)
     return ItemFact(id=id, kind=kind, number=number, title=title, **defaults)
 
