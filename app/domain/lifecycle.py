@@ -15,6 +15,7 @@ from typing import Any, Literal
 from app.domain.enums import AssignmentState as A
 from app.domain.enums import ItemState as I
 from app.domain.enums import Role
+from app.domain.text import N_
 
 Entity = Literal["item", "assignment"]
 
@@ -68,18 +69,18 @@ def _t(entity: Entity, action: str, sources: Iterable[str], target: str | None, 
 
 TRANSITIONS: tuple[Transition, ...] = (
     # ---- item level
-    _t("item", "assign", [I.REGISTERED], I.ASSIGNED, OFFICE, "Assign"),
+    _t("item", "assign", [I.REGISTERED], I.ASSIGNED, OFFICE, N_("Assign")),
     _t(
         "item",
         "withdraw",
         [I.REGISTERED, I.ASSIGNED, I.IN_PROGRESS],
         I.WITHDRAWN,
         OFFICE,
-        "Withdraw",
+        N_("Withdraw"),
         needs_reason=True,
     ),
     # ---- assignment level
-    _t("assignment", "sign_for", [A.PENDING_SIGNATURE], A.SIGNED, DEPARTMENT, "Sign for"),
+    _t("assignment", "sign_for", [A.PENDING_SIGNATURE], A.SIGNED, DEPARTMENT, N_("Sign for")),
 )
 
 
