@@ -1,0 +1,158 @@
+"""Loads the statistics' fact records with a handful of flat queries (no ORM objects: a province's
+year is tens of thousands of items with their full history).
+
+Department users get their own department's parts only: items through access.scope_items,
+assignments, replies and communications through access.scope_assignments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Assignment, Category, CongressSession, Department, Item
+from app.db.models.stats import ReplyPublication
+from app.domain.enums import AssignmentRole, AssignmentState, ItemKind, ItemState, SubmitterType
+from app.domain.statistics.facts import AssignmentFact, ItemFact
+from app.services import access
+from app.services.actor import Actor
+
+#: Dates of events are the office's calendar days (Beijing time), not UTC days.
+OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def office_day(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(OFFICE_ZONE).date()
+
+
+def item_ids(actor: Actor, year: int, kind: ItemKind | None, session_label: str | None) -> Select:
+    """The ids of the items in scope, as a sub-select every other query filters on."""
+    stmt = select(Item.id).join(CongressSession, Item.session_id == CongressSession.id).where(CongressSession.year == year)
+    if kind is not None:
+        stmt = stmt.where(Item.kind == kind.value)
+    if session_label:
+        stmt = stmt.where(CongressSession.label == session_label)
+    return access.scope_items(stmt, actor)
+
+
+def load_facts(
+    session: Session, actor: Actor, *, year: int, kind: ItemKind | None = None, session_label: str | None = None
+) -> list[ItemFact]:
+    ids = item_ids(actor, year, kind, session_label)
+    parts = _FactParts()
+    parts.load_assignments(session, actor, ids)
+    parts.load_publications(session, actor, ids)
+
+    rows = session.execute(
+        access.scope_items(
+            select(
+                Item.id,
+                Item.kind,
+                CongressSession.label,
+                CongressSession.year,
+                Item.number,
+                Item.title,
+                Category.code,
+                Item.submitter_type,
+                Item.lead_submitter,
+                Item.delegation,
+                Item.sector,
+                Item.party,
+                Item.during_session,
+                Item.key_supervision,
+                Item.state,
+                Item.round,
+            )
+            .join(CongressSession, Item.session_id == CongressSession.id)
+            .outerjoin(Category, Item.category_id == Category.id)
+            .where(Item.id.in_(ids)),
+            actor,
+        )
+    )
+    facts = []
+    for (item_id, kind_, label, year_, number, title, category, submitter_type, lead, delegation, sector, party,
+         during, key, state, round_) in rows:  # fmt: skip
+        facts.append(
+            ItemFact(
+                id=item_id,
+                kind=ItemKind(kind_),
+                session=label,
+                year=year_,
+                number=number,
+                title=title,
+                category=category,
+                submitter_type=SubmitterType(submitter_type),
+                lead_submitter=lead,
+                delegation=delegation,
+                sector=sector,
+                party=party,
+                during_session=during,
+                key_supervision=key,
+                state=ItemState(state),
+                round=round_,
+                **parts.of(item_id),
+            )
+        )
+    facts.sort(key=lambda f: f.id)
+    return facts
+
+
+class _FactParts:
+    """The per-item pieces, gathered table by table and handed out by item id."""
+
+    def __init__(self) -> None:
+        self.assignments: dict[int, list[AssignmentFact]] = defaultdict(list)
+        self.replies: dict[int, list] = defaultdict(list)
+        self.communications: dict[int, list] = defaultdict(list)
+        self.feedback: dict[int, list] = defaultdict(list)
+        self.extensions: dict[int, list] = defaultdict(list)
+        self.published: dict[tuple[int, str, int], date] = {}
+
+    def of(self, item_id: int) -> dict:
+        return {
+            "assignments": tuple(self.assignments.get(item_id, ())),
+            "replies": tuple(self.replies.get(item_id, ())),
+            "communications": tuple(self.communications.get(item_id, ())),
+            "feedback": tuple(self.feedback.get(item_id, ())),
+            "extensions": tuple(self.extensions.get(item_id, ())),
+        }
+
+    def load_assignments(self, session: Session, actor: Actor, ids: Select) -> None:
+        stmt = (
+            select(
+                Assignment.item_id,
+                Department.code,
+                Assignment.role,
+                Assignment.round,
+                Assignment.assigned_on,
+                Assignment.due_on,
+                Assignment.state,
+            )
+            .join(Department, Assignment.department_id == Department.id)
+            .where(Assignment.item_id.in_(ids))
+            .order_by(Assignment.id)
+        )
+        for item_id, code, role, round_, assigned_on, due_on, state in session.execute(
+            access.scope_assignments(stmt, actor)
+        ):
+            self.assignments[item_id].append(
+                AssignmentFact(code, AssignmentRole(role), round_, assigned_on, due_on, AssignmentState(state))
+            )
+
+    def load_publications(self, session: Session, actor: Actor, ids: Select) -> None:
+        stmt = (
+            select(Assignment.item_id, Department.code, Assignment.round, ReplyPublication.published_on)
+            .join(Assignment, ReplyPublication.assignment_id == Assignment.id)
+            .join(Department, Assignment.department_id == Department.id)
+            .where(Assignment.item_id.in_(ids))
+        )
+        for item_id, code, round_, published_on in session.execute(access.scope_assignments(stmt, actor)):
+            self.published[(item_id, code, round_)] = published_on
