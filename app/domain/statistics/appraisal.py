@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.domain.statistics.compute import Rate, Value
 from app.domain.statistics.settings import AppraisalSettings
+from app.domain.text import N_
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class AppraisalResult:
         return self.rank is not None
 
 
-NO_OBLIGATIONS = "Too few reply obligations to be ranked"
-NO_COMPONENTS = "No appraisal indicator can be computed"
+NO_OBLIGATIONS = N_("Too few reply obligations to be ranked")
+NO_COMPONENTS = N_("No appraisal indicator can be computed")
 
 
 def appraise_department(department: str, values: Mapping[str, Value], settings: AppraisalSettings) -> AppraisalResult:
