@@ -48,7 +48,7 @@ def seed(url: str, items: int, data_dir: Path) -> dict:
     from app.profiles import load_profile
     from app.services import departments
     from app.services.actor import Actor
-    from tests.stats.db_seed import seed_facts
+    from app.demo.stats_writer import seed_facts
     from tests.stats.random_dataset import generate_items
 
     _settings_for(url, data_dir)

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from app.cli.main import main
 from app.db.engine import session_scope
 from tests.stats import known_dataset as K
-from tests.stats.db_seed import seed_facts
+from app.demo.stats_writer import seed_facts
 
 
 def test_export_writes_the_workbook(clean_db, tmp_path, capsys):

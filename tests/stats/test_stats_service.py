@@ -14,7 +14,7 @@ from app.services import stats
 from app.services.actor import Actor
 from app.services.errors import Forbidden, ValidationFailed
 from tests.stats import known_dataset as K
-from tests.stats.db_seed import seed_facts
+from app.demo.stats_writer import seed_facts
 
 OFFICE = Actor.system()
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from app.db.engine import session_scope
 from tests.helpers import login
 from tests.stats import known_dataset as K
-from tests.stats.db_seed import seed_facts
+from app.demo.stats_writer import seed_facts
 
 
 @pytest.fixture

@@ -1,11 +1,14 @@
-"""Writes fact records into the database as the application stores them (bulk inserts), so that
-loading them back can be compared with what was written. Used by the service tests and the benchmark."""
+"""Writes statistics fact records into the database as the application stores them (bulk inserts).
+
+Used for a past, finished year in the demo, by the statistics tests (loading must give back what was
+written) and by the benchmark. Not a use-case: nothing here checks transitions, it records history.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, Category, CongressSession, Department, Item
@@ -78,3 +81,14 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
     _insert(session, Assignment, assignments)
     _insert(session, ReplyPublication, publications)
     session.flush()
+    _advance_sequences(session, ("items", "assignments"))
+
+
+def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:
+    """Rows were written with explicit ids: PostgreSQL's sequences must move past them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")
+        )
