@@ -21,6 +21,13 @@ from app.domain.statistics.facts import AssignmentFact, ItemFact
 from app.services import access
 from app.services.actor import Actor
 
+# value -> member, looked up once per row (calling the enum is several times slower)
+ROLES = {r.value: r for r in AssignmentRole}
+ASSIGNMENT_STATES = {s.value: s for s in AssignmentState}
+ITEM_STATES = {s.value: s for s in ItemState}
+SUBMITTER_TYPES = {t.value: t for t in SubmitterType}
+KINDS = {k.value: k for k in ItemKind}
+
 #: Dates of events are the office's calendar days (Beijing time), not UTC days.
 OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -83,20 +90,20 @@ def load_facts(
         facts.append(
             ItemFact(
                 id=item_id,
-                kind=ItemKind(kind_),
+                kind=KINDS[kind_],
                 session=label,
                 year=year_,
                 number=number,
                 title=title,
                 category=category,
-                submitter_type=SubmitterType(submitter_type),
+                submitter_type=SUBMITTER_TYPES[submitter_type],
                 lead_submitter=lead,
                 delegation=delegation,
                 sector=sector,
                 party=party,
                 during_session=during,
                 key_supervision=key,
-                state=ItemState(state),
+                state=ITEM_STATES[state],
                 round=round_,
                 **parts.of(item_id),
             )
@@ -144,7 +151,7 @@ class _FactParts:
             access.scope_assignments(stmt, actor)
         ):
             self.assignments[item_id].append(
-                AssignmentFact(code, AssignmentRole(role), round_, assigned_on, due_on, AssignmentState(state))
+                AssignmentFact(code, ROLES[role], round_, assigned_on, due_on, ASSIGNMENT_STATES[state])
             )
 
     def load_publications(self, session: Session, actor: Actor, ids: Select) -> None:
