@@ -83,7 +83,7 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
         published = sent + timedelta(days=rng.randint(5, 25)) if disclosure is not Disclosure.NONE and rng.random() < 0.92 else None
         replies.append(ReplyFact(lead, 1, sent, "C" if rounds == 2 else rng.choice(classes), disclosure, published))
         if rng.random() < 0.95:
-            communications.append(CommunicationFact(lead, 1, sent - timedelta(days=rng.randint(5, 30)), rng.choice(["面商", "电话", "座谈"])))
+            communications.append(CommunicationFact(lead, 1, sent - timedelta(days=rng.randint(5, 30)), rng.choice(["meeting", "phone", "meeting"])))
         giver = FeedbackGiver.OFFICE if rng.random() < 0.25 else FeedbackGiver.SUBMITTER
         if rounds == 2:
             feedback.append(FeedbackFact(1, "dissatisfied", giver, sent + timedelta(days=15)))
@@ -91,7 +91,7 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
             second = start + timedelta(days=rng.randint(15, 28))
             assignments[0] = AssignmentFact(lead, AssignmentRole.LEAD, 1, assigned, deadline, AssignmentState.CLOSED)
             assignments.append(AssignmentFact(lead, AssignmentRole.LEAD, 2, start, start + timedelta(days=30), AssignmentState.SENT))
-            communications.append(CommunicationFact(lead, 2, second - timedelta(days=5), "走访"))
+            communications.append(CommunicationFact(lead, 2, second - timedelta(days=5), "visit"))
             replies.append(ReplyFact(lead, 2, second, "B", Disclosure.FULL, second + timedelta(days=10)))
             feedback.append(FeedbackFact(2, rng.choice(["satisfied", "basically_satisfied"]), FeedbackGiver.SUBMITTER, second + timedelta(days=12)))
         else:

@@ -77,7 +77,7 @@ def generate_items(profile: Profile, count: int, year: int = 2026, seed: int = 7
                     published = sent + timedelta(days=10) if disclosure is not Disclosure.NONE and rng.random() < 0.8 else None
                     replies.append(ReplyFact(dept, rnd, sent, rng.choice(classes + [None] * (rng.random() < 0.05)), disclosure, published))
                     if rng.random() < 0.85:
-                        comms.append(CommunicationFact(dept, rnd, sent - timedelta(days=rng.randint(-5, 40)), "面商"))
+                        comms.append(CommunicationFact(dept, rnd, sent - timedelta(days=rng.randint(-5, 40)), "meeting"))
                     if rnd < rounds or (state is ItemState.CLOSED and rng.random() < 0.9):
                         level = dissatisfied if rnd < rounds else rng.choice(levels)
                         giver = FeedbackGiver.OFFICE if rng.random() < 0.3 else FeedbackGiver.SUBMITTER

@@ -69,7 +69,7 @@ class CommunicationFact:
     department: str
     round: int
     on: date
-    method: str = ""
+    method: str = ""  # visit | meeting | phone | letter (the workflow's CommunicationMethod)
 
 
 @dataclass(frozen=True, slots=True)
