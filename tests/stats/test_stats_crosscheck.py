@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.enums import ItemKind
 from app.domain.statistics import Rate, StatisticsScope, build_report, statistics_settings
@@ -53,3 +55,16 @@ def test_department_view_matches_reference():
     assert [row.code for row in report.departments] == [department]
     assert {k: plain(report.departments[0].values[k]) for k in expected} == expected
     assert report.summary[None]["received"] == len(reference.in_scope(items, 2026, department=department))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9), size=st.integers(min_value=0, max_value=60))
+def test_any_random_year_matches_reference(seed, size):
+    profile = load_profile("beijing")
+    items = generate_items(profile, size, seed=seed)
+    report = build_report(items, profile, StatisticsScope(year=2026, as_of=AS_OF))
+    expected = reference.figures(items, profile, 2026, AS_OF)
+    assert {code: plain(report.summary[None][code]) for code in expected} == expected
+    for row in report.departments:
+        expected = reference.figures(items, profile, 2026, AS_OF, department=row.code)
+        assert {k: plain(row.values[k]) for k in expected} == expected

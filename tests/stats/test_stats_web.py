@@ -92,3 +92,8 @@ def test_publication_api_is_office_only(seeded, client, make_user):
     )
     assert done.status_code == 201, done.text
     assert done.json() == {"assignment_id": assignment_id, "published_on": "2026-09-01"}
+
+
+def test_openapi_lists_the_statistics_api(client):
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    assert {"/api/stats", "/api/stats/export", "/api/stats/publications"} <= set(paths)
