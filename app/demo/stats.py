@@ -93,7 +93,8 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
             assignments.append(AssignmentFact(lead, AssignmentRole.LEAD, 2, start, start + timedelta(days=30), AssignmentState.SENT))
             communications.append(CommunicationFact(lead, 2, second - timedelta(days=5), "visit"))
             replies.append(ReplyFact(lead, 2, second, "B", Disclosure.FULL, second + timedelta(days=10)))
-            feedback.append(FeedbackFact(2, rng.choice(["satisfied", "basically_satisfied"]), FeedbackGiver.SUBMITTER, second + timedelta(days=12)))
+            final_level = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"], [40, 45, 15])[0]
+            feedback.append(FeedbackFact(2, final_level, FeedbackGiver.SUBMITTER, second + timedelta(days=12)))
         else:
             level = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"], [70, 27, 3])[0]
             if level == "dissatisfied":
