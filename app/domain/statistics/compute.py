@@ -144,7 +144,7 @@ def counters_for(codes: Iterable[str]) -> frozenset[int]:
     return frozenset(INDEX[part] for code in codes for part in RATE_PARTS.get(code, (code,)))
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemAnalysis:
     item: ItemFact
     roles: dict[str, set[AssignmentRole]]  # effective roles per department, any round

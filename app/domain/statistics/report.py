@@ -112,23 +112,42 @@ def build_report(
     settings: StatisticsSettings | None = None,
     appraisal: AppraisalSettings | None = None,
 ) -> StatisticsReport:
+    """One pass over the items: each is analysed, added to every table, and let go unless a list needs it
+    (memory stays proportional to the lists, not to the year)."""
     settings = settings or statistics_settings(profile)
     appraisal = appraisal or appraisal_settings(profile)
-    items = select_items(facts, scope)
-    analyses = [analyse(item, profile, settings, scope.as_of) for item in items]
     kinds = (scope.kind,) if scope.kind else tuple(ItemKind)
 
     by_kind: dict[ItemKind | None, Tally] = {None: Tally(), **{k: Tally() for k in kinds}}
     by_department: dict[str, Tally] = defaultdict(Tally)
-    for analysis in analyses:
+    groups = {
+        "sessions": _GroupTable(lambda i: i.session),
+        "categories": _GroupTable(_top_level_category(profile)),
+        "delegations": _GroupTable(lambda i: i.delegation or UNSET_ZH, ItemKind.NPC_SUGGESTION),
+        "sectors": _GroupTable(lambda i: i.sector or UNSET_ZH, ItemKind.CPPCC_PROPOSAL),
+        "parties": _GroupTable(lambda i: i.party or UNSET_ZH, ItemKind.CPPCC_PROPOSAL),
+    }
+    late: list[Obligation] = []
+    rehandled: list[ItemAnalysis] = []
+    key_items: list[ItemAnalysis] = []
+    for item in select_items(facts, scope):
+        analysis = analyse(item, profile, settings, scope.as_of)
         by_kind[None].add_item(analysis)
-        by_kind[analysis.item.kind].add_item(analysis)
+        by_kind[item.kind].add_item(analysis)
         for department in analysis.roles:
             if scope.department is None or department == scope.department:
                 by_department[department].add(analysis.department_contributions[department])
+        cut = tuple(pair for pair in analysis.contribution if pair[0] in GROUP_COUNTERS)
+        for table in groups.values():
+            table.add(item, cut)
+        late.extend(ob for ob in analysis.obligations if ob.status in ("late", "overdue"))
+        if analysis.rehandled:
+            rehandled.append(analysis)
+        if item.key_supervision:
+            key_items.append(analysis)
 
     department_rows = _department_rows(profile, by_department, appraisal)
-    grouped = _for_groups(analyses)
+    category_order = {c.name: i for i, c in enumerate(c for c in profile.categories if c.parent is None)}
     return StatisticsReport(
         scope=scope,
         profile=profile,
@@ -144,14 +163,14 @@ def build_report(
         },
         departments=tuple(department_rows),
         appraisal=tuple(rank([row.appraisal for row in department_rows])),
-        sessions=_groups(grouped, lambda i: i.session),
-        categories=_category_groups(profile, grouped),
-        delegations=_groups(grouped, lambda i: i.delegation or UNSET_ZH, ItemKind.NPC_SUGGESTION),
-        sectors=_groups(grouped, lambda i: i.sector or UNSET_ZH, ItemKind.CPPCC_PROPOSAL),
-        parties=_groups(grouped, lambda i: i.party or UNSET_ZH, ItemKind.CPPCC_PROPOSAL),
-        late=tuple(_late_list(analyses)),
-        rehandled=tuple(_item_list(profile, [a for a in analyses if a.rehandled])),
-        key_items=tuple(_item_list(profile, [a for a in analyses if a.item.key_supervision])),
+        sessions=groups["sessions"].rows(),
+        categories=tuple(sorted(groups["categories"].rows(), key=lambda r: category_order.get(r.label, len(category_order)))),
+        delegations=groups["delegations"].rows(),
+        sectors=groups["sectors"].rows(),
+        parties=groups["parties"].rows(),
+        late=tuple(_sorted_late(late)),
+        rehandled=tuple(_item_list(profile, rehandled)),
+        key_items=tuple(_item_list(profile, key_items)),
     )
 
 
@@ -174,37 +193,32 @@ def _result_classes(profile: Profile, kinds: tuple[ItemKind, ...], tally: Tally)
     )
 
 
-Grouped = list[tuple[ItemAnalysis, Contribution]]
+class _GroupTable:
+    """Rows of one grouping (by session, category, delegation ...), filled item by item."""
+
+    def __init__(self, key: Callable[[ItemFact], str], only_kind: ItemKind | None = None) -> None:
+        self.key, self.only_kind = key, only_kind
+        self.tallies: dict[str, Tally] = {}
+        self.received: dict[str, dict[ItemKind, int]] = {}
+
+    def add(self, item: ItemFact, contribution: Contribution) -> None:
+        if self.only_kind is not None and item.kind is not self.only_kind:
+            return
+        label = self.key(item)
+        if label not in self.tallies:
+            self.tallies[label], self.received[label] = Tally(), dict.fromkeys(ItemKind, 0)
+        self.tallies[label].add(contribution)
+        self.received[label][item.kind] += 1
+
+    def rows(self) -> tuple[GroupRow, ...]:
+        # most items first; the "not filled in" row last
+        tallies = self.tallies
+        ordered = sorted(tallies, key=lambda lb: (lb == UNSET_ZH, -tallies[lb].count("received"), lb))
+        return tuple(GroupRow(lb, self.received[lb], tallies[lb].values(GROUP_CODES)) for lb in ordered)
 
 
-def _for_groups(analyses: list[ItemAnalysis]) -> Grouped:
-    """Each item with the few counters a group row needs, cut once (an item lands in five group tables)."""
-    return [(a, tuple(pair for pair in a.contribution if pair[0] in GROUP_COUNTERS)) for a in analyses]
-
-
-def _groups(
-    grouped: Grouped,
-    key: Callable[[ItemFact], str],
-    only_kind: ItemKind | None = None,
-) -> tuple[GroupRow, ...]:
-    tallies: dict[str, Tally] = {}
-    received: dict[str, dict[ItemKind, int]] = {}
-    for analysis, contribution in grouped:
-        item = analysis.item
-        if only_kind is not None and item.kind is not only_kind:
-            continue
-        label = key(item)
-        if label not in tallies:
-            tallies[label], received[label] = Tally(), dict.fromkeys(ItemKind, 0)
-        tallies[label].add(contribution)
-        received[label][item.kind] += 1
-    # most items first; the "not filled in" row last
-    ordered = sorted(tallies, key=lambda lb: (lb == UNSET_ZH, -tallies[lb].count("received"), lb))
-    return tuple(GroupRow(lb, received[lb], tallies[lb].values(GROUP_CODES)) for lb in ordered)
-
-
-def _category_groups(profile: Profile, grouped: Grouped) -> tuple[GroupRow, ...]:
-    """By first-level category, in profile order; sub-categories count under their parent."""
+def _top_level_category(profile: Profile) -> Callable[[ItemFact], str]:
+    """By first-level category; sub-categories count under their parent."""
     by_code = {c.code: c for c in profile.categories}
 
     def top_level(item: ItemFact) -> str:
@@ -213,13 +227,10 @@ def _category_groups(profile: Profile, grouped: Grouped) -> tuple[GroupRow, ...]
             return UNCATEGORISED_ZH
         return by_code[category.parent].name if category.parent else category.name
 
-    rows = _groups(grouped, top_level)
-    order = {c.name: i for i, c in enumerate(c for c in profile.categories if c.parent is None)}
-    return tuple(sorted(rows, key=lambda r: order.get(r.label, len(order))))
+    return top_level
 
 
-def _late_list(analyses: list[ItemAnalysis]) -> list[Obligation]:
-    late = [ob for a in analyses for ob in a.obligations if ob.status in ("late", "overdue")]
+def _sorted_late(late: list[Obligation]) -> list[Obligation]:
     late.sort(
         key=lambda ob: (
             ob.status != "overdue",
