@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.domain.enums import AssignmentRole, ItemKind
+from app.domain.statistics.appraisal import REASONS_ZH
 from app.domain.statistics.compute import FINAL, FIRST, Rate, StatisticsScope
 from app.domain.statistics.indicators import BY_CODE, DEPARTMENT_CODES, INDICATORS, SUMMARY_CODES
 from app.domain.statistics.labels import (
@@ -277,7 +278,7 @@ def department_sheet(report: StatisticsReport) -> SheetSpec:
 def _appraisal_note(result) -> str:
     notes = []
     if result.unranked_reason:
-        notes.append({"Too few reply obligations to be ranked": "应答复件次不足，不参加排名"}.get(result.unranked_reason, "无可计算的考核指标"))
+        notes.append(REASONS_ZH[result.unranked_reason])
     if any(cs.note == "reweighted" for cs in result.components):
         missing = [COMPONENT_ZH[cs.indicator] for cs in result.components if not cs.rate.denominator]
         notes.append(f"{'、'.join(missing)}无数据，其权重按其余指标折算")

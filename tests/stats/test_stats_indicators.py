@@ -109,6 +109,7 @@ def test_department_view_contains_only_its_own_parts(beijing):
     scope = StatisticsScope(year=K.YEAR, as_of=K.AS_OF, department="gaj")
     report = build_report(K.build_items(), beijing, scope)
     assert [row.code for row in report.departments] == ["gaj"]
+    assert report.appraisal[0].rank is None and report.appraisal[0].score == 85.0  # no one to rank against
     assert report.summary[None]["received"] == 2  # item 1 (co) and item 5 (lead)
     assert _as_plain(report.summary[None]["on_time_rate"]) == (1, 1)
     assert report.key_items[0].lead_departments == ()  # the lead of item 1 is another department

@@ -36,6 +36,12 @@ class AppraisalResult:
 
 NO_OBLIGATIONS = N_("Too few reply obligations to be ranked")
 NO_COMPONENTS = N_("No appraisal indicator can be computed")
+DEPARTMENT_VIEW = N_("Ranks are given only among all departments, in the office's view")
+REASONS_ZH = {
+    NO_OBLIGATIONS: "应答复件次不足，不参加排名",
+    NO_COMPONENTS: "无可计算的考核指标",
+    DEPARTMENT_VIEW: "排名仅在全部单位范围内给出（办公室视图）",
+}
 
 
 def appraise_department(department: str, values: Mapping[str, Value], settings: AppraisalSettings) -> AppraisalResult:
@@ -84,6 +90,14 @@ def rank(results: Sequence[AppraisalResult]) -> list[AppraisalResult]:
         previous_score, previous_rank = result.score, place
     out.extend(r for r in results if r.unranked_reason is not None)
     return out
+
+
+def unranked(results: Sequence[AppraisalResult], reason: str) -> list[AppraisalResult]:
+    """A view of one department: its score and components, no rank (there is nothing to rank it against)."""
+    return [
+        AppraisalResult(r.department, r.components, r.late_replies, r.penalty, r.score, None, r.unranked_reason or reason)
+        for r in results
+    ]
 
 
 def _with_rank(result: AppraisalResult, place: int) -> AppraisalResult:

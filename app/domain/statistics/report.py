@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.domain.enums import AssignmentRole, ItemKind
 from app.domain.profile import Profile
-from app.domain.statistics.appraisal import AppraisalResult, appraise_department, rank
+from app.domain.statistics.appraisal import DEPARTMENT_VIEW, AppraisalResult, appraise_department, rank, unranked
 from app.domain.statistics.compute import (
     FINAL,
     FIRST,
@@ -162,7 +162,11 @@ def build_report(
             for round_name in (FIRST, FINAL)
         },
         departments=tuple(department_rows),
-        appraisal=tuple(rank([row.appraisal for row in department_rows])),
+        appraisal=tuple(
+            rank([row.appraisal for row in department_rows])
+            if scope.department is None
+            else unranked([row.appraisal for row in department_rows], DEPARTMENT_VIEW)
+        ),
         sessions=groups["sessions"].rows(),
         categories=tuple(sorted(groups["categories"].rows(), key=lambda r: category_order.get(r.label, len(category_order)))),
         delegations=groups["delegations"].rows(),
