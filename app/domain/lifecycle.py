@@ -31,6 +31,7 @@ from app.domain.enums import AssignmentRole as R
 from app.domain.enums import AssignmentState as A
 from app.domain.enums import ItemState as I
 from app.domain.enums import Role
+from app.domain.text import N_
 
 Entity = Literal["item", "assignment"]
 
@@ -59,6 +60,7 @@ def initial_assignment_state(role: R | str) -> str:
 
 # Facts a guard may read (gathered by the service). Name → meaning.
 FACTS: dict[str, str] = {
+    "by_system": "the move is taken by the system as a consequence of another action",
     "assignment_role": "lead | co | split | reference of the assignment acted on",
     "within_reassignment_window": "today is inside the reassignment request window of this assignment",
     "co_opinions_pending": "number of co-handler assignments of this round whose opinion is not in",
@@ -100,7 +102,7 @@ Guard = Callable[[GuardContext], str | None]
 
 def inside_reassignment_window(ctx: GuardContext) -> str | None:
     if not ctx.get("within_reassignment_window", False):
-        return "The reassignment request window has closed"
+        return N_("The reassignment request window has closed")
     return None
 
 
@@ -108,68 +110,68 @@ def co_opinions_in_or_waived(ctx: GuardContext) -> str | None:
     if ctx.get("assignment_role") != R.LEAD.value:
         return None
     if ctx.get("co_opinions_pending", 1) > 0 and not ctx.get("co_opinions_waived", False):
-        return "Not every co-handler's opinion is in, and the office has not waived them"
+        return N_("Not every co-handler's opinion is in, and the office has not waived them")
     return None
 
 
 def communication_recorded(ctx: GuardContext) -> str | None:
     if ctx.get("communication_required", True) and ctx.get("communication_count", 0) < 1:
-        return "A reply needs at least one communication record with the submitter"
+        return N_("A reply needs at least one communication record with the submitter")
     return None
 
 
 def reply_draft_present(ctx: GuardContext) -> str | None:
-    return None if ctx.get("has_reply_draft", False) else "There is no reply draft yet"
+    return None if ctx.get("has_reply_draft", False) else N_("There is no reply draft yet")
 
 
 def opinion_present(ctx: GuardContext) -> str | None:
-    return None if ctx.get("has_opinion", False) else "Write the opinion or attach it first"
+    return None if ctx.get("has_opinion", False) else N_("Write the opinion or attach it first")
 
 
 def some_assignment_signed(ctx: GuardContext) -> str | None:
-    return None if ctx.get("any_assignment_signed", False) else "No department has signed for the item yet"
+    return None if ctx.get("any_assignment_signed", False) else N_("No department has signed for the item yet")
 
 
 def every_reply_sent(ctx: GuardContext) -> str | None:
-    return None if ctx.get("all_replies_sent", False) else "Not every lead and split department has sent its reply"
+    return None if ctx.get("all_replies_sent", False) else N_("Not every lead and split department has sent its reply")
 
 
 def only_reference_assignments(ctx: GuardContext) -> str | None:
-    return None if ctx.get("reference_only", False) else "The item has departments that owe a reply"
+    return None if ctx.get("reference_only", False) else N_("The item has departments that owe a reply")
 
 
 def no_feedback_yet(ctx: GuardContext) -> str | None:
-    return "Feedback for this round is already recorded" if ctx.get("feedback_recorded", True) else None
+    return N_("Feedback for this round is already recorded") if ctx.get("feedback_recorded", True) else None
 
 
 def feedback_lets_close(ctx: GuardContext) -> str | None:
     if ctx.get("feedback_recorded", False):
         if ctx.get("feedback_opens_new_round", True):
-            return "The submitter is dissatisfied: the item must be handled again"
+            return N_("The submitter is dissatisfied: the item must be handled again")
         return None
     if ctx.get("feedback_overdue", False):
         return None
-    return "No feedback yet and the feedback period has not passed"
+    return N_("No feedback yet and the feedback period has not passed")
 
 
 def feedback_dissatisfied(ctx: GuardContext) -> str | None:
     if ctx.get("feedback_recorded", False) and ctx.get("feedback_opens_new_round", False):
         return None
-    return "Only a dissatisfied rating opens a new round"
+    return N_("Only a dissatisfied rating opens a new round")
 
 
 def co_opinions_overdue(ctx: GuardContext) -> str | None:
     if ctx.get("co_opinions_pending", 0) < 1:
-        return "No co-handler opinion is missing"
+        return N_("No co-handler opinion is missing")
     if ctx.get("co_opinions_overdue", 0) < 1:
-        return "The co-handlers' opinion deadline has not passed yet"
+        return N_("The co-handlers' opinion deadline has not passed yet")
     if ctx.get("co_opinions_waived", False):
-        return "The missing opinions are already waived"
+        return N_("The missing opinions are already waived")
     return None
 
 
 def merge_target_valid(ctx: GuardContext) -> str | None:
-    return None if ctx.get("merge_target_ok", False) else "Choose another live item of the same kind to merge into"
+    return None if ctx.get("merge_target_ok", False) else N_("Choose another live item of the same kind to merge into")
 
 
 # --------------------------------------------------------------------------- table
@@ -193,6 +195,12 @@ class Transition:
     system: bool = False
 
     def refusal(self, context: GuardContext) -> str | None:
+        # Derived moves and assignment-role limits are checked here too, so that every caller
+        # of the table (app.services.transitions included) applies them through the facts.
+        if self.system and not context.get("by_system", False):
+            return N_("This step follows from other actions and cannot be taken by hand")
+        if self.assignment_roles and context.get("assignment_role") not in self.assignment_roles:
+            return N_("This action does not apply to this kind of assignment")
         for guard in self.guards:
             reason = guard(context)
             if reason:
@@ -211,14 +219,14 @@ _LIVE = sorted(ASSIGNMENT_LIVE)
 
 TRANSITIONS: tuple[Transition, ...] = (
     # ---- item level: office actions
-    _t("item", "assign", [I.REGISTERED], I.ASSIGNED, OFFICE, "Assign"),
+    _t("item", "assign", [I.REGISTERED], I.ASSIGNED, OFFICE, N_("Assign")),
     _t(
         "item",
         "withdraw",
         ITEM_BEFORE_REPLY,
         I.WITHDRAWN,
         OFFICE,
-        "Withdraw",
+        N_("Withdraw"),
         needs_reason=True,
     ),
     _t(
@@ -227,7 +235,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         ITEM_BEFORE_REPLY,
         I.MERGED,
         OFFICE,
-        "Merge into another item",
+        N_("Merge into another item"),
         needs_reason=True,
         guards=(merge_target_valid,),
     ),
@@ -237,7 +245,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.ASSIGNED, I.IN_PROGRESS],
         I.CLOSED,
         OFFICE,
-        "Close (reference only)",
+        N_("Close (reference only)"),
         guards=(only_reference_assignments,),
     ),
     _t(
@@ -246,7 +254,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.REPLIED],
         I.AWAITING_FEEDBACK,
         OFFICE,
-        "Ask the submitter for feedback",
+        N_("Ask the submitter for feedback"),
     ),
     _t(
         "item",
@@ -254,7 +262,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.REPLIED, I.AWAITING_FEEDBACK],
         None,
         OFFICE,
-        "Record feedback",
+        N_("Record feedback"),
         guards=(no_feedback_yet,),
     ),
     _t(
@@ -263,7 +271,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.REPLIED, I.AWAITING_FEEDBACK],
         I.CLOSED,
         OFFICE,
-        "Close",
+        N_("Close"),
         guards=(feedback_lets_close,),
     ),
     _t(
@@ -272,7 +280,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.REPLIED, I.AWAITING_FEEDBACK, I.REHANDLING, I.CLOSED],
         None,
         OFFICE,
-        "Change result class",
+        N_("Change result class"),
         needs_reason=True,
     ),
     # ---- item level: derived moves
@@ -282,7 +290,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.ASSIGNED],
         I.IN_PROGRESS,
         OFFICE,
-        "Handling begins",
+        N_("Handling begins"),
         guards=(some_assignment_signed,),
         system=True,
     ),
@@ -292,7 +300,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.IN_PROGRESS, I.REHANDLING],
         I.REPLIED,
         OFFICE,
-        "All replies sent",
+        N_("All replies sent"),
         guards=(every_reply_sent,),
         system=True,
     ),
@@ -302,19 +310,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         [I.REPLIED, I.AWAITING_FEEDBACK],
         I.REHANDLING,
         OFFICE,
-        "Handle again (new round)",
+        N_("Handle again (new round)"),
         guards=(feedback_dissatisfied,),
         system=True,
     ),
     # ---- assignment level: departments
-    _t("assignment", "sign_for", [A.PENDING_SIGNATURE], A.SIGNED, DEPARTMENT, "Sign for"),
+    _t("assignment", "sign_for", [A.PENDING_SIGNATURE], A.SIGNED, DEPARTMENT, N_("Sign for")),
     _t(
         "assignment",
         "request_reassignment",
         [A.PENDING_SIGNATURE, A.SIGNED],
         A.REASSIGNMENT_REQUESTED,
         DEPARTMENT,
-        "Request reassignment",
+        N_("Request reassignment"),
         needs_reason=True,
         guards=(inside_reassignment_window,),
         assignment_roles=HANDLING,
@@ -325,7 +333,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.SIGNED, A.REASSIGNMENT_REQUESTED, A.DRAFTING, A.SIGNED_OFF, A.UNDER_REVIEW, A.RETURNED],
         None,
         DEPARTMENT,
-        "Record communication",
+        N_("Record communication"),
         assignment_roles=HANDLING,
     ),
     _t(
@@ -334,7 +342,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.SIGNED, A.DRAFTING],
         A.DRAFTING,
         DEPARTMENT,
-        "Write opinion",
+        N_("Write opinion"),
         assignment_roles=CO,
     ),
     _t(
@@ -343,7 +351,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.DRAFTING],
         A.OPINION_SENT,
         DEPARTMENT,
-        "Send opinion to the lead",
+        N_("Send opinion to the lead"),
         guards=(opinion_present,),
         assignment_roles=CO,
     ),
@@ -353,7 +361,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.SIGNED, A.DRAFTING, A.RETURNED],
         A.DRAFTING,
         DEPARTMENT,
-        "Draft reply",
+        N_("Draft reply"),
         assignment_roles=REPLYING,
     ),
     _t(
@@ -362,7 +370,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.DRAFTING],
         A.SIGNED_OFF,
         UNIT_HEAD,
-        "Sign off",
+        N_("Sign off"),
         guards=(reply_draft_present, communication_recorded, co_opinions_in_or_waived),
         assignment_roles=REPLYING,
     ),
@@ -372,7 +380,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.DRAFTING],
         A.DRAFTING,
         UNIT_HEAD,
-        "Return the draft",
+        N_("Return the draft"),
         needs_reason=True,
         guards=(reply_draft_present,),
         assignment_roles=REPLYING,
@@ -383,7 +391,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.SIGNED_OFF],
         A.UNDER_REVIEW,
         DEPARTMENT,
-        "Submit to the office",
+        N_("Submit to the office"),
         assignment_roles=REPLYING,
     ),
     _t(
@@ -392,7 +400,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.SIGNED],
         A.CLOSED,
         DEPARTMENT,
-        "Noted (reference)",
+        N_("Noted (reference)"),
         assignment_roles=REFERENCE,
     ),
     # ---- assignment level: the office
@@ -402,7 +410,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.REASSIGNMENT_REQUESTED],
         A.REASSIGNED,
         OFFICE,
-        "Approve reassignment",
+        N_("Approve reassignment"),
         own_department=False,
     ),
     _t(
@@ -411,7 +419,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.REASSIGNMENT_REQUESTED],
         A.SIGNED,
         OFFICE,
-        "Reject reassignment",
+        N_("Reject reassignment"),
         own_department=False,
         needs_reason=True,
     ),
@@ -421,7 +429,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.SIGNED, A.DRAFTING, A.RETURNED],
         None,
         OFFICE,
-        "Let the reply go without the missing opinions",
+        N_("Let the reply go without the missing opinions"),
         own_department=False,
         needs_reason=True,
         guards=(co_opinions_overdue,),
@@ -433,7 +441,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.UNDER_REVIEW],
         A.RETURNED,
         OFFICE,
-        "Return for rework",
+        N_("Return for rework"),
         own_department=False,
         needs_reason=True,
         assignment_roles=REPLYING,
@@ -444,7 +452,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         [A.UNDER_REVIEW],
         A.SENT,
         OFFICE,
-        "Accept and send",
+        N_("Accept and send"),
         own_department=False,
         assignment_roles=REPLYING,
     ),
@@ -455,7 +463,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _LIVE,
         A.CLOSED,
         OFFICE,
-        "Round finished",
+        N_("Round finished"),
         own_department=False,
         system=True,
     ),
@@ -465,7 +473,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _LIVE,
         A.CANCELLED,
         OFFICE,
-        "Cancelled with the item",
+        N_("Cancelled with the item"),
         own_department=False,
         system=True,
     ),
@@ -492,11 +500,19 @@ def offered_actions(
     entity: Entity, state: str, role: Role, context: GuardContext, assignment_role: str | None = None
 ) -> list[Transition]:
     """What a user may do now: not derived, role and assignment role fit, every guard holds."""
+    context = _with(context, assignment_role)
     return [
         t
         for t in actions_for(entity, state, role, assignment_role)
         if not t.system and t.refusal(context) is None
     ]
+
+
+def _with(context: GuardContext, assignment_role: str | None, *, by_system: bool = False) -> GuardContext:
+    facts = {**context.facts, "by_system": by_system}
+    if assignment_role is not None:
+        facts["assignment_role"] = str(assignment_role)
+    return GuardContext(facts)
 
 
 def known_actions(entity: Entity) -> set[str]:
@@ -535,17 +551,18 @@ def decide(
     user's request. Department membership, version and audit need the database and stay in
     the service.
     """
+    context = _with(context, assignment_role, by_system=by_system)
     if action not in known_actions(entity):
-        raise Refused("Unknown action")
+        raise Refused(N_("Unknown action"))
     transition = find_transition(entity, action, state)
     if transition is None:
-        raise Refused("This action is not possible in the current state")
+        raise Refused(N_("This action is not possible in the current state"))
     if transition.system and not by_system:
-        raise Refused("This step follows from other actions and cannot be taken by hand")
+        raise Refused(N_("This step follows from other actions and cannot be taken by hand"))
     if role not in transition.roles:
-        raise Refused("Your role may not take this action")
+        raise Refused(N_("Your role may not take this action"))
     if not transition.applies_to(assignment_role):
-        raise Refused("This action does not apply to this kind of assignment")
+        raise Refused(N_("This action does not apply to this kind of assignment"))
     reason = transition.refusal(context)
     if reason:
         raise Refused(reason)

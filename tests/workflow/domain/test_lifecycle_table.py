@@ -217,3 +217,14 @@ def test_derived_moves_are_refused_when_asked_by_hand():
     assert decide("item", "begin_handling", I.ASSIGNED, Role.OFFICE_ADMIN, signed, by_system=True).target == (
         I.IN_PROGRESS
     )
+
+
+def test_refusal_alone_applies_system_and_assignment_role_limits():
+    """app.services.transitions calls Transition.refusal directly: the limits must hold there too."""
+    begin = find_transition("item", "begin_handling", I.ASSIGNED)
+    assert "by hand" in begin.refusal(GuardContext({"any_assignment_signed": True}))
+    assert begin.refusal(GuardContext({"any_assignment_signed": True, "by_system": True})) is None
+    draft = find_transition("assignment", "draft_reply", A.SIGNED)
+    assert "kind of assignment" in draft.refusal(GuardContext({"assignment_role": "co"}))
+    assert "kind of assignment" in draft.refusal(GuardContext({}))
+    assert draft.refusal(GuardContext({"assignment_role": "split"})) is None
