@@ -591,13 +591,14 @@ class ReplayError(ValueError):
         super().__init__(f"entry #{index} ({step.action}: {step.before} → {step.after}): {problem}")
 
 
-def replay(entity: Entity, steps: Iterable[Step]) -> str | None:
+def replay(entity: Entity, steps: Iterable[Step], start: str | None = None) -> str | None:
     """Replay an audit trail and return the state it leads to (None when there are no entries).
 
     Every entry must start where the previous one ended and follow a transition of the table;
-    the first entry creates the entity in its initial state.
+    the first entry creates the entity in its initial state, unless `start` gives the state the
+    entity was created in without an entry (e.g. items registered by an import batch).
     """
-    state: str | None = None
+    state: str | None = start
     for index, step in enumerate(steps, start=1):
         if step.before is None:
             if state is not None:

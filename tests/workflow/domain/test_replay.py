@@ -73,3 +73,7 @@ def test_item_trail_with_a_second_round():
         Step("change_result_class", "closed", "closed"),
     ]
     assert replay("item", trail) == "closed"
+
+
+def test_replay_from_a_known_start_without_creation_entry():
+    assert replay("item", [Step("assign", "registered", "assigned")], start="registered") == "assigned"
