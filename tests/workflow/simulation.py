@@ -67,7 +67,10 @@ class SimItem:
         level = self.feedback.get(self.round)
         return GuardContext(
             {
-                "any_assignment_signed": any(a.state not in ("pending_signature",) for a in self.current()),
+                "any_assignment_signed": any(
+                    a.state not in ("pending_signature", "reassignment_requested", "reassigned", "cancelled")
+                    for a in self.current()
+                ),
                 "all_replies_sent": bool(replying) and all(a.state == "sent" for a in replying),
                 "reference_only": bool(standing) and all(a.role == "reference" for a in standing),
                 "feedback_recorded": level is not None,

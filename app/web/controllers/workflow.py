@@ -1,0 +1,371 @@
+"""Handling pages: department inbox, item page with the allowed actions, reply and opinion editors,
+office review queue, feedback entry, the leaders' overview, reply letters and attachment downloads.
+
+Every form posts to one of two dispatchers (item or assignment action) that call the same
+services as the JSON API (app/web/controllers/workflow_api.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typing import Annotated
+
+from app.db.models import Department, Item
+from app.documents.reply_letter import docx_filename, render_docx, render_html
+from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemState, Role
+from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
+from app.domain.lifecycle import find_transition
+from app.domain.text import N_
+from app.i18n import _
+from app.services import access
+from app.services.errors import UserError, ValidationFailed
+from app.services.workflow import actions, letters, views
+from app.services.workflow.files import Upload, storage_path
+from app.web.guards import department_or_office, logged_in, office_only, roles
+from app.web.nav import NavEntry
+
+NAV = [
+    NavEntry(N_("My items"), "/inbox", frozenset(DEPARTMENT_ROLES), order=20),
+    NavEntry(N_("Review queue"), "/review", frozenset(OFFICE_ROLES), order=30),
+    NavEntry(N_("Handling overview"), "/overview", frozenset({*OFFICE_ROLES, Role.LEADER_READONLY}), order=35),
+]
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+MULTIPART = Body(media_type=RequestEncodingType.MULTI_PART)
+readers = roles(*OFFICE_ROLES, *DEPARTMENT_ROLES, Role.LEADER_READONLY)
+
+
+def _text(form: dict[str, Any], key: str) -> str:
+    value = form.get(key, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value if isinstance(value, str) else ""
+
+
+def _version(form: dict[str, Any]) -> int | None:
+    raw = _text(form, "expected_version")
+    return int(raw) if raw.isdigit() else None
+
+
+def _uploads(form: dict[str, Any]) -> list[Upload]:
+    raw = form.get("files")
+    files = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    uploads = []
+    for upload in files:
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = upload.file.read()
+            if data:
+                uploads.append(Upload(upload.filename, data))
+    return uploads
+
+
+def _datetime_local(value: str) -> datetime | None:
+    """<input type=datetime-local> gives Beijing wall-clock time without a zone."""
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (naive - timedelta(hours=8)).replace(tzinfo=UTC) if naive.tzinfo is None else naive
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+# One entry per action a form may post: the service call with the form's fields.
+AssignmentCall = Callable[[Session, Any, int, dict[str, Any]], object]
+ASSIGNMENT_ACTIONS: dict[str, AssignmentCall] = {
+    "sign_for": lambda s, a, i, f: actions.sign_for(s, a, i, expected_version=_version(f)),
+    "request_reassignment": lambda s, a, i, f: actions.request_reassignment(
+        s, a, i, reason=_text(f, "reason"), suggested_department_code=_text(f, "department") or None,
+        expected_version=_version(f),
+    ),
+    "approve_reassignment": lambda s, a, i, f: actions.approve_reassignment(
+        s, a, i, new_department_code=_text(f, "department"), reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "reject_reassignment": lambda s, a, i, f: actions.reject_reassignment(
+        s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "record_communication": lambda s, a, i, f: actions.record_communication(
+        s, a, i, method=_text(f, "method"), happened_at=_datetime_local(_text(f, "happened_at")),
+        participants=_text(f, "participants"), notes=_text(f, "notes"), files=_uploads(f),
+    ),
+    "send_opinion": lambda s, a, i, f: actions.send_opinion(s, a, i, expected_version=_version(f)),
+    "sign_off": lambda s, a, i, f: actions.sign_off(s, a, i, expected_version=_version(f)),
+    "return_draft": lambda s, a, i, f: actions.return_draft(
+        s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "submit_for_review": lambda s, a, i, f: actions.submit_for_review(s, a, i, expected_version=_version(f)),
+    "acknowledge": lambda s, a, i, f: actions.acknowledge(s, a, i, expected_version=_version(f)),
+    "waive_co_opinions": lambda s, a, i, f: actions.waive_co_opinions(s, a, i, reason=_text(f, "reason")),
+    "return_reply": lambda s, a, i, f: actions.return_reply(
+        s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "accept_reply": lambda s, a, i, f: actions.accept_reply(
+        s, a, i, result_class=_text(f, "result_class") or None, reason=_text(f, "reason"),
+        expected_version=_version(f),
+    ),
+}
+
+ITEM_ACTIONS: dict[str, AssignmentCall] = {
+    "request_feedback": lambda s, a, i, f: actions.request_feedback(s, a, i, expected_version=_version(f)),
+    "close": lambda s, a, i, f: actions.close_item(s, a, i, expected_version=_version(f)),
+    "close_without_reply": lambda s, a, i, f: actions.close_without_reply(s, a, i, expected_version=_version(f)),
+    "withdraw": lambda s, a, i, f: actions.withdraw(s, a, i, reason=_text(f, "reason"), expected_version=_version(f)),
+    "merge": lambda s, a, i, f: actions.merge(
+        s, a, i, into_item_id=_merge_target(s, f), reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "record_feedback": lambda s, a, i, f: actions.record_feedback(
+        s, a, i, level=_text(f, "level"), given_by=_text(f, "given_by"),
+        handling_level=_text(f, "handling_level") or None, result_level=_text(f, "result_level") or None,
+        comment=_text(f, "comment"), received_on=_date(_text(f, "received_on")), expected_version=_version(f),
+    ),
+}
+
+
+def _merge_target(session: Session, form: dict[str, Any]) -> int:
+    raw = _text(form, "into_item_id")
+    return int(raw) if raw.isdigit() else 0
+
+
+def _item_context(session: Session, request: Request, item_id: int, **extra) -> dict[str, Any]:
+    profile = actions._profile()
+    page = views.item_page(session, request.user, item_id)
+    departments = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.code))
+    return {
+        "page": page,
+        "profile": profile,
+        "result_classes": profile.result_schemes[page.item.kind],
+        "satisfaction": profile.satisfaction,
+        "communication_methods": COMMUNICATION_LABELS,
+        "feedback_givers": list(FeedbackGiver),
+        "all_departments": list(departments),
+        "error": None,
+        "problems": [],
+        "done": None,
+        **extra,
+    }
+
+
+def _failed(session: Session, request: Request, item_id: int, exc: UserError) -> Template:
+    session.rollback()
+    problems = exc.problems if isinstance(exc, ValidationFailed) else []
+    return Template(
+        "workflow/item.html",
+        context=_item_context(session, request, item_id, error=exc.message, problems=problems),
+        status_code=exc.status_code,
+    )
+
+
+class HandlingPages(Controller):
+    include_in_schema = False
+
+    @get("/inbox", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def inbox(self, request: Request, db_session: Session, finished: bool = False) -> Template:
+        rows = views.inbox(db_session, request.user, include_finished=finished)
+        return Template("workflow/inbox.html", context={"rows": rows, "finished": finished})
+
+    @get("/review", guards=[office_only], sync_to_thread=True)
+    def review(self, request: Request, db_session: Session) -> Template:
+        return Template("workflow/review.html", context={"queue": views.review_queue(db_session, request.user)})
+
+    @get("/overview", guards=[roles(*OFFICE_ROLES, Role.LEADER_READONLY)], sync_to_thread=True)
+    def overview(self, request: Request, db_session: Session, state: str | None = None) -> Template:
+        stmt = access.scope_items(select(Item), request.user).order_by(Item.key_supervision.desc(), Item.id)
+        if state:
+            stmt = stmt.where(Item.state == state)
+        items = list(db_session.scalars(stmt.limit(500)))
+        counts: dict[str, int] = {}
+        for s in db_session.scalars(access.scope_items(select(Item.state), request.user)):
+            counts[s] = counts.get(s, 0) + 1
+        return Template(
+            "workflow/overview.html",
+            context={"items": items, "counts": counts, "states": list(ItemState), "state": state},
+        )
+
+    @get("/items/{item_id:int}", guards=[readers], sync_to_thread=True)
+    def item(self, request: Request, db_session: Session, item_id: int, done: str | None = None) -> Template:
+        label = None
+        if done:
+            transition = next((t for t in _transitions_named(done)), None)
+            label = _(transition.label) if transition else None
+        return Template("workflow/item.html", context=_item_context(db_session, request, item_id, done=label))
+
+    @post("/items/{item_id:int}/act", guards=[department_or_office], sync_to_thread=True)
+    def item_act(
+        self, request: Request, db_session: Session, item_id: int, data: Annotated[dict[str, Any], FORM]
+    ) -> Response:
+        action = _text(data, "action")
+        call = ITEM_ACTIONS.get(action)
+        try:
+            if call is None:
+                raise UserError(_("Unknown action %(action)s.", action=action))
+            call(db_session, request.user, item_id, data)
+        except UserError as exc:
+            return _failed(db_session, request, item_id, exc)
+        return Redirect(f"/items/{item_id}?done={action}")
+
+    @post("/assignments/{assignment_id:int}/act", guards=[department_or_office], sync_to_thread=True)
+    def assignment_act(
+        self, request: Request, db_session: Session, assignment_id: int, data: Annotated[dict[str, Any], MULTIPART]
+    ) -> Response:
+        assignment = access.get_assignment_for(db_session, request.user, assignment_id)
+        item_id = assignment.item_id
+        action = _text(data, "action")
+        call = ASSIGNMENT_ACTIONS.get(action)
+        try:
+            if call is None:
+                raise UserError(_("Unknown action %(action)s.", action=action))
+            call(db_session, request.user, assignment_id, data)
+        except UserError as exc:
+            return _failed(db_session, request, item_id, exc)
+        return Redirect(f"/items/{item_id}?done={action}")
+
+    # ------------------------------------------------------------------ reply and opinion editors
+
+    @get("/assignments/{assignment_id:int}/reply", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def reply_editor(self, request: Request, db_session: Session, assignment_id: int) -> Template:
+        return Template("workflow/reply_edit.html", context=_editor_context(db_session, request, assignment_id))
+
+    @post("/assignments/{assignment_id:int}/reply", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def reply_save(
+        self, request: Request, db_session: Session, assignment_id: int, data: Annotated[dict[str, Any], MULTIPART]
+    ) -> Response:
+        draft = actions.ReplyDraft(
+            body=_text(data, "body"),
+            result_class=_text(data, "result_class"),
+            contact_person=_text(data, "contact_person"),
+            contact_phone=_text(data, "contact_phone"),
+            disclosure=_text(data, "disclosure") or "full",
+            disclosure_reason=_text(data, "disclosure_reason"),
+            summary=_text(data, "summary"),
+            letter_number=_text(data, "letter_number"),
+        )
+        try:
+            reply = actions.save_reply(
+                db_session, request.user, assignment_id, draft, files=_uploads(data), expected_version=_version(data)
+            )
+        except UserError as exc:
+            db_session.rollback()
+            context = _editor_context(db_session, request, assignment_id, form=draft, error=exc)
+            return Template("workflow/reply_edit.html", context=context, status_code=exc.status_code)
+        return Redirect(f"/items/{reply.item_id}?done=draft_reply")
+
+    @get("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def opinion_editor(self, request: Request, db_session: Session, assignment_id: int) -> Template:
+        return Template("workflow/opinion_edit.html", context=_editor_context(db_session, request, assignment_id))
+
+    @post("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def opinion_save(
+        self, request: Request, db_session: Session, assignment_id: int, data: Annotated[dict[str, Any], MULTIPART]
+    ) -> Response:
+        try:
+            opinion = actions.save_opinion(
+                db_session,
+                request.user,
+                assignment_id,
+                body=_text(data, "body"),
+                files=_uploads(data),
+                expected_version=_version(data),
+            )
+        except UserError as exc:
+            db_session.rollback()
+            context = _editor_context(db_session, request, assignment_id, error=exc, body=_text(data, "body"))
+            return Template("workflow/opinion_edit.html", context=context, status_code=exc.status_code)
+        return Redirect(f"/items/{opinion.item_id}?done=draft_opinion")
+
+    # ------------------------------------------------------------------ feedback entry
+
+    @get("/items/{item_id:int}/feedback", guards=[office_only], sync_to_thread=True)
+    def feedback_form(self, request: Request, db_session: Session, item_id: int) -> Template:
+        return Template("workflow/feedback.html", context=_item_context(db_session, request, item_id))
+
+    # ------------------------------------------------------------------ letters and files
+
+    @get("/replies/{reply_id:int}/letter", guards=[readers], sync_to_thread=True)
+    def letter_html(self, request: Request, db_session: Session, reply_id: int, item: int | None = None) -> Response:
+        letter = _letter(db_session, request, reply_id, item)
+        return Response(render_html(letter), media_type="text/html; charset=utf-8")
+
+    @get("/replies/{reply_id:int}/letter.docx", guards=[readers], sync_to_thread=True)
+    def letter_docx(self, request: Request, db_session: Session, reply_id: int, item: int | None = None) -> Response:
+        letter = _letter(db_session, request, reply_id, item)
+        return _download(render_docx(letter), docx_filename(letter), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    @get("/attachments/{attachment_id:int}", guards=[readers], sync_to_thread=True)
+    def attachment(self, request: Request, db_session: Session, attachment_id: int) -> Response:
+        return attachment_response(db_session, request, attachment_id)
+
+
+def _transitions_named(action: str):
+    from app.domain.lifecycle import TRANSITIONS
+
+    return (t for t in TRANSITIONS if t.action == action)
+
+
+def _editor_context(session: Session, request: Request, assignment_id: int, **extra) -> dict[str, Any]:
+    assignment = access.get_assignment_for(session, request.user, assignment_id)
+    context = _item_context(session, request, assignment.item_id)
+    from app.db.models.workflow import CoOpinion, Reply
+
+    reply = session.scalar(select(Reply).where(Reply.assignment_id == assignment.id))
+    opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
+    error = extra.pop("error", None)
+    context.update(
+        assignment=assignment,
+        reply=reply,
+        opinion=opinion,
+        form=extra.pop("form", None) or reply,
+        body=extra.pop("body", None) if "body" in extra else (opinion.body if opinion else ""),
+        error=error.message if error else None,
+        problems=error.problems if isinstance(error, ValidationFailed) else [],
+        reply_files=context["page"].files("reply", reply.id) if reply else [],
+        opinion_files=context["page"].files("opinion", opinion.id) if opinion else [],
+        allowed=find_transition("assignment", "draft_reply", assignment.state) is not None,
+    )
+    return context
+
+
+def _letter(session: Session, request: Request, reply_id: int, item_id: int | None):
+    reply = views.reply_for(session, request.user, reply_id)
+    for_item = None
+    if item_id is not None and item_id != reply.item_id:
+        # a merged item's submitter gets the reply of the item it was merged into
+        for_item = access.get_item_for(session, request.user, item_id)
+        if for_item.merged_into_id != reply.item_id:
+            for_item = None
+    return letters.letter_of(session, reply, for_item)
+
+
+def _download(data: bytes, filename: str, media_type: str) -> Response:
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def attachment_response(session: Session, request: Request, attachment_id: int) -> Response:
+    from app.domain.attachments import kind_by_code
+
+    attachment = views.attachment_for(session, request.user, attachment_id)
+    data = storage_path(attachment.sha256).read_bytes()
+    return _download(data, attachment.original_name, kind_by_code(attachment.kind).mime)
+
+
+route_handlers = [HandlingPages]
