@@ -665,6 +665,16 @@ def record_feedback(
         if value and value not in {s.code for s in profile.satisfaction}:
             problems.append(DomainProblem(name, "Choose a level of the satisfaction scale"))
     _invalid(problems)
+    _act(
+        session,
+        actor,
+        item,
+        "record_feedback",
+        clock,
+        expected_version=expected_version,
+        touch=True,
+        details={"round": item.round, "level": level, "given_by": given_by},
+    )
     feedback = Feedback(
         item_id=item.id,
         round=item.round,
@@ -678,16 +688,6 @@ def record_feedback(
     )
     session.add(feedback)
     session.flush()
-    _act(
-        session,
-        actor,
-        item,
-        "record_feedback",
-        clock,
-        expected_version=expected_version,
-        touch=True,
-        details={"round": item.round, "level": level, "given_by": given_by},
-    )
     if _system(session, item, "open_new_round", clock):
         _open_round(session, item, clock)
     elif _system(session, item, "close", clock):
