@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import MultipartBody, Parameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from typing import Annotated
 
 from app.db.models import Department, Item
 from app.documents.reply_letter import docx_filename, render_docx, render_html
@@ -32,6 +30,7 @@ from app.services import access
 from app.services.errors import UserError, ValidationFailed
 from app.services.workflow import actions, letters, views
 from app.services.workflow.files import Upload, storage_path
+from app.web.deps import DbSession
 from app.web.guards import department_or_office, logged_in, office_only, roles
 from app.web.nav import NavEntry
 
@@ -41,8 +40,6 @@ NAV = [
     NavEntry(N_("Handling overview"), "/overview", frozenset({*OFFICE_ROLES, Role.LEADER_READONLY}), order=35),
 ]
 
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
-MULTIPART = Body(media_type=RequestEncodingType.MULTI_PART)
 readers = roles(*OFFICE_ROLES, *DEPARTMENT_ROLES, Role.LEADER_READONLY)
 
 
@@ -175,16 +172,19 @@ class HandlingPages(Controller):
     include_in_schema = False
 
     @get("/inbox", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
-    def inbox(self, request: Request, db_session: Session, finished: bool = False) -> Template:
+    def inbox(self, request: Request, db_session: DbSession, finished: bool = False) -> Template:
         rows = views.inbox(db_session, request.user, include_finished=finished)
         return Template("workflow/inbox.html", context={"rows": rows, "finished": finished})
 
     @get("/review", guards=[office_only], sync_to_thread=True)
-    def review(self, request: Request, db_session: Session) -> Template:
+    def review(self, request: Request, db_session: DbSession) -> Template:
         return Template("workflow/review.html", context={"queue": views.review_queue(db_session, request.user)})
 
     @get("/overview", guards=[roles(*OFFICE_ROLES, Role.LEADER_READONLY)], sync_to_thread=True)
-    def overview(self, request: Request, db_session: Session, state: str | None = None) -> Template:
+    def overview(
+        self, request: Request, db_session: DbSession, state_filter: Annotated[str | None, Parameter(query="state")] = None
+    ) -> Template:
+        state = state_filter
         stmt = access.scope_items(select(Item), request.user).order_by(Item.key_supervision.desc(), Item.id)
         if state:
             stmt = stmt.where(Item.state == state)
@@ -198,7 +198,7 @@ class HandlingPages(Controller):
         )
 
     @get("/items/{item_id:int}", guards=[readers], sync_to_thread=True)
-    def item(self, request: Request, db_session: Session, item_id: int, done: str | None = None) -> Template:
+    def item(self, request: Request, db_session: DbSession, item_id: int, done: str | None = None) -> Template:
         label = None
         if done:
             transition = next((t for t in _transitions_named(done)), None)
@@ -207,7 +207,7 @@ class HandlingPages(Controller):
 
     @post("/items/{item_id:int}/act", guards=[department_or_office], sync_to_thread=True)
     def item_act(
-        self, request: Request, db_session: Session, item_id: int, data: Annotated[dict[str, Any], FORM]
+        self, request: Request, db_session: DbSession, item_id: int, data: URLEncodedBody[dict[str, Any]]
     ) -> Response:
         action = _text(data, "action")
         call = ITEM_ACTIONS.get(action)
@@ -221,7 +221,7 @@ class HandlingPages(Controller):
 
     @post("/assignments/{assignment_id:int}/act", guards=[department_or_office], sync_to_thread=True)
     def assignment_act(
-        self, request: Request, db_session: Session, assignment_id: int, data: Annotated[dict[str, Any], MULTIPART]
+        self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
     ) -> Response:
         assignment = access.get_assignment_for(db_session, request.user, assignment_id)
         item_id = assignment.item_id
@@ -238,12 +238,12 @@ class HandlingPages(Controller):
     # ------------------------------------------------------------------ reply and opinion editors
 
     @get("/assignments/{assignment_id:int}/reply", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
-    def reply_editor(self, request: Request, db_session: Session, assignment_id: int) -> Template:
+    def reply_editor(self, request: Request, db_session: DbSession, assignment_id: int) -> Template:
         return Template("workflow/reply_edit.html", context=_editor_context(db_session, request, assignment_id))
 
     @post("/assignments/{assignment_id:int}/reply", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
     def reply_save(
-        self, request: Request, db_session: Session, assignment_id: int, data: Annotated[dict[str, Any], MULTIPART]
+        self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
     ) -> Response:
         draft = actions.ReplyDraft(
             body=_text(data, "body"),
@@ -266,12 +266,12 @@ class HandlingPages(Controller):
         return Redirect(f"/items/{reply.item_id}?done=draft_reply")
 
     @get("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
-    def opinion_editor(self, request: Request, db_session: Session, assignment_id: int) -> Template:
+    def opinion_editor(self, request: Request, db_session: DbSession, assignment_id: int) -> Template:
         return Template("workflow/opinion_edit.html", context=_editor_context(db_session, request, assignment_id))
 
     @post("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
     def opinion_save(
-        self, request: Request, db_session: Session, assignment_id: int, data: Annotated[dict[str, Any], MULTIPART]
+        self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
     ) -> Response:
         try:
             opinion = actions.save_opinion(
@@ -291,23 +291,22 @@ class HandlingPages(Controller):
     # ------------------------------------------------------------------ feedback entry
 
     @get("/items/{item_id:int}/feedback", guards=[office_only], sync_to_thread=True)
-    def feedback_form(self, request: Request, db_session: Session, item_id: int) -> Template:
+    def feedback_form(self, request: Request, db_session: DbSession, item_id: int) -> Template:
         return Template("workflow/feedback.html", context=_item_context(db_session, request, item_id))
 
     # ------------------------------------------------------------------ letters and files
 
     @get("/replies/{reply_id:int}/letter", guards=[readers], sync_to_thread=True)
-    def letter_html(self, request: Request, db_session: Session, reply_id: int, item: int | None = None) -> Response:
+    def letter_html(self, request: Request, db_session: DbSession, reply_id: int, item: int | None = None) -> Response:
         letter = _letter(db_session, request, reply_id, item)
         return Response(render_html(letter), media_type="text/html; charset=utf-8")
 
     @get("/replies/{reply_id:int}/letter.docx", guards=[readers], sync_to_thread=True)
-    def letter_docx(self, request: Request, db_session: Session, reply_id: int, item: int | None = None) -> Response:
-        letter = _letter(db_session, request, reply_id, item)
-        return _download(render_docx(letter), docx_filename(letter), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    def letter_docx(self, request: Request, db_session: DbSession, reply_id: int, item: int | None = None) -> Response:
+        return letter_docx_response(db_session, request, reply_id, item)
 
     @get("/attachments/{attachment_id:int}", guards=[readers], sync_to_thread=True)
-    def attachment(self, request: Request, db_session: Session, attachment_id: int) -> Response:
+    def attachment(self, request: Request, db_session: DbSession, attachment_id: int) -> Response:
         return attachment_response(db_session, request, attachment_id)
 
 
@@ -349,6 +348,14 @@ def _letter(session: Session, request: Request, reply_id: int, item_id: int | No
         if for_item.merged_into_id != reply.item_id:
             for_item = None
     return letters.letter_of(session, reply, for_item)
+
+
+def letter_docx_response(session: Session, request: Request, reply_id: int, item_id: int | None) -> Response:
+    letter = _letter(session, request, reply_id, item_id)
+    return _download(render_docx(letter), docx_filename(letter), DOCX_MIME)
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(data: bytes, filename: str, media_type: str) -> Response:
