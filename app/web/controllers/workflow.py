@@ -27,7 +27,7 @@ from app.domain.lifecycle import find_transition
 from app.domain.text import N_
 from app.i18n import _
 from app.services import access
-from app.services.errors import UserError, ValidationFailed
+from app.services.errors import Problem, UserError, ValidationFailed
 from app.services.workflow import actions, letters, views
 from app.services.workflow.files import Upload, storage_path
 from app.web.deps import DbSession
@@ -126,12 +126,24 @@ ITEM_ACTIONS: dict[str, AssignmentCall] = {
     "merge": lambda s, a, i, f: actions.merge(
         s, a, i, into_item_id=_merge_target(s, f), reason=_text(f, "reason"), expected_version=_version(f)
     ),
+    "change_result_class": lambda s, a, i, f: actions.change_result_class(
+        s, a, _reply_id_of(s, a, i, f), result_class=_text(f, "result_class"), reason=_text(f, "reason")
+    ),
     "record_feedback": lambda s, a, i, f: actions.record_feedback(
         s, a, i, level=_text(f, "level"), given_by=_text(f, "given_by"),
         handling_level=_text(f, "handling_level") or None, result_level=_text(f, "result_level") or None,
         comment=_text(f, "comment"), received_on=_date(_text(f, "received_on")), expected_version=_version(f),
     ),
 }
+
+
+def _reply_id_of(session: Session, actor, item_id: int, form: dict[str, Any]) -> int:
+    """The reply named by the form, which must belong to this item."""
+    raw = _text(form, "reply_id")
+    reply = views.reply_for(session, actor, int(raw)) if raw.isdigit() else None
+    if reply is None or reply.item_id != item_id:
+        raise ValidationFailed(_("Choose a reply of this item."), [Problem("field reply_id", _("required"))])
+    return reply.id
 
 
 def _merge_target(session: Session, form: dict[str, Any]) -> int:

@@ -30,6 +30,7 @@ def as_user(client):
 
     def switch(user):
         client.cookies.clear()
+        client.headers.pop("X-CSRF-Token", None)
         login(client, user)
         client.headers["X-CSRF-Token"] = client.csrf
         return client
