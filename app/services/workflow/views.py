@@ -24,7 +24,7 @@ from app.db.models.workflow import (
     Reply,
 )
 from app.domain.enums import AssignmentRole, AssignmentState, ItemState
-from app.domain.lifecycle import ASSIGNMENT_LIVE, Transition, offered_actions
+from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, Transition, offered_actions
 from app.i18n import _
 from app.services import access
 from app.services.actor import Actor
@@ -206,6 +206,8 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
             attachments[(owner_type, owner_id)] = files
 
     item_context = facts.item_facts(session, item, profile, clock.today)
+    # the merge target is chosen in the form and checked when submitted
+    item_context = GuardContext({**item_context.facts, "merge_target_ok": True})
     item_actions = offered_actions("item", item.state, actor.role, item_context) if actor.is_office else []
     assignment_actions = []
     for a in assignments:
