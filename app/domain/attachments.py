@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
+from app.domain.text import N_
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -95,19 +97,19 @@ def clean_original_name(name: str) -> str:
 def check_upload(data: bytes, original_name: str, max_bytes: int) -> CheckedFile:
     """Accept or refuse an upload: not empty, not over the limit, a known kind, a name that fits."""
     if not data:
-        raise AttachmentRejected("The file is empty")
+        raise AttachmentRejected(N_("The file is empty"))
     if len(data) > max_bytes:
         raise AttachmentRejected(
-            "The file is %(size)s bytes; the limit is %(limit)s bytes", size=len(data), limit=max_bytes
+            N_("The file is %(size)s bytes; the limit is %(limit)s bytes"), size=len(data), limit=max_bytes
         )
     kind = sniff(data)
     if kind is None:
-        raise AttachmentRejected("Only PDF, Word (.docx), Excel (.xlsx), PNG, JPEG, GIF and OFD files are accepted")
+        raise AttachmentRejected(N_("Only PDF, Word (.docx), Excel (.xlsx), PNG, JPEG, GIF and OFD files are accepted"))
     name = clean_original_name(original_name)
     suffix = PurePosixPath(name).suffix.lower()
     if suffix and suffix not in kind.extensions:
         raise AttachmentRejected(
-            "The file is named %(name)s but its content is %(kind)s", name=name, kind=kind.label
+            N_("The file is named %(name)s but its content is %(kind)s"), name=name, kind=kind.label
         )
     if not suffix:
         name = name + kind.extensions[0]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.text import N_
 from app.domain.enums import Disclosure, ItemKind
 from app.domain.profile import Profile
 
@@ -59,24 +60,24 @@ def check_reply(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if not body.strip():
-        problems.append(Problem("body", "The reply text is empty"))
+        problems.append(Problem("body", N_("The reply text is empty")))
     elif len(body) > MAX_TEXT:
-        problems.append(Problem("body", "The reply text is too long"))
+        problems.append(Problem("body", N_("The reply text is too long")))
     if profile.result_class(ItemKind(kind), result_class) is None:
-        problems.append(Problem("result_class", "Choose a result class of this item kind's scheme"))
+        problems.append(Problem("result_class", N_("Choose a result class of this item kind's scheme")))
     try:
         level = Disclosure(disclosure)
     except ValueError:
-        problems.append(Problem("disclosure", "Choose full, summary or no disclosure"))
+        problems.append(Problem("disclosure", N_("Choose full, summary or no disclosure")))
     else:
         if level is Disclosure.NONE and not disclosure_reason.strip():
-            problems.append(Problem("disclosure_reason", "Give the reason why the reply is not disclosed"))
+            problems.append(Problem("disclosure_reason", N_("Give the reason why the reply is not disclosed")))
         if level is Disclosure.SUMMARY and not summary.strip():
-            problems.append(Problem("summary", "Write the summary to be published"))
+            problems.append(Problem("summary", N_("Write the summary to be published")))
     if not contact_person.strip():
-        problems.append(Problem("contact_person", "Name the contact person"))
+        problems.append(Problem("contact_person", N_("Name the contact person")))
     if not PHONE.match(contact_phone.strip()):
-        problems.append(Problem("contact_phone", "Give the contact phone number"))
+        problems.append(Problem("contact_phone", N_("Give the contact phone number")))
     return problems
 
 
@@ -85,28 +86,44 @@ def check_communication(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if method not in {m.value for m in CommunicationMethod}:
-        problems.append(Problem("method", "Choose visit, meeting, phone or letter"))
+        problems.append(Problem("method", N_("Choose visit, meeting, phone or letter")))
     if happened_at is None:
-        problems.append(Problem("happened_at", "Say when the communication took place"))
+        problems.append(Problem("happened_at", N_("Say when the communication took place")))
     elif happened_at > now:
-        problems.append(Problem("happened_at", "The communication cannot lie in the future"))
+        problems.append(Problem("happened_at", N_("The communication cannot lie in the future")))
     if not participants.strip():
-        problems.append(Problem("participants", "Say who took part"))
+        problems.append(Problem("participants", N_("Say who took part")))
     if len(notes) > MAX_TEXT:
-        problems.append(Problem("notes", "The notes are too long"))
+        problems.append(Problem("notes", N_("The notes are too long")))
     return problems
 
 
 def check_feedback(profile: Profile, *, level: str, given_by: str, comment: str) -> list[Problem]:
     problems: list[Problem] = []
     if level not in {s.code for s in profile.satisfaction}:
-        problems.append(Problem("level", "Choose a level of the satisfaction scale"))
+        problems.append(Problem("level", N_("Choose a level of the satisfaction scale")))
     if given_by not in {g.value for g in FeedbackGiver}:
-        problems.append(Problem("given_by", "Say who gave the feedback"))
+        problems.append(Problem("given_by", N_("Say who gave the feedback")))
     if len(comment) > MAX_TEXT:
-        problems.append(Problem("comment", "The comment is too long"))
+        problems.append(Problem("comment", N_("The comment is too long")))
     return problems
 
 
 def opens_new_round(profile: Profile, level: str) -> bool:
     return any(s.code == level and s.opens_new_round for s in profile.satisfaction)
+
+
+# Stored values shown to users, translated with the value as msgid (listed here for extraction).
+VALUE_MSGIDS = [
+    N_("full"),
+    N_("summary"),
+    N_("none"),
+    N_("pending"),
+    N_("approved"),
+    N_("rejected"),
+    N_("review"),
+    N_("follow_up"),
+    N_("submitter"),
+    N_("staff_on_behalf"),
+    N_("Created"),
+]

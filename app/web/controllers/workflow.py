@@ -23,7 +23,7 @@ from app.db.models import Department, Item
 from app.documents.reply_letter import docx_filename, render_docx, render_html
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemState, Role
 from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
-from app.domain.lifecycle import find_transition
+from app.domain.lifecycle import TRANSITIONS, find_transition
 from app.domain.text import N_
 from app.i18n import _
 from app.services import access
@@ -146,6 +146,9 @@ def _reply_id_of(session: Session, actor, item_id: int, form: dict[str, Any]) ->
     return reply.id
 
 
+ACTION_LABELS = {"create": "Created", **{t.action: t.label for t in TRANSITIONS}}
+
+
 def _merge_target(session: Session, form: dict[str, Any]) -> int:
     raw = _text(form, "into_item_id")
     return int(raw) if raw.isdigit() else 0
@@ -166,6 +169,7 @@ def _item_context(session: Session, request: Request, item_id: int, **extra) -> 
         "error": None,
         "problems": [],
         "done": None,
+        "action_labels": ACTION_LABELS,
         **extra,
     }
 
