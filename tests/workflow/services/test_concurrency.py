@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, AuditEntry
-from app.i18n import _
+from app.i18n import _, locale_scope
 from app.services.errors import Conflict
 from app.services.workflow import actions
 from tests.workflow.factory import TODAY, assigned_item, good_draft, yesterday
@@ -44,7 +44,7 @@ def race(engine, first, second):
     outcomes: dict[str, str] = {}
 
     def run(name, act):
-        with Session(bind=engine, expire_on_commit=False) as session:
+        with locale_scope("en"), Session(bind=engine, expire_on_commit=False) as session:
             try:
                 act(session, loaded)
                 session.commit()
