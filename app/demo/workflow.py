@@ -35,6 +35,7 @@ class DemoItem:
     key: bool = False
     co_signers: tuple[str, ...] = ()
     collective: bool = False  # 党派团体 as submitter
+    assigned_days_ago: int = 3  # older assignments show deadlines approaching and overdue
 
 
 ITEMS = (
@@ -42,15 +43,17 @@ ITEMS = (
              "双职工家庭接送困难，建议全市中小学普遍开展课后延时托管服务，并明确经费保障。", "registered",
              plan=(("jw", "lead"),)),
     DemoItem("9002", "npc", "关于优化回龙观地区公交线路的建议", "王建国",
-             "回龙观、天通苑地区通勤需求大，建议增开直达中关村、望京的通勤快线。", "assigned"),
+             "回龙观、天通苑地区通勤需求大，建议增开直达中关村、望京的通勤快线。", "assigned",
+             assigned_days_ago=120),
     DemoItem("9003", "npc", "关于修整安立路和慧忠路交叉路口过街天桥的建议", "张建华",
              "安立路与慧忠路交叉路口过街天桥年久失修，台阶破损，建议尽快修整并加装无障碍电梯。", "signed",
-             plan=(("jtw", "lead"), ("jw", "co")), key=True, co_signers=("李卫东", "陈晓红")),
+             plan=(("jtw", "lead"), ("jw", "co")), key=True, co_signers=("李卫东", "陈晓红"), assigned_days_ago=100),
     DemoItem("9004", "npc", "关于学校周边交通安全综合治理的建议", "赵丽萍",
              "部分学校周边上下学时段交通拥堵，建议设置护学岗、限时停车位和接送区。", "drafting_with_opinion",
              plan=(("jtw", "lead"), ("jw", "co"))),
     DemoItem("9005", "npc", "关于增设城市副中心共享单车停放区的建议", "孙志刚",
-             "通州城市副中心部分地铁站出口共享单车乱停乱放，建议规划电子围栏停放区。", "signed_off"),
+             "通州城市副中心部分地铁站出口共享单车乱停乱放，建议规划电子围栏停放区。", "signed_off",
+             assigned_days_ago=85),
     DemoItem("9006", "cppcc", "关于推进京津冀交通一卡通互联互通的提案", "民盟北京市委",
              "建议推动京津冀公交地铁一卡通、二维码乘车全面互认。", "under_review", collective=True),
     DemoItem("9007", "npc", "关于完善地铁站无障碍设施的建议", "周敏",
@@ -165,13 +168,13 @@ class _Driver:
         actions.accept_reply(self.s, self.office, self.assignment(department).id, today=self.today)
 
 
-def _advance(d: _Driver, goal: str, plan) -> None:
+def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
     s, office, today, item = d.s, d.office, d.today, d.item
     lead = plan[0][0]
     co = next((code for code, role in plan if role == "co"), None)
     if goal == "registered":
         return
-    actions.assign(s, office, item.id, list(plan), today=today)
+    actions.assign(s, office, item.id, list(plan), today=today - timedelta(days=assigned_days_ago))
     if goal == "assigned":
         return
     if goal == "signed":
@@ -255,5 +258,5 @@ def seed(session: Session, ctx) -> None:
             key_supervision=spec.key,
             submitted_on=ctx.today - timedelta(days=60),
         )
-        _advance(_Driver(session, ctx, item), spec.goal, spec.plan)
+        _advance(_Driver(session, ctx, item), spec.goal, spec.plan, spec.assigned_days_ago)
         session.flush()

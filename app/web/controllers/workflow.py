@@ -188,9 +188,24 @@ class HandlingPages(Controller):
     include_in_schema = False
 
     @get("/inbox", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
-    def inbox(self, request: Request, db_session: DbSession, finished: bool = False) -> Template:
-        rows = views.inbox(db_session, request.user, include_finished=finished)
-        return Template("workflow/inbox.html", context={"rows": rows, "finished": finished})
+    def inbox(
+        self,
+        request: Request,
+        db_session: DbSession,
+        finished: bool = False,
+        state_filter: Annotated[str | None, Parameter(query="state")] = None,
+    ) -> Template:
+        rows = views.inbox(db_session, request.user, include_finished=finished or bool(state_filter))
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row.assignment.state] = counts.get(row.assignment.state, 0) + 1
+        if state_filter:
+            rows = [r for r in rows if r.assignment.state == state_filter]
+        return Template(
+            "workflow/inbox.html",
+            context={"rows": rows, "finished": finished, "counts": counts, "state": state_filter,
+                     "overdue": sum(1 for r in rows if r.overdue)},
+        )
 
     @get("/review", guards=[office_only], sync_to_thread=True)
     def review(self, request: Request, db_session: DbSession) -> Template:

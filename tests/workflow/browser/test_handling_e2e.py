@@ -35,6 +35,9 @@ def open_as(browser, live_server):
 def act(page, action: str, **fields) -> None:
     """Fill and submit the form of one offered action, then wait for the confirmation."""
     box = page.locator(f"[data-action={action}]")
+    opener = box.locator("details:not([open]) > summary")
+    if opener.count():
+        opener.click()
     for name, value in fields.items():
         box.locator(f"[name={name}]").fill(value)
     box.locator("button[type=submit]").click()
@@ -50,6 +53,7 @@ def handle_one_round(open_as, users, item_id: int, tmp_path, round_no: int) -> N
     handler.goto(f"/items/{item_id}")
     act(handler, "sign_for")
     box = handler.locator("[data-action=record_communication]")
+    box.locator("summary").click()
     box.locator("select[name=method]").select_option("meeting")
     box.locator("[name=happened_at]").fill("2026-01-15T10:00")
     box.locator("[name=participants]").fill("张建华代表、王明")
