@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.domain.enums import AssignmentRole, Role
+from app.domain.enums import Role
 from app.domain.lifecycle import (
     ASSIGNMENT_LIVE,
     INITIAL_STATES,

@@ -31,7 +31,7 @@ from app.services.errors import Problem, UserError, ValidationFailed
 from app.services.workflow import actions, letters, views
 from app.services.workflow.files import Upload, storage_path
 from app.web.deps import DbSession
-from app.web.guards import department_or_office, logged_in, office_only, roles
+from app.web.guards import department_or_office, office_only, roles
 from app.web.nav import NavEntry
 
 NAV = [
