@@ -480,11 +480,17 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
+# (entity, action, state) → transition; the table guarantees at most one (see its tests).
+_INDEX: dict[tuple[str, str, str], Transition] = {
+    (t.entity, t.action, source): t for t in TRANSITIONS for source in t.sources
+}
+_KNOWN: dict[str, frozenset[str]] = {
+    entity: frozenset(t.action for t in TRANSITIONS if t.entity == entity) for entity in ("item", "assignment")
+}
+
+
 def find_transition(entity: Entity, action: str, state: str) -> Transition | None:
-    for transition in TRANSITIONS:
-        if transition.entity == entity and transition.action == action and state in transition.sources:
-            return transition
-    return None
+    return _INDEX.get((entity, action, str(state)))
 
 
 def actions_for(entity: Entity, state: str, role: Role, assignment_role: str | None = None) -> list[Transition]:
@@ -516,7 +522,7 @@ def _with(context: GuardContext, assignment_role: str | None, *, by_system: bool
 
 
 def known_actions(entity: Entity) -> set[str]:
-    return {t.action for t in TRANSITIONS if t.entity == entity}
+    return set(_KNOWN[entity])
 
 
 def states_of(entity: Entity) -> frozenset[str]:
@@ -552,7 +558,7 @@ def decide(
     the service.
     """
     context = _with(context, assignment_role, by_system=by_system)
-    if action not in known_actions(entity):
+    if action not in _KNOWN[entity]:
         raise Refused(N_("Unknown action"))
     transition = find_transition(entity, action, state)
     if transition is None:
