@@ -145,6 +145,8 @@ class ItemPage:
     departments: dict[int, Department]
     users: dict[int, str]
     own_assignments: list[Assignment] = field(default_factory=list)
+    # a merged item's submitter is answered by the replies of the item it was merged into
+    replies_for_merged: list[Reply] = field(default_factory=list)
 
     def files(self, owner_type: str, owner_id: int) -> list[Attachment]:
         return self.attachments.get((owner_type, owner_id), [])
@@ -246,6 +248,13 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
         departments=departments,
         users=users,
         own_assignments=[a for a in assignments if actor.is_department and a.department_id == actor.department_id],
+        replies_for_merged=list(
+            session.scalars(
+                select(Reply).where(Reply.item_id == merged_into.id, Reply.sent_at.is_not(None)).order_by(Reply.id)
+            )
+        )
+        if merged_into is not None
+        else [],
     )
 
 

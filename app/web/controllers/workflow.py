@@ -41,6 +41,9 @@ NAV = [
 ]
 
 readers = roles(*OFFICE_ROLES, *DEPARTMENT_ROLES, Role.LEADER_READONLY)
+# Forms that carry files may hold several uploads; each file is checked against
+# JIANTI_MAX_UPLOAD_MB by the service, this only bounds the whole request.
+UPLOAD_REQUEST_BYTES = 200 * 1024 * 1024
 
 
 def _text(form: dict[str, Any], key: str) -> str:
@@ -250,7 +253,12 @@ class HandlingPages(Controller):
             return _failed(db_session, request, item_id, exc)
         return Redirect(f"/items/{item_id}?done={action}")
 
-    @post("/assignments/{assignment_id:int}/act", guards=[department_or_office], sync_to_thread=True)
+    @post(
+        "/assignments/{assignment_id:int}/act",
+        guards=[department_or_office],
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_REQUEST_BYTES,
+    )
     def assignment_act(
         self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
     ) -> Response:
@@ -272,7 +280,12 @@ class HandlingPages(Controller):
     def reply_editor(self, request: Request, db_session: DbSession, assignment_id: int) -> Template:
         return Template("workflow/reply_edit.html", context=_editor_context(db_session, request, assignment_id))
 
-    @post("/assignments/{assignment_id:int}/reply", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    @post(
+        "/assignments/{assignment_id:int}/reply",
+        guards=[roles(*DEPARTMENT_ROLES)],
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_REQUEST_BYTES,
+    )
     def reply_save(
         self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
     ) -> Response:
@@ -300,7 +313,12 @@ class HandlingPages(Controller):
     def opinion_editor(self, request: Request, db_session: DbSession, assignment_id: int) -> Template:
         return Template("workflow/opinion_edit.html", context=_editor_context(db_session, request, assignment_id))
 
-    @post("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    @post(
+        "/assignments/{assignment_id:int}/opinion",
+        guards=[roles(*DEPARTMENT_ROLES)],
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_REQUEST_BYTES,
+    )
     def opinion_save(
         self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
     ) -> Response:

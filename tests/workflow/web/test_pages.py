@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from app.db.models import Assignment
+from app.db.models import Assignment, Item
 from tests.workflow.factory import assigned_item
 from tests.workflow.samples import PDF_BYTES
 from tests.workflow.scenario import handled_item
@@ -109,3 +109,42 @@ def test_inbox_review_overview_feedback_and_letter(db_session, users, actors, as
     assert recorded.status_code == 302
     assert 'data-state="closed"' in office.get(f"/items/{scenario.item_id}").text
     assert as_user(users["jtw"]).get("/review").status_code == 403
+
+
+def test_merged_items_submitter_gets_a_letter(db_session, users, actors, as_user):
+    from app.services.workflow import actions as workflow
+
+    scenario = handled_item(db_session, actors)
+    other = db_session.get(Item, scenario.other_item_id)
+    other.lead_submitter = "杨帆"
+    db_session.commit()
+    # the other item is merged into the handled one (before that one was replied, merging is allowed for it)
+    workflow.merge(db_session, actors["office"], other.id, into_item_id=scenario.item_id, reason="内容相同")
+    db_session.commit()
+    office = as_user(users["office"])
+    page = office.get(f"/items/{other.id}")
+    assert 'data-testid="merged-letters"' in page.text
+    letter = office.get(f"/replies/{scenario.reply_id}/letter?item={other.id}")
+    assert "杨帆代表：" in letter.text and f"（第{other.number}号）收悉" in letter.text
+
+
+def test_uploads_over_the_default_request_size_but_under_the_limit(db_session, users, actors, as_user):
+    item = assigned_item(db_session, actors["office"], [("jtw", "lead")], today=None)
+    db_session.commit()
+    lead = lead_of(db_session, item)
+    jtw = as_user(users["jtw"])
+    jtw.post(f"/assignments/{lead.id}/act", data={"_csrf": jtw.csrf, "action": "sign_for"},
+             files={"files": ("", b"", "application/octet-stream")})
+
+    def communicate(size_mb: int):
+        return jtw.post(
+            f"/assignments/{lead.id}/act",
+            data={"_csrf": jtw.csrf, "action": "record_communication", "method": "letter",
+                  "happened_at": "2026-03-01T09:30", "participants": "张建华代表"},
+            files={"files": ("扫描件.pdf", PDF_BYTES + b"0" * (size_mb * 1024 * 1024), "application/pdf")},
+            follow_redirects=False,
+        )
+
+    assert communicate(12).status_code == 302
+    refused = communicate(21)
+    assert refused.status_code == 422 and "扫描件.pdf" in refused.text
