@@ -383,10 +383,12 @@ def explain(deadline: Deadline, lang: str = "zh") -> list[str]:
     start_zh, start_en = _START_REASONS[deadline.start_reason]
     lines = []
     if zh:
-        lines.append(f"起算日：{format_day(deadline.start, lang)}（{start_zh}），起算日当天不计入。")
+        weekday = _WEEKDAYS_ZH[deadline.start.weekday()]
+        lines.append(f"起算日：{deadline.start.isoformat()}（星期{weekday}，{start_zh}），起算日当天不计入。")
         lines.append(f"规则：{deadline.rule_label_zh}，{period_text(deadline.period, lang)}。")
     else:
-        lines.append(f"Start: {format_day(deadline.start, lang)} ({start_en}); the start day is not counted.")
+        weekday = _WEEKDAYS_EN[deadline.start.weekday()]
+        lines.append(f"Start: {deadline.start.isoformat()} ({weekday}, {start_en}); the start day is not counted.")
         lines.append(f"Rule: {deadline.rule_label_en}, {period_text(deadline.period, lang)}.")
 
     unit = deadline.period.unit
@@ -432,7 +434,15 @@ def explain(deadline: Deadline, lang: str = "zh") -> list[str]:
             joined = "；".join(_run_text(r, lang) for r in runs) if zh else "; ".join(_run_text(r, lang) for r in runs)
             lines.append(f"顺延跳过：{joined}。" if zh else f"Days passed over: {joined}.")
 
-    if deadline.makeup_counted:
+    if deadline.makeup_counted and unit != "working_days":
+        note = deadline.makeup_counted[0]
+        reason = _reason(note.kind, note.name_zh, note.name_en, lang)
+        lines.append(
+            f"截止日{format_day(note.day, lang)}为调休上班日（{reason}），是工作日，不顺延。"
+            if zh
+            else f"The due date {format_day(note.day, lang)} is a make-up working day ({reason}), so it stands."
+        )
+    elif deadline.makeup_counted:
         days = "、".join(
             f"{format_day(n.day, lang)}（{_reason(n.kind, n.name_zh, n.name_en, lang)}）" for n in deadline.makeup_counted
         ) if zh else ", ".join(
