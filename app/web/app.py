@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from app.db.engine import get_engine
+from app.profiles import load_profile
 from app.services.errors import UserError
 from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings is not None:
         use_settings(settings)
     settings = get_settings()
+    profile = load_profile(settings.profile)  # a broken profile stops start-up with one message
     db_config = SQLAlchemySyncConfig(
         engine_instance=get_engine(),
         session_config=SyncSessionConfig(expire_on_commit=False),
@@ -74,5 +76,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=LoggingConfig(log_exceptions="debug", disable_stack_trace={404, 401, 403, 409, 422}),
         response_cache_config=ResponseCacheConfig(),
         debug=False,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "profile": profile}),
     )
