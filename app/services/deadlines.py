@@ -11,11 +11,12 @@ Entry points for other areas:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Text, bindparam, cast, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app.calendars import build_calendar
@@ -260,24 +261,26 @@ def recompute_open_deadlines(
         .where(DeadlineRecord.status == "open")
     ).all()
     by_id = {row.id: row for row in rows}
-    stored = (
-        StoredDeadline(
-            row.id,
-            row.rule,
-            row.start_on,
-            Period(row.period_amount, row.period_unit),
-            row.computed_due,
-            row.calendar_fingerprint,
-            tuple(int(y) for y in row.calendar_years.split(",") if y),
-        )
-        for row in rows
-    )
+    years_of: dict[str, tuple[int, ...]] = {}
+    periods: dict[tuple[int, str], Period] = {}
+
+    def stored_deadline(row) -> StoredDeadline:
+        years = years_of.get(row.calendar_years)
+        if years is None:
+            years = years_of[row.calendar_years] = tuple(int(y) for y in row.calendar_years.split(",") if y)
+        period = periods.get((row.period_amount, row.period_unit))
+        if period is None:
+            period = periods[(row.period_amount, row.period_unit)] = Period(row.period_amount, row.period_unit)
+        return StoredDeadline(row.id, row.rule, row.start_on, period, row.computed_due, row.calendar_fingerprint, years)
+
+    stored = (stored_deadline(row) for row in rows)
     plan = recompute(stored, calendar, profile.deadlines)
     report = RecomputeReport(examined=len(rows), recomputed=len(plan))
     if not plan:
         return report
 
-    payload_cache: dict[int, tuple[dict, str, str]] = {}
+    # one serialisation per distinct computation (a batch assigned on one day shares it)
+    payload_cache: dict[int, tuple[str, str, str, bool]] = {}
     deadline_updates, assignment_updates, audit_rows = [], [], []
     for change in plan:
         row = by_id[change.key]
@@ -285,11 +288,12 @@ def recompute_open_deadlines(
         cached = payload_cache.get(id(new))
         if cached is None:
             cached = payload_cache[id(new)] = (
-                new.to_dict(),
+                json.dumps(new.to_dict(), ensure_ascii=False),
                 new.calendar_fingerprint,
                 ",".join(str(y.year) for y in new.years),
+                new.has_warning,
             )
-        explanation, fingerprint, years = cached
+        explanation, fingerprint, years, has_warning = cached
         new_due_on = row.due_on if row.override_kind else new.due
         deadline_updates.append(
             {
@@ -301,10 +305,10 @@ def recompute_open_deadlines(
                 "b_explanation": explanation,
                 "b_fingerprint": fingerprint,
                 "b_years": years,
-                "b_warning": new.has_warning,
+                "b_warning": has_warning,
             }
         )
-        if row.has_warning and not new.has_warning:
+        if row.has_warning and not has_warning:
             report.warnings_cleared += 1
         if new.due != row.computed_due:
             report.moved.append(
@@ -334,7 +338,7 @@ def recompute_open_deadlines(
             period_unit=bindparam("b_unit"),
             computed_due=bindparam("b_computed"),
             due_on=bindparam("b_due"),
-            explanation=bindparam("b_explanation"),
+            explanation=_json_text_param(session, "b_explanation"),
             calendar_fingerprint=bindparam("b_fingerprint"),
             calendar_years=bindparam("b_years"),
             has_warning=bindparam("b_warning"),
@@ -363,6 +367,15 @@ def recompute_open_deadlines(
     )
     session.expire_all()  # ORM objects loaded before the bulk update must not show stale dates
     return report
+
+
+def _json_text_param(session: Session, name: str):
+    """A bind parameter carrying already-serialised JSON text into the JSON column."""
+    column_type = DeadlineRecord.__table__.c.explanation.type
+    parameter = bindparam(name, type_=Text())
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(parameter, column_type)
+    return type_coerce(parameter, Text())  # SQLite keeps JSON as text; CAST(... AS JSON) would mangle it
 
 
 # --------------------------------------------------------------------------- office calendar years

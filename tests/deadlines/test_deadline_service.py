@@ -121,7 +121,7 @@ def test_extension_requested_by_the_department_and_approved_by_the_office(db_ses
     with pytest.raises(ValidationFailed) as problem:
         service.request_extension(db_session, handler, reply.id, date(2027, 1, 4), "需要协调多个部门")
     assert "2027-01-01" in problem.value.problems[0].reason  # never past the longest limit
-    with pytest.raises(ValidationFailed, match="not allowed"):
+    with pytest.raises(ValidationFailed, match="新期限不符合规定"):
         service.request_extension(db_session, handler, reply.id, date(2026, 11, 7), "周六")  # not a working day
     with pytest.raises(ValidationFailed):
         service.request_extension(db_session, handler, reply.id, date(2026, 11, 9), "  ")  # reason required
