@@ -172,5 +172,5 @@ def test_manual_edit_by_the_office_with_a_reason(db_session, profile, make_user)
     service.edit_deadline(db_session, admin, reply.id, date(2026, 10, 9), "领导批示提前办结")
     assert reply.due_on == date(2026, 10, 9) and reply.override_kind == "manual"
     service.close_deadlines(db_session, assignment, ["reply"], met_on=date(2026, 10, 9))
-    with pytest.raises(Conflict, match="closed"):
+    with pytest.raises(Conflict, match="已结束"):
         service.edit_deadline(db_session, admin, reply.id, date(2026, 10, 12), "again")
