@@ -157,6 +157,8 @@ def supervise(day: str | None, as_json: bool, mail: bool) -> None:
     if as_json:
         click.echo(json.dumps(run.as_dict(), ensure_ascii=False, indent=2))
         return
+    if run.recompute and run.recompute.recomputed:
+        _print_report(run.recompute, False, "calendar files or deadline rules changed")
     click.echo(
         f"{today.isoformat()}: {run.evaluated} open deadlines, {run.matched} reminders due, "
         f"{len(run.new)} new, {run.already_recorded} already recorded earlier"

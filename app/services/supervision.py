@@ -33,7 +33,8 @@ from app.domain.supervision import (
 )
 from app.services import audit
 from app.services.actor import Actor
-from app.services.deadlines import current_calendar
+from app.profiles import load_profile
+from app.services.deadlines import RecomputeReport, current_calendar, recompute_open_deadlines
 from app.settings import Settings, get_settings
 from app.supervision_engine import SupervisionEngine
 from app.supervision_rules import load_supervision_rules
@@ -50,6 +51,7 @@ class SupervisionRun:
     new: list[Reminder] = field(default_factory=list)
     digests: list[Digest] = field(default_factory=list)
     department_names: dict[str, str] = field(default_factory=dict)
+    recompute: RecomputeReport | None = None  # deadlines moved by calendar files or rules changed since the last run
     mailed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (digest title, addresses)
     not_mailed: list[str] = field(default_factory=list)  # digest titles without an address
 
@@ -90,6 +92,7 @@ class SupervisionRun:
                 }
                 for d in self.digests
             ],
+            "recompute": self.recompute.as_dict() if self.recompute else None,
             "mailed": [{"digest": title, "to": list(to)} for title, to in self.mailed],
             "not_mailed": self.not_mailed,
         }
@@ -140,10 +143,21 @@ def run_supervision(
 ) -> SupervisionRun:
     rules = rules or load_supervision_rules(profile_name)
     calendar = current_calendar(session, profile_name)
+    # calendar files under rules/ and the profile's deadline settings change outside the app:
+    # catch up first (cheap when nothing changed), so reminders use the dates in force
+    recomputed = recompute_open_deadlines(
+        session,
+        actor,
+        profile=load_profile(profile_name),
+        calendar=calendar,
+        reason="supervision run: calendar files or deadline rules changed",
+    )
     targets, refs = open_deadline_targets(session)
     with SupervisionEngine(rules) as engine:
         reminders = evaluate(rules, targets, today, calendar, matcher=engine.matcher)
-    run = SupervisionRun(day=today, rules_version=rules.version, evaluated=len(targets), matched=len(reminders))
+    run = SupervisionRun(
+        day=today, rules_version=rules.version, evaluated=len(targets), matched=len(reminders), recompute=recomputed
+    )
 
     keys = [r.key for r in reminders]
     known: set[str] = set()

@@ -148,3 +148,45 @@ def build_board(
         "feedback_missing": [r for r in rows if r.rule == "feedback" and r.due < today],
     }
     return Board(today, week_end, {name: sorted(section, key=key) for name, section in sections.items()})
+
+
+@dataclass(frozen=True)
+class RecentMove:
+    at: object  # aware datetime of the recompute
+    assignment_id: int
+    item_number: str
+    item_title: str
+    department_name: str
+    rule: str
+    old_due: str
+    new_due: str
+    reason: str
+
+
+def recent_moves(session: Session, limit: int = 30) -> list[RecentMove]:
+    """Deadlines moved by recent recomputes (calendar or rule changes), newest first, from the audit log."""
+    from app.db.models import AuditEntry
+
+    stmt = (
+        select(AuditEntry, Assignment, Item, Department)
+        .join(Assignment, Assignment.id == AuditEntry.entity_id)
+        .join(Item, Item.id == Assignment.item_id)
+        .join(Department, Department.id == Assignment.department_id)
+        .where(AuditEntry.entity == "assignment", AuditEntry.action == "deadline_recomputed")
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return [
+        RecentMove(
+            entry.at,
+            assignment.id,
+            item.number,
+            item.title,
+            department.short_name,
+            (entry.after or {}).get("rule", ""),
+            (entry.before or {}).get("due", ""),
+            (entry.after or {}).get("due", ""),
+            entry.reason or "",
+        )
+        for entry, assignment, item, department in session.execute(stmt).all()
+    ]

@@ -79,3 +79,19 @@ def test_mail_is_off_by_default(db_session, profile):
     _seed(db_session, profile)
     run = run_supervision(db_session, Actor.system(), profile_name="beijing", today=date(2026, 9, 28), send_mail=True)
     assert run.mailed == [] and len(run.not_mailed) == len(run.digests)
+
+
+def test_a_run_first_catches_up_with_calendar_files_dropped_into_rules(db_session, profile, monkeypatch, tmp_path):
+    from app import calendars
+    from app.db.models.deadlines import DeadlineRecord
+
+    assignment = make_assignment(db_session, "jtw", assigned_on=date(2026, 10, 1))  # reply 2027-01-01 (fallback)
+    deadline_service.record_assignment_deadlines(db_session, Actor.system(), assignment, profile=profile)
+    folder = tmp_path / "beijing" / "calendar"
+    folder.mkdir(parents=True)
+    (folder / "2027.toml").write_text('year = 2027\n[[holiday]]\nname = "元旦"\nfrom = 2027-01-01\n', encoding="utf-8")
+    monkeypatch.setattr(calendars, "RULES_DIR", tmp_path)
+    run = run_supervision(db_session, Actor.system(), profile_name="beijing", today=date(2026, 12, 1))
+    assert [(m.rule, m.new_due) for m in run.recompute.moved] == [("reply", date(2027, 1, 4))]
+    reply = db_session.scalar(select(DeadlineRecord).where(DeadlineRecord.rule == "reply"))
+    assert reply.due_on == date(2027, 1, 4)

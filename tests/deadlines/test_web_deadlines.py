@@ -83,6 +83,8 @@ def test_calendar_page_shows_the_2027_gap_and_office_admin_loads_it(login_as, cl
     assert 'data-testid="recompute-report"' in response.text
     assert "2027年1月1日 → 2027年1月4日" in response.text  # the late item's reply moved
     assert "元旦" in client.get("/calendar", params={"year": 2027}).text
+    board = client.get("/supervision").text
+    assert "因日历或规则变化而调整的期限" in board and "2027-01-01" in board and "2027-01-04" in board
     deadlines = client.get(f"/api/assignments/{late_id}/deadlines").json()
     reply = next(d for d in deadlines if d["rule"] == "reply")
     assert reply["due"] == "2027-01-04" and not reply["calendar_warning"]

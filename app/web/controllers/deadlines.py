@@ -29,7 +29,7 @@ from app.services import deadlines as deadline_service
 from app.services.access import get_assignment_for
 from app.services.errors import Problem, ValidationFailed
 from app.services.supervision import run_supervision
-from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board
+from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board, recent_moves
 from app.settings import get_settings
 from app.web.deps import DbSession
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
@@ -242,6 +242,7 @@ class DeadlinePages(Controller):
                 "sort_keys": SORT_KEYS,
                 "extensions": deadline_service.pending_extensions(db_session, request.user) if request.user.is_office else [],
                 "reminders": reminders,
+                "moves": recent_moves(db_session),
                 "ran": ran,
                 "day": today,
             },
