@@ -17,6 +17,12 @@ Rules live in rules/<profile>/supervision.toml::
     working_days_to_due = { ge = 0, le = 3 }     # a table: eq ne lt le gt ge in not_in
     state = { not_in = ["sent", "closed"] }
 
+    [mail]                                       # optional: where `jianti supervise --mail` sends digests
+    office = ["jianyitian@example.gov"]
+    leader = "lingdao@example.gov"
+    [mail.departments]
+    jtw = "jtw-duban@example.gov"
+
 Facts (one per open deadline of an assignment, see `supervision_fact`): deadline, state, role,
 item_kind, key_supervision, round, days_to_due, working_days_to_due, days_overdue, overdue.
 
