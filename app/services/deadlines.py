@@ -20,6 +20,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, type_coerce, updat
 from sqlalchemy.orm import Session
 
 from app.calendars import build_calendar
+from app.db.base import utcnow
 from app.db.models import Assignment, AuditEntry, Department, Item
 from app.db.models.deadlines import CalendarEntryRecord, CalendarYearRecord, DeadlineRecord, ExtensionRequest
 from app.domain.calendar import CalendarEntry, WorkingCalendar, YearData
@@ -33,6 +34,7 @@ from app.services import audit, transitions
 from app.services.access import get_assignment_for, require_office, scope_assignments
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
+from app.settings import get_settings
 
 #: The deadline copied into Assignment.due_on, by role.
 PRIMARY_RULE = {AssignmentRole.LEAD: "reply", AssignmentRole.SPLIT: "reply", AssignmentRole.CO: "co_opinion"}
@@ -143,8 +145,6 @@ def record_assignment_deadlines(
     calendar: WorkingCalendar | None = None,
 ) -> dict[str, DeadlineRecord]:
     """Store the deadlines of a new assignment (交办) and set its due_on; returns {rule: record}."""
-    from app.settings import get_settings
-
     profile = profile or load_profile(get_settings().profile)
     calendar = calendar or current_calendar(session, profile.name)
     computed = compute_assignment_deadlines(profile, calendar, assignment.assigned_on, assignment.role)
@@ -162,8 +162,6 @@ def open_deadline(
     calendar: WorkingCalendar | None = None,
 ) -> DeadlineRecord:
     """Start one rule's deadline from `start` (e.g. feedback from the reply date); replaces an open one."""
-    from app.settings import get_settings
-
     profile = profile or load_profile(get_settings().profile)
     calendar = calendar or current_calendar(session, profile.name)
     deadline = compute_deadline(calendar, start, rule_period(profile.deadlines, rule), rule)
@@ -487,8 +485,6 @@ def request_extension(
     *,
     expected_version: int | None = None,
 ) -> ExtensionRequest:
-    from app.settings import get_settings
-
     record, assignment = _deadline_for(session, actor, deadline_id)
     profile = load_profile(get_settings().profile)
     calendar = current_calendar(session, profile.name)
@@ -527,9 +523,6 @@ def request_extension(
 def decide_extension(
     session: Session, actor: Actor, extension_id: int, *, approve: bool, reason: str | None = None
 ) -> ExtensionRequest:
-    from app.db.base import utcnow
-    from app.settings import get_settings
-
     extension = session.get(ExtensionRequest, extension_id)
     if extension is None or not (actor.is_office or actor.is_system):
         raise NotFound(_("No such extension request."))
@@ -573,8 +566,6 @@ def edit_deadline(
     expected_version: int | None = None,
 ) -> DeadlineRecord:
     """The office sets a deadline by hand (with a reason); it then stays until changed again."""
-    from app.settings import get_settings
-
     record, assignment = _deadline_for(session, actor, deadline_id)
     transitions.check(actor, assignment, "edit_deadline")
     if expected_version is not None and expected_version != assignment.version:
