@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Assignment, Department, Item
+from app.db.models import Assignment, AuditEntry, Department, Item
 from app.db.models.deadlines import DeadlineRecord
 from app.domain.calendar import WorkingCalendar
 from app.services.access import scope_assignments
@@ -165,8 +165,6 @@ class RecentMove:
 
 def recent_moves(session: Session, limit: int = 30) -> list[RecentMove]:
     """Deadlines moved by recent recomputes (calendar or rule changes), newest first, from the audit log."""
-    from app.db.models import AuditEntry
-
     stmt = (
         select(AuditEntry, Assignment, Item, Department)
         .join(Assignment, Assignment.id == AuditEntry.entity_id)

@@ -165,3 +165,19 @@ def test_office_edits_a_deadline_on_the_assignment_page(login_as, clean_db):
     assert response.status_code in (302, 303)
     page = client.get(response.headers["location"]).text
     assert "期限已修改" in page and "领导批示" in page and "本办设定" in page
+
+
+def test_api_loads_a_year_and_lists_the_moves(login_as, clean_db):
+    _lead, _co, late_id = _seed(clean_db)
+    client, _ = login_as("office_admin")
+    headers = {"X-CSRF-Token": client.csrf}
+    bad = client.post("/api/calendar/years", json={"text": "year = 2027\n[[holiday]]\nname = '元旦'\n"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["problems"][0]["place"] == "holiday #1 (元旦)"
+    response = client.post("/api/calendar/years", json={"text": SCHEDULE_2027, "note": "API"}, headers=headers)
+    assert response.status_code == 201, response.text
+    data = response.json()
+    assert data["document"]["holiday"][0] == {"name": "元旦", "name_en": "New Year's Day", "from": "2027-01-01", "to": "2027-01-03"}
+    moved = {(m["assignment_id"], m["rule"], m["new_due"]) for m in data["recompute"]["moved"]}
+    assert moved == {(_lead, "reply_max", "2027-01-04"), (late_id, "reply", "2027-01-04")}
+    year = client.get("/api/calendar/years/2027").json()
+    assert year["source"]["source"] == "office" and len(year["days"]) == 3

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.concurrency import sync_to_thread
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, JSONBody
@@ -330,8 +331,6 @@ class DeadlinePages(Controller):
 
 
 async def _load_year(request: Request, db_session: Session, text: str, origin: str, note: str) -> Response:
-    from litestar.concurrency import sync_to_thread
-
     def work() -> Response:
         try:
             data = parse_year_text(text, origin)
