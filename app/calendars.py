@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -20,6 +22,14 @@ from app.domain.calendar import CalendarEntry, CalendarError, WorkingCalendar, Y
 from app.domain.calendar_file import parse_year_document
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+OFFICE_TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def office_today() -> date:
+    """Today in China: deadlines fall due by Beijing time whatever the server's clock zone."""
+    return datetime.now(OFFICE_TIMEZONE).date()
 
 
 def library_label() -> str:

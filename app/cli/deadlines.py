@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from app.calendars import build_calendar, parse_year_text
+from app.calendars import build_calendar, office_today, parse_year_text
 from app.db.engine import DatabaseUnavailable, session_scope
 from app.domain.calendar import CalendarError, DayKind, WorkingCalendar
 from app.domain.deadlines import compute_deadline, explain
@@ -151,7 +151,7 @@ def _print_report(report, as_json: bool, head: str) -> None:
 @click.option("--mail", is_flag=True, help="mail the digests (needs JIANTI_SMTP_HOST)")
 def supervise(day: str | None, as_json: bool, mail: bool) -> None:
     require_database()
-    today = _parse_day(day, "--date") if day else date.today()
+    today = _parse_day(day, "--date") if day else office_today()
     with session_scope() as session:
         run = run_supervision(session, Actor.system(), profile_name=get_settings().profile, today=today, send_mail=mail)
     if as_json:

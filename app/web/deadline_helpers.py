@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from app.calendars import build_calendar
+from app.calendars import build_calendar, office_today
 from app.domain.calendar import WorkingCalendar
 from app.domain.deadlines import Deadline, explain, summary
 from app.i18n import get_locale, gettext
@@ -43,7 +43,7 @@ def _lang() -> str:
 def overdue_marker(due: date | None, closed: bool = False, today: date | None = None) -> Markup:
     if due is None or closed:
         return Markup("")
-    today = today or date.today()
+    today = today or office_today()
     if due < today:
         days = (today - due).days
         text = gettext("%(n)s days overdue", n=days)

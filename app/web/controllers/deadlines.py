@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendars import library_year_range, parse_year_text
+from app.calendars import library_year_range, office_today, parse_year_text
 from app.db.models import Department, Item
 from app.db.models.deadlines import CalendarYearRecord, ExtensionRequest
 from app.db.models.deadlines import Reminder as ReminderRecord
@@ -151,7 +151,7 @@ def _calendar_years(session: Session) -> list[dict[str, Any]]:
     """Every year worth showing: the library's, the office's, and the next one (usually missing)."""
     calendar = deadline_service.current_calendar(session, _profile_name())
     first, last = library_year_range()
-    today = date.today()
+    today = office_today()
     years = sorted(set(calendar.years_with_data) | {today.year, today.year + 1}, reverse=True)
     return [
         {"year": y, "source": calendar.year_source(y), "days": len(calendar.year_entries(y))}
@@ -225,7 +225,7 @@ class DeadlinePages(Controller):
         sort: FromQuery[str] = "due",
         ran: FromQuery[str | None] = None,
     ) -> Template:
-        today = _parse_day(day, "day", date.today())
+        today = _parse_day(day, "day", office_today())
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         board = build_board(db_session, request.user, today, calendar, sort)
         reminders = list(
@@ -253,7 +253,7 @@ class DeadlinePages(Controller):
     def run_page(
         self, request: Request, db_session: DbSession, data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
     ) -> Redirect:
-        today = _parse_day(data.get("day"), "day", date.today())
+        today = _parse_day(data.get("day"), "day", office_today())
         run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=today)
         return Redirect(f"/supervision?day={today.isoformat()}&ran={len(run.new)}")
 
@@ -272,7 +272,7 @@ class DeadlinePages(Controller):
 
     @get("/calendar", guards=[logged_in], sync_to_thread=True)
     def calendar_page(self, db_session: DbSession, year: FromQuery[int | None] = None) -> Template:
-        return Template("deadlines/calendar.html", context=_calendar_context(db_session, year or date.today().year + 1))
+        return Template("deadlines/calendar.html", context=_calendar_context(db_session, year or office_today().year + 1))
 
     @post("/calendar/years", guards=[office_admin_only])
     async def calendar_load_page(
@@ -336,7 +336,7 @@ async def _load_year(request: Request, db_session: Session, text: str, origin: s
             data = parse_year_text(text, origin)
         except CalendarError as exc:
             context = _calendar_context(
-                db_session, date.today().year + 1, error=_("The schedule was not loaded."), problems=[exc], form_text=text
+                db_session, office_today().year + 1, error=_("The schedule was not loaded."), problems=[exc], form_text=text
             )
             return Template("deadlines/calendar.html", context=context, status_code=422)
         report = deadline_service.load_calendar_year(db_session, request.user, _profile_name(), data, note=note)
@@ -498,11 +498,11 @@ class DeadlineApi(Controller):
     ) -> dict[str, Any]:
         """Department users get their own department's rows only."""
         calendar = deadline_service.current_calendar(db_session, _profile_name())
-        return build_board(db_session, request.user, day or date.today(), calendar, sort).as_dict()
+        return build_board(db_session, request.user, day or office_today(), calendar, sort).as_dict()
 
     @post("/supervision/runs", guards=[office_only], summary="Run supervision for a day (idempotent)", sync_to_thread=True)
     def api_run(self, request: Request, db_session: DbSession, data: JSONBody[SupervisionRunIn]) -> dict[str, Any]:
-        run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=data.day or date.today())
+        run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=data.day or office_today())
         return run.as_dict()
 
 
