@@ -217,6 +217,17 @@ def _t(entity: Entity, action: str, sources: Iterable[str], target: str | None, 
 
 _LIVE = sorted(ASSIGNMENT_LIVE)
 
+# Assignment states in which its deadlines can still be extended or changed.
+DEADLINE_OPEN_STATES = (
+    A.PENDING_SIGNATURE,
+    A.SIGNED,
+    A.REASSIGNMENT_REQUESTED,
+    A.DRAFTING,
+    A.SIGNED_OFF,
+    A.UNDER_REVIEW,
+    A.RETURNED,
+)
+
 TRANSITIONS: tuple[Transition, ...] = (
     # ---- item level: office actions
     _t("item", "assign", [I.REGISTERED], I.ASSIGNED, OFFICE, N_("Assign")),
@@ -456,6 +467,27 @@ TRANSITIONS: tuple[Transition, ...] = (
         own_department=False,
         assignment_roles=REPLYING,
     ),
+    # ---- deadlines (延期 and manual edits; the state does not change, the deadline does)
+    _t(
+        "assignment",
+        "request_extension",
+        DEADLINE_OPEN_STATES,
+        None,
+        DEPARTMENT,
+        N_("Request extension"),
+        needs_reason=True,
+    ),
+    _t("assignment", "approve_extension", DEADLINE_OPEN_STATES, None, OFFICE, N_("Approve extension")),
+    _t(
+        "assignment",
+        "reject_extension",
+        DEADLINE_OPEN_STATES,
+        None,
+        OFFICE,
+        N_("Reject extension"),
+        needs_reason=True,
+    ),
+    _t("assignment", "edit_deadline", DEADLINE_OPEN_STATES, None, OFFICE, N_("Change deadline"), needs_reason=True),
     # ---- assignment level: derived moves
     _t(
         "assignment",
