@@ -616,11 +616,14 @@ def next_state(transition: Transition, state: str) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    """One audit-like entry: the action and the state before and after it (before None: created)."""
+    """One audit-like entry: the action and the state before and after it (before None: created).
+
+    Rows that carry no state (after None, e.g. a deadline set on an assignment) are skipped.
+    """
 
     action: str
     before: str | None
-    after: str
+    after: str | None
 
 
 class ReplayError(ValueError):
@@ -638,6 +641,8 @@ def replay(entity: Entity, steps: Iterable[Step], start: str | None = None) -> s
     """
     state: str | None = start
     for index, step in enumerate(steps, start=1):
+        if step.after is None:
+            continue  # not a state change (deadlines, files, ... recorded on the same entity)
         if step.before is None:
             if state is not None:
                 raise ReplayError(index, step, "created twice")

@@ -33,12 +33,11 @@ from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, initial_assignme
 from app.domain.profile import Profile
 from app.i18n import _
 from app.profiles import load_profile
-from app.services import access, audit, transitions
+from app.services import access, audit, deadlines, transitions
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
 from app.services.workflow import facts
 from app.services.workflow.files import Upload, check_uploads, store
-from app.services.workflow.periods import due_after
 from app.settings import get_settings
 
 BEIJING_OFFSET = timedelta(hours=8)
@@ -152,7 +151,7 @@ def _end_live_assignments(session: Session, item: Item, action: str, clock: Cloc
     ).all()
     for assignment in live:
         _system(session, assignment, action, clock)
-        assignment.ended_at = utcnow()
+        _end(session, assignment)
 
 
 def create_assignment(
@@ -163,11 +162,14 @@ def create_assignment(
     role: str,
     *,
     assigned_on: date,
-    due_on: date | None,
     round: int | None = None,
     cause: str = "assign",
 ) -> Assignment:
-    """A new assignment in its initial state, with its creation audit row."""
+    """A new assignment in its initial state, with its creation audit row and its deadlines.
+
+    A re-handling round is due by the re-handling period; any other assignment gets the
+    deadlines of its role (reply, longest reply, co-handler opinion, reassignment window).
+    """
     assignment = Assignment(
         item_id=item.id,
         department_id=department.id,
@@ -175,7 +177,6 @@ def create_assignment(
         round=round or item.round,
         state=initial_assignment_state(role),
         assigned_on=assigned_on,
-        due_on=due_on,
     )
     session.add(assignment)
     session.flush()
@@ -193,18 +194,21 @@ def create_assignment(
             "department": department.code,
             "role": assignment.role,
             "round": assignment.round,
-            "due_on": due_on,
             "cause": cause,
         },
     )
+    if cause == "rehandling":
+        record = deadlines.open_deadline(session, actor, assignment, "rehandling_reply", assigned_on)
+        assignment.due_on = record.due_on
+    else:
+        deadlines.record_assignment_deadlines(session, actor, assignment)
     return assignment
 
 
-def _due_for(profile: Profile, role: str, assigned_on: date) -> date | None:
-    if role == AssignmentRole.REFERENCE.value:
-        return None
-    period = profile.deadlines.co_opinion if role == AssignmentRole.CO.value else profile.deadlines.reply
-    return due_after(assigned_on, period)
+def _end(session: Session, assignment: Assignment) -> None:
+    """The assignment is over: its open deadlines close (they are no longer anyone's duty)."""
+    assignment.ended_at = utcnow()
+    deadlines.close_deadlines(session, assignment)
 
 
 # ----------------------------------------------------------------------------- assignment actions
@@ -242,6 +246,7 @@ def request_reassignment(
     )
     session.add(request)
     session.flush()
+    deadlines.open_deadline(session, actor, assignment, "reassignment_answer", clock.today)
     return request
 
 
@@ -307,7 +312,7 @@ def approve_reassignment(
         reason=reason or None,
         details={"to_department": new_department.code},
     )
-    assignment.ended_at = utcnow()
+    _end(session, assignment)
     replacement = create_assignment(
         session,
         actor,
@@ -315,10 +320,10 @@ def approve_reassignment(
         new_department,
         assignment.role,
         assigned_on=clock.today,
-        due_on=_due_for(_profile(), assignment.role, clock.today),
         round=assignment.round,
         cause="reassignment",
     )
+    deadlines.close_deadlines(session, assignment, ["reassignment_answer"], met_on=clock.today)
     request.decision, request.decided_by_id, request.decided_at = "approved", actor.user_id, utcnow()
     request.decision_reason, request.new_assignment_id = reason.strip(), replacement.id
     return replacement
@@ -331,6 +336,7 @@ def reject_reassignment(
     assignment = _assignment(session, actor, assignment_id)
     request = _open_request(session, assignment)
     _act(session, actor, assignment, "reject_reassignment", clock, expected_version=expected_version, reason=reason)
+    deadlines.close_deadlines(session, assignment, ["reassignment_answer"], met_on=clock.today)
     request.decision, request.decided_by_id, request.decided_at = "rejected", actor.user_id, utcnow()
     request.decision_reason = reason.strip()
     return assignment
@@ -428,6 +434,7 @@ def send_opinion(session: Session, actor: Actor, assignment_id: int, *, expected
     _act(session, actor, assignment, "send_opinion", clock, expected_version=expected_version)
     opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
     opinion.sent_at = utcnow()
+    deadlines.close_deadlines(session, assignment, ["co_opinion"], met_on=clock.today)
     return opinion
 
 
@@ -541,7 +548,7 @@ def acknowledge(session: Session, actor: Actor, assignment_id: int, *, expected_
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
     _act(session, actor, assignment, "acknowledge", clock, expected_version=expected_version)
-    assignment.ended_at = utcnow()
+    _end(session, assignment)
     item = assignment.item
     still_live = session.scalar(
         select(Assignment.id).where(Assignment.item_id == item.id, Assignment.state.in_(ASSIGNMENT_LIVE))
@@ -623,6 +630,8 @@ def accept_reply(
         details={"result_class": reply.result_class},
     )
     reply.reviewed_by_id, reply.sent_at = actor.user_id, utcnow()
+    deadlines.close_deadlines(session, assignment, ["reply", "reply_max", "rehandling_reply"], met_on=clock.today)
+    deadlines.open_deadline(session, actor, assignment, "feedback", clock.today)
     _system(session, assignment.item, "mark_replied", clock)
     return reply
 
@@ -688,6 +697,8 @@ def record_feedback(
     )
     session.add(feedback)
     session.flush()
+    for assignment in facts.round_assignments(session, item):
+        deadlines.close_deadlines(session, assignment, ["feedback"], met_on=feedback.received_on)
     if _system(session, item, "open_new_round", clock):
         _open_round(session, item, clock)
     elif _system(session, item, "close", clock):
@@ -697,16 +708,14 @@ def record_feedback(
 
 def _open_round(session: Session, item: Item, clock: Clock) -> None:
     """Round n is finished and kept; round n+1 goes to the same lead and split departments."""
-    profile = _profile()
     finished = facts.round_assignments(session, item)
     _end_live_assignments(session, item, "close_round", clock)
     item.round += 1
-    due = due_after(clock.today, profile.deadlines.rehandling_reply)
     system = Actor.system()
     for old in finished:
         if old.role in facts.REPLYING and old.state not in facts.ENDED_AWAY:
             create_assignment(
-                session, system, item, old.department, old.role, assigned_on=clock.today, due_on=due, cause="rehandling"
+                session, system, item, old.department, old.role, assigned_on=clock.today, cause="rehandling"
             )
 
 
@@ -799,7 +808,6 @@ def assign(
     Routing proposes the plan; this is the one place that turns it into assignments.
     """
     clock = _clock(today)
-    profile = _profile()
     item = _item(session, actor, item_id)
     roles = [role for _code, role in plan]
     problems = []
@@ -824,7 +832,6 @@ def assign(
             department,
             role,
             assigned_on=clock.today,
-            due_on=_due_for(profile, role, clock.today),
         )
         for department, role in departments
     ]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, Item
+from app.db.models.deadlines import DeadlineRecord
 from app.db.models.workflow import Attachment, CoOpinion, CoOpinionWaiver, Communication, Feedback, Reply
 from app.domain.enums import AssignmentRole, AssignmentState
 from app.domain.handling import opens_new_round
@@ -29,8 +30,21 @@ def round_assignments(session: Session, item: Item) -> list[Assignment]:
     return list(session.scalars(stmt.order_by(Assignment.id)))
 
 
+def _stored_due(session: Session, assignment_ids: list[int], rule: str, *, open_only: bool = False) -> list[date]:
+    """Due dates of a rule's deadlines as the deadlines feature keeps them (with extensions and edits)."""
+    if not assignment_ids:
+        return []
+    stmt = select(DeadlineRecord.due_on).where(
+        DeadlineRecord.assignment_id.in_(assignment_ids), DeadlineRecord.rule == rule
+    )
+    if open_only:
+        stmt = stmt.where(DeadlineRecord.status == "open")
+    return list(session.scalars(stmt.order_by(DeadlineRecord.id.desc())))
+
+
 def assignment_facts(session: Session, assignment: Assignment, profile: Profile, today: date) -> GuardContext:
-    window_ends = due_after(assignment.assigned_on, profile.deadlines.reassignment_window)
+    stored = _stored_due(session, [assignment.id], "reassignment_window")
+    window_ends = stored[0] if stored else due_after(assignment.assigned_on, profile.deadlines.reassignment_window)
     facts: dict[str, object] = {
         "assignment_role": assignment.role,
         "within_reassignment_window": today <= window_ends,
@@ -84,8 +98,12 @@ def item_facts(
     )
     feedback_overdue = False
     if last_sent is not None:
-        sent_day = (last_sent + timedelta(hours=8)).date()  # Beijing date of the sending
-        feedback_overdue = today > due_after(sent_day, profile.deadlines.feedback)
+        stored = _stored_due(session, [a.id for a in current], "feedback", open_only=True)
+        if stored:
+            feedback_overdue = today > max(stored)
+        else:
+            sent_day = (last_sent + timedelta(hours=8)).date()  # Beijing date of the sending
+            feedback_overdue = today > due_after(sent_day, profile.deadlines.feedback)
     return GuardContext(
         {
             "any_assignment_signed": any(a.state not in NOT_YET_SIGNED for a in current),

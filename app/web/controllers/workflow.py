@@ -150,6 +150,8 @@ def _reply_id_of(session: Session, actor, item_id: int, form: dict[str, Any]) ->
 
 
 ACTION_LABELS = {"create": "Created", **{t.action: t.label for t in TRANSITIONS}}
+# Deadline actions have their own page (app/web/controllers/deadlines.py); the item page links to it.
+DEADLINE_ACTIONS = ("request_extension", "approve_extension", "reject_extension", "edit_deadline")
 
 
 def _merge_target(session: Session, form: dict[str, Any]) -> int:
@@ -173,6 +175,7 @@ def _item_context(session: Session, request: Request, item_id: int, **extra) -> 
         "problems": [],
         "done": None,
         "action_labels": ACTION_LABELS,
+        "deadline_action_names": DEADLINE_ACTIONS,
         **extra,
     }
 

@@ -97,12 +97,13 @@ def test_department_roles_and_assignment_roles():
     assert [t.action for t in actions_for("assignment", A.PENDING_SIGNATURE, Role.DEPT_HANDLER, "lead")] == [
         "sign_for",
         "request_reassignment",
+        "request_extension",
     ]
     # a co-handler writes opinions, never replies; a reference department only notes the item
     co = {t.action for t in actions_for("assignment", A.SIGNED, Role.DEPT_HANDLER, "co")}
     assert "draft_opinion" in co and "draft_reply" not in co
     ref = {t.action for t in actions_for("assignment", A.SIGNED, Role.DEPT_HANDLER, "reference")}
-    assert ref == {"acknowledge"}
+    assert ref == {"acknowledge", "request_extension"}
     with pytest.raises(Refused, match="does not apply"):
         decide("assignment", "draft_reply", A.SIGNED, Role.DEPT_HANDLER, ctx, "co")
     with pytest.raises(Refused, match="role"):

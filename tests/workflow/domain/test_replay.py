@@ -77,3 +77,13 @@ def test_item_trail_with_a_second_round():
 
 def test_replay_from_a_known_start_without_creation_entry():
     assert replay("item", [Step("assign", "registered", "assigned")], start="registered") == "assigned"
+
+
+def test_rows_without_a_state_are_skipped():
+    trail = [
+        Step("create", None, "pending_signature"),
+        Step("deadline_set", None, None),
+        Step("sign_for", "pending_signature", "signed"),
+        Step("deadline_recomputed", None, None),
+    ]
+    assert replay("assignment", trail) == "signed"

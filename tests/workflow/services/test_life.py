@@ -264,6 +264,9 @@ def test_every_state_change_has_an_audit_row(db_session, people):
     actions.sign_for(s, p["jtw"], lead.id, today=TODAY)
     rows = s.scalars(select(AuditEntry).where(AuditEntry.entity.in_(["item", "assignment"])).order_by(AuditEntry.id))
     trail = [(r.entity, r.action, (r.before or {}).get("state"), (r.after or {}).get("state")) for r in rows]
+    deadline_rows = [t for t in trail if t[1] == "deadline_set"]
+    assert len(deadline_rows) == 3  # reply, longest reply, reassignment window
+    trail = [t for t in trail if t[3] is not None]
     assert trail == [
         ("item", "create", None, "registered"),
         ("item", "assign", "registered", "assigned"),
@@ -271,3 +274,37 @@ def test_every_state_change_has_an_audit_row(db_session, people):
         ("assignment", "sign_for", "pending_signature", "signed"),
         ("item", "begin_handling", "assigned", "in_progress"),
     ]
+
+
+def test_deadlines_follow_the_handling(db_session, people):
+    from app.db.models.deadlines import DeadlineRecord
+
+    s, p = db_session, people
+
+    def deadlines_of(assignment):
+        s.flush()
+        rows = s.scalars(select(DeadlineRecord).where(DeadlineRecord.assignment_id == assignment.id))
+        return {(r.rule, r.status) for r in rows}
+
+    item = assigned_item(s, p["office"], [("jtw", "lead"), ("cgw", "co")])
+    found = assignments_of(s, item)
+    lead, co = found[("jtw", 1)], found[("cgw", 1)]
+    assert deadlines_of(lead) == {("reply", "open"), ("reply_max", "open"), ("reassignment_window", "open")}
+    assert lead.due_on == s.scalar(select(DeadlineRecord.due_on).where(
+        DeadlineRecord.assignment_id == lead.id, DeadlineRecord.rule == "reply"))
+    actions.sign_for(s, p["cg"], co.id, today=TODAY)
+    actions.save_opinion(s, p["cg"], co.id, body="同意", today=TODAY)
+    actions.send_opinion(s, p["cg"], co.id, today=TODAY)
+    assert ("co_opinion", "closed") in deadlines_of(co)
+    actions.sign_for(s, p["jtw"], lead.id, today=TODAY)
+    actions.record_communication(s, p["jtw"], lead.id, method="phone", happened_at=yesterday(), participants="张建华")
+    actions.save_reply(s, p["jtw"], lead.id, good_draft(), today=TODAY)
+    actions.sign_off(s, p["jtw_head"], lead.id, today=TODAY)
+    actions.submit_for_review(s, p["jtw"], lead.id, today=TODAY)
+    actions.accept_reply(s, p["office"], lead.id, today=TODAY)
+    assert {("reply", "closed"), ("feedback", "open")} <= deadlines_of(lead)
+    actions.record_feedback(s, p["office"], item.id, level="dissatisfied", given_by="submitter", today=TODAY)
+    assert all(status == "closed" for _rule, status in deadlines_of(lead))
+    lead2 = assignments_of(s, item)[("jtw", 2)]
+    assert deadlines_of(lead2) == {("rehandling_reply", "open")}
+    assert lead2.due_on is not None and lead2.due_on > TODAY

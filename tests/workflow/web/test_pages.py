@@ -24,9 +24,9 @@ def test_each_user_sees_only_their_actions(db_session, users, actors, as_user):
     item = assigned_item(db_session, actors["office"], [("jtw", "lead"), ("cgw", "co")], today=None)
     db_session.commit()
     path = f"/items/{item.id}"
-    assert offered(as_user(users["jtw"]).get(path).text) == {"sign_for", "request_reassignment"}
-    assert offered(as_user(users["cg"]).get(path).text) == {"sign_for", "request_reassignment"}
-    assert offered(as_user(users["office"]).get(path).text) == {"withdraw", "merge"}
+    assert offered(as_user(users["jtw"]).get(path).text) == {"sign_for", "request_reassignment", "deadlines"}
+    assert offered(as_user(users["cg"]).get(path).text) == {"sign_for", "request_reassignment", "deadlines"}
+    assert offered(as_user(users["office"]).get(path).text) == {"withdraw", "merge", "deadlines"}
     leader_page = as_user(users["leader"]).get(path)
     assert leader_page.status_code == 200 and offered(leader_page.text) == set()
     assert item.title in leader_page.text
@@ -73,7 +73,7 @@ def test_forms_drive_the_handling(db_session, users, actors, as_user):
     assert saved.status_code == 302, saved.text[:800]
     page = jtw.get(f"/items/{item.id}?done=draft_reply")
     assert "走访照片.pdf" in page.text and "答复函.pdf" in page.text
-    assert offered(page.text) == {"record_communication", "draft_reply"}
+    assert offered(page.text) == {"record_communication", "draft_reply", "deadlines"}
     head = as_user(users["jtw_head"])
     assert {"sign_off", "return_draft"} <= offered(head.get(f"/items/{item.id}").text)
 
