@@ -20,7 +20,7 @@ from app.services.actor import Actor
 from app.services.workflow import actions
 from app.services.workflow.files import Upload
 
-ORDER = 60
+ORDER = 70
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def verify(session: Session) -> list[str]:
         by_id = trails(session, entity)
         for record_id, state in session.execute(select(model.id, model.state)):
             steps = by_id.get(record_id, [])
-            start = None if steps and steps[0].before is None else INITIAL_STATES[entity]
+            moves = [step for step in steps if step.after is not None]
+            start = None if moves and moves[0].before is None else INITIAL_STATES[entity]
             try:
                 replayed = replay(entity, steps, start=start)
             except ReplayError as error:
