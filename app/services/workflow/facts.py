@@ -13,8 +13,9 @@ from app.db.models.workflow import Attachment, CoOpinion, CoOpinionWaiver, Commu
 from app.domain.enums import AssignmentRole, AssignmentState
 from app.domain.handling import opens_new_round
 from app.domain.lifecycle import ASSIGNMENT_LIVE, ITEM_TERMINAL, GuardContext
-from app.domain.profile import Profile
-from app.services.workflow.periods import due_after
+from app.domain.deadlines import compute_deadline
+from app.domain.profile import Period, Profile
+from app.services.deadlines import current_calendar
 
 ENDED_AWAY = (AssignmentState.REASSIGNED.value, AssignmentState.CANCELLED.value)
 NOT_YET_SIGNED = (
@@ -28,6 +29,11 @@ REPLYING = (AssignmentRole.LEAD.value, AssignmentRole.SPLIT.value)
 def round_assignments(session: Session, item: Item) -> list[Assignment]:
     stmt = select(Assignment).where(Assignment.item_id == item.id, Assignment.round == item.round)
     return list(session.scalars(stmt.order_by(Assignment.id)))
+
+
+def _due_after(session: Session, profile: Profile, start: date, period: Period) -> date:
+    """A due date counted on the calendar in force, for records the deadlines feature holds none of."""
+    return compute_deadline(current_calendar(session, profile.name), start, period).due
 
 
 def _stored_due(session: Session, assignment_ids: list[int], rule: str, *, open_only: bool = False) -> list[date]:
@@ -44,7 +50,11 @@ def _stored_due(session: Session, assignment_ids: list[int], rule: str, *, open_
 
 def assignment_facts(session: Session, assignment: Assignment, profile: Profile, today: date) -> GuardContext:
     stored = _stored_due(session, [assignment.id], "reassignment_window")
-    window_ends = stored[0] if stored else due_after(assignment.assigned_on, profile.deadlines.reassignment_window)
+    window_ends = (
+        stored[0]
+        if stored
+        else _due_after(session, profile, assignment.assigned_on, profile.deadlines.reassignment_window)
+    )
     facts: dict[str, object] = {
         "assignment_role": assignment.role,
         "within_reassignment_window": today <= window_ends,
@@ -103,7 +113,7 @@ def item_facts(
             feedback_overdue = today > max(stored)
         else:
             sent_day = (last_sent + timedelta(hours=8)).date()  # Beijing date of the sending
-            feedback_overdue = today > due_after(sent_day, profile.deadlines.feedback)
+            feedback_overdue = today > _due_after(session, profile, sent_day, profile.deadlines.feedback)
     return GuardContext(
         {
             "any_assignment_signed": any(a.state not in NOT_YET_SIGNED for a in current),
