@@ -130,8 +130,15 @@ def _check(session: Session, actor: Actor, record: Item | Assignment, action: st
 
 
 def _system(session: Session, record: Item | Assignment, action: str, clock: Clock) -> bool:
-    """Take a derived move if its guards hold now; True when taken."""
+    """Take a derived move if its guards hold now; True when taken.
+
+    The record is locked and re-read first (PostgreSQL: SELECT … FOR UPDATE), so two departments
+    acting at once on their own assignments do not collide on the item's derived move: the second
+    waits, sees the move already taken, and goes on.
+    """
     system = Actor.system()
+    if not session.is_modified(record):
+        session.refresh(record, with_for_update=True)
     if isinstance(record, Assignment):
         context = _assignment_context(session, record, clock)
     else:

@@ -112,3 +112,32 @@ def test_two_handlers_sign_for_at_once(clean_db, db_session, people, make_user):
 
     outcomes = race(clean_db, sign(people["jtw"]), sign(other))
     assert sorted(o == "won" for o in outcomes.values()) == [False, True], outcomes
+
+
+def test_lead_and_co_sign_for_at_once_both_succeed(clean_db, db_session, people, make_user):
+    """Different assignments of one item: no false conflict on the item's derived move (in progress)."""
+    if clean_db.dialect.name != "postgresql":
+        pytest.skip("row locking under concurrent writers is a PostgreSQL matter; SQLite serializes writers")
+    co_handler = make_user("dept_handler", "cgw").actor
+    item = assigned_item(db_session, people["office"], [("jtw", "lead"), ("cgw", "co")])
+    found = {a.role: a for a in db_session.scalars(select(Assignment).where(Assignment.item_id == item.id))}
+    db_session.commit()
+
+    def sign(actor, assignment):
+        def act(session, loaded):
+            session.get(Assignment, assignment.id)
+            loaded.wait()
+            actions.sign_for(session, actor, assignment.id, expected_version=assignment.version, today=TODAY)
+
+        return act
+
+    outcomes = race(clean_db, sign(people["jtw"], found["lead"]), sign(co_handler, found["co"]))
+    assert outcomes == {"first": "won", "second": "won"}, outcomes
+    with Session(bind=clean_db) as check:
+        from app.db.models import Item
+
+        assert check.get(Item, item.id).state == "in_progress"
+        begun = check.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity == "item", AuditEntry.entity_id == item.id)
+        ).all()
+        assert begun.count("begin_handling") == 1
