@@ -69,6 +69,7 @@ FACTS: dict[str, str] = {
     "communication_required": "the profile requires a communication record before a reply",
     "communication_count": "communication records of this assignment in this round",
     "has_reply_draft": "this assignment has a reply draft in this round",
+    "draft_returned": "the unit head returned the draft and it has not been revised since",
     "has_opinion": "this co-handler assignment has an opinion text or attachment in this round",
     "any_assignment_signed": "some assignment of the item's current round has been signed for",
     "all_replies_sent": "every live lead and split assignment of the round has sent (and there is one)",
@@ -122,6 +123,12 @@ def communication_recorded(ctx: GuardContext) -> str | None:
 
 def reply_draft_present(ctx: GuardContext) -> str | None:
     return None if ctx.get("has_reply_draft", False) else N_("There is no reply draft yet")
+
+
+def draft_revised(ctx: GuardContext) -> str | None:
+    if ctx.get("draft_returned", False):
+        return N_("The unit head returned the draft: save a revised draft first")
+    return None
 
 
 def opinion_present(ctx: GuardContext) -> str | None:
@@ -382,7 +389,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         A.SIGNED_OFF,
         UNIT_HEAD,
         N_("Sign off"),
-        guards=(reply_draft_present, communication_recorded, co_opinions_in_or_waived),
+        guards=(reply_draft_present, draft_revised, communication_recorded, co_opinions_in_or_waived),
         assignment_roles=REPLYING,
     ),
     _t(
@@ -393,7 +400,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         UNIT_HEAD,
         N_("Return the draft"),
         needs_reason=True,
-        guards=(reply_draft_present,),
+        guards=(reply_draft_present, draft_revised),
         assignment_roles=REPLYING,
     ),
     _t(

@@ -167,6 +167,7 @@ def upgrade() -> None:
     sa.Column('drafted_by_id', sa.Integer(), nullable=True),
     sa.Column('signed_off_by_id', sa.Integer(), nullable=True),
     sa.Column('signed_off_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('returned_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -34,6 +34,7 @@ class SimAssignment:
     round: int
     state: str
     has_reply_draft: bool = False
+    draft_returned: bool = False
     has_opinion: bool = False
     communications: int = 0
     waived: bool = False
@@ -93,6 +94,7 @@ class SimItem:
                 "communication_required": self.communication_required,
                 "communication_count": a.communications,
                 "has_reply_draft": a.has_reply_draft,
+                "draft_returned": a.draft_returned,
                 "has_opinion": a.has_opinion,
             }
         )
@@ -164,7 +166,9 @@ class SimItem:
         if transition.own_department and role in (Role.DEPT_HANDLER, Role.DEPT_LEADER) and department != a.department:
             raise Refused("Not your department's assignment")
         if action == "draft_reply":
-            a.has_reply_draft = True
+            a.has_reply_draft, a.draft_returned = True, False
+        elif action == "return_draft":
+            a.draft_returned = True
         elif action == "draft_opinion":
             a.has_opinion = True
         elif action == "record_communication":

@@ -36,6 +36,7 @@ class Reply(Base):
     drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_off_at: Mapped[datetime | None] = mapped_column()
+    returned_at: Mapped[datetime | None] = mapped_column()  # by the unit head; cleared by a revised draft
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -493,7 +493,7 @@ def save_reply(
     reply.summary, reply.letter_number = draft.summary.strip(), draft.letter_number.strip()
     reply.contact_person, reply.contact_phone = draft.contact_person.strip(), draft.contact_phone.strip()
     reply.drafted_by_id = actor.user_id
-    reply.signed_off_by_id = reply.signed_off_at = None
+    reply.signed_off_by_id = reply.signed_off_at = reply.returned_at = None
     session.flush()
     store(
         session,
@@ -538,6 +538,7 @@ def return_draft(
     _act(
         session, actor, assignment, "return_draft", clock, expected_version=expected_version, reason=reason, touch=True
     )
+    _reply_of(session, assignment).returned_at = utcnow()
     return assignment
 
 

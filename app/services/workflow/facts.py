@@ -71,6 +71,7 @@ def assignment_facts(session: Session, assignment: Assignment, profile: Profile,
     }
     reply = session.scalar(select(Reply).where(Reply.assignment_id == assignment.id))
     facts["has_reply_draft"] = reply is not None and bool(reply.body.strip())
+    facts["draft_returned"] = reply is not None and reply.returned_at is not None
     opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
     facts["has_opinion"] = opinion is not None and (
         bool(opinion.body.strip())

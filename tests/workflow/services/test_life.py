@@ -308,3 +308,17 @@ def test_deadlines_follow_the_handling(db_session, people):
     lead2 = assignments_of(s, item)[("jtw", 2)]
     assert deadlines_of(lead2) == {("rehandling_reply", "open")}
     assert lead2.due_on is not None and lead2.due_on > TODAY
+
+
+def test_a_returned_draft_must_be_revised_before_sign_off(db_session, people):
+    s, p = db_session, people
+    item = assigned_item(s, p["office"], [("jtw", "lead")])
+    lead = assignments_of(s, item)[("jtw", 1)]
+    actions.sign_for(s, p["jtw"], lead.id, today=TODAY)
+    actions.record_communication(s, p["jtw"], lead.id, method="phone", happened_at=yesterday(), participants="张建华")
+    actions.save_reply(s, p["jtw"], lead.id, good_draft(), today=TODAY)
+    actions.return_draft(s, p["jtw_head"], lead.id, reason="请补充资金安排", today=TODAY)
+    refused(s, lambda: actions.sign_off(s, p["jtw_head"], lead.id, today=TODAY), Conflict, match="revised draft")
+    actions.save_reply(s, p["jtw"], lead.id, good_draft(), today=TODAY)
+    actions.sign_off(s, p["jtw_head"], lead.id, today=TODAY)
+    assert lead.state == "signed_off"

@@ -148,3 +148,17 @@ def test_uploads_over_the_default_request_size_but_under_the_limit(db_session, u
     assert communicate(12).status_code == 302
     refused = communicate(21)
     assert refused.status_code == 422 and "扫描件.pdf" in refused.text
+
+
+def test_office_sees_the_suggested_department_of_a_reassignment_request(db_session, users, actors, as_user):
+    from app.services.workflow import actions as workflow
+
+    item = assigned_item(db_session, actors["office"], [("jtw", "lead")], today=None)
+    lead = lead_of(db_session, item)
+    workflow.sign_for(db_session, actors["jtw"], lead.id)
+    workflow.request_reassignment(db_session, actors["jtw"], lead.id, reason="属城市管理职责",
+                                  suggested_department_code="cgw")
+    db_session.commit()
+    page = as_user(users["office"]).get(f"/items/{item.id}").text
+    assert {"approve_reassignment", "reject_reassignment"} <= offered(page)
+    assert re.search(r'<option value="cgw" selected>', page) and "属城市管理职责" in page
