@@ -80,6 +80,8 @@ def test_forms_drive_the_handling(db_session, users, actors, as_user):
 
 def test_inbox_review_overview_feedback_and_letter(db_session, users, actors, as_user):
     scenario = handled_item(db_session, actors)
+    editor = as_user(users["jtw"]).get(f"/assignments/{scenario.lead_id}/reply")
+    assert 'data-testid="co-opinions"' in editor.text and "会办意见.pdf" in editor.text
     inbox = as_user(users["jtw"]).get("/inbox?finished=true")
     assert inbox.status_code == 200 and scenario.title in inbox.text
     office = as_user(users["office"])
