@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import MultipartBody, Parameter, URLEncodedBody
+from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -198,8 +198,8 @@ class HandlingPages(Controller):
         self,
         request: Request,
         db_session: DbSession,
-        finished: bool = False,
-        state_filter: Annotated[str | None, Parameter(query="state")] = None,
+        finished: FromQuery[bool] = False,
+        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
     ) -> Template:
         rows = views.inbox(db_session, request.user, include_finished=finished or bool(state_filter))
         counts: dict[str, int] = {}
@@ -219,7 +219,7 @@ class HandlingPages(Controller):
 
     @get("/overview", guards=[roles(*OFFICE_ROLES, Role.LEADER_READONLY)], sync_to_thread=True)
     def overview(
-        self, request: Request, db_session: DbSession, state_filter: Annotated[str | None, Parameter(query="state")] = None
+        self, request: Request, db_session: DbSession, state_filter: Annotated[str | None, QueryParameter(name="state")] = None
     ) -> Template:
         state = state_filter
         stmt = access.scope_items(select(Item), request.user).order_by(Item.key_supervision.desc(), Item.id)
@@ -235,7 +235,7 @@ class HandlingPages(Controller):
         )
 
     @get("/items/{item_id:int}", guards=[readers], sync_to_thread=True)
-    def item(self, request: Request, db_session: DbSession, item_id: int, done: str | None = None) -> Template:
+    def item(self, request: Request, db_session: DbSession, item_id: FromPath[int], done: FromQuery[str | None] = None) -> Template:
         label = None
         if done:
             transition = next((t for t in _transitions_named(done)), None)
@@ -244,7 +244,7 @@ class HandlingPages(Controller):
 
     @post("/items/{item_id:int}/act", guards=[department_or_office], sync_to_thread=True)
     def item_act(
-        self, request: Request, db_session: DbSession, item_id: int, data: URLEncodedBody[dict[str, Any]]
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
     ) -> Response:
         action = _text(data, "action")
         call = ITEM_ACTIONS.get(action)
@@ -263,7 +263,7 @@ class HandlingPages(Controller):
         request_max_body_size=UPLOAD_REQUEST_BYTES,
     )
     def assignment_act(
-        self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: MultipartBody[dict[str, Any]]
     ) -> Response:
         assignment = access.get_assignment_for(db_session, request.user, assignment_id)
         item_id = assignment.item_id
@@ -280,7 +280,7 @@ class HandlingPages(Controller):
     # ------------------------------------------------------------------ reply and opinion editors
 
     @get("/assignments/{assignment_id:int}/reply", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
-    def reply_editor(self, request: Request, db_session: DbSession, assignment_id: int) -> Template:
+    def reply_editor(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> Template:
         return Template("workflow/reply_edit.html", context=_editor_context(db_session, request, assignment_id))
 
     @post(
@@ -290,7 +290,7 @@ class HandlingPages(Controller):
         request_max_body_size=UPLOAD_REQUEST_BYTES,
     )
     def reply_save(
-        self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: MultipartBody[dict[str, Any]]
     ) -> Response:
         draft = actions.ReplyDraft(
             body=_text(data, "body"),
@@ -313,7 +313,7 @@ class HandlingPages(Controller):
         return Redirect(f"/items/{reply.item_id}?done=draft_reply")
 
     @get("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
-    def opinion_editor(self, request: Request, db_session: DbSession, assignment_id: int) -> Template:
+    def opinion_editor(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> Template:
         return Template("workflow/opinion_edit.html", context=_editor_context(db_session, request, assignment_id))
 
     @post(
@@ -323,7 +323,7 @@ class HandlingPages(Controller):
         request_max_body_size=UPLOAD_REQUEST_BYTES,
     )
     def opinion_save(
-        self, request: Request, db_session: DbSession, assignment_id: int, data: MultipartBody[dict[str, Any]]
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: MultipartBody[dict[str, Any]]
     ) -> Response:
         try:
             opinion = actions.save_opinion(
@@ -343,22 +343,22 @@ class HandlingPages(Controller):
     # ------------------------------------------------------------------ feedback entry
 
     @get("/items/{item_id:int}/feedback", guards=[office_only], sync_to_thread=True)
-    def feedback_form(self, request: Request, db_session: DbSession, item_id: int) -> Template:
+    def feedback_form(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> Template:
         return Template("workflow/feedback.html", context=_item_context(db_session, request, item_id))
 
     # ------------------------------------------------------------------ letters and files
 
     @get("/replies/{reply_id:int}/letter", guards=[readers], sync_to_thread=True)
-    def letter_html(self, request: Request, db_session: DbSession, reply_id: int, item: int | None = None) -> Response:
+    def letter_html(self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None) -> Response:
         letter = _letter(db_session, request, reply_id, item)
         return Response(render_html(letter), media_type="text/html; charset=utf-8")
 
     @get("/replies/{reply_id:int}/letter.docx", guards=[readers], sync_to_thread=True)
-    def letter_docx(self, request: Request, db_session: DbSession, reply_id: int, item: int | None = None) -> Response:
+    def letter_docx(self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None) -> Response:
         return letter_docx_response(db_session, request, reply_id, item)
 
     @get("/attachments/{attachment_id:int}", guards=[readers], sync_to_thread=True)
-    def attachment(self, request: Request, db_session: DbSession, attachment_id: int) -> Response:
+    def attachment(self, request: Request, db_session: DbSession, attachment_id: FromPath[int]) -> Response:
         return attachment_response(db_session, request, attachment_id)
 
 
