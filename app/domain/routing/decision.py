@@ -11,7 +11,9 @@ Decision rule (documented in rules/README.md):
 4. Key supervision is proposed when any matching rule asks for it.
 5. Conflicts are flagged for the office: a rule of the same priority as the winner proposing
    other handling departments, or a matching rule proposing another mode (e.g. reference vs lead).
-6. No matching rule: the item goes to the manual queue, with suggestions when history exists.
+6. Fallback rules (`fallback = true`, e.g. "by category") count only when no other rule
+   matches; they then decide as above but never add co-handlers to another rule's decision.
+7. No matching rule: the item goes to the manual queue, with suggestions when history exists.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class LosingCandidate:
     priority: int
     mode: str
     handling: tuple[str, ...]
-    why: str  # lower_priority | later_in_file
+    why: str  # lower_priority | later_in_file | fallback
 
     def as_dict(self) -> dict:
         return {
@@ -170,7 +172,9 @@ def decide(matches: Sequence[RuleMatch], suggestions: Sequence[Suggestion] = ())
     ordered = order_matches(matches)
     if not ordered:
         return Decision(status="manual", suggestions=tuple(suggestions))
-    winner, rest = ordered[0], ordered[1:]
+    regular = tuple(m for m in ordered if not m.rule.fallback)
+    deciding = regular or ordered  # fallback rules only when nothing else matched
+    winner, rest = deciding[0], deciding[1:]
     outcome = winner.rule.then
     handling = set(outcome.handling)
     co: dict[str, None] = {}
@@ -187,9 +191,10 @@ def decide(matches: Sequence[RuleMatch], suggestions: Sequence[Suggestion] = ())
             priority=m.rule.priority,
             mode=m.rule.then.mode,
             handling=m.rule.then.handling,
-            why="later_in_file" if m.rule.priority == winner.rule.priority else "lower_priority",
+            why=_why_lost(m.rule, winner.rule),
         )
-        for m in rest
+        for m in ordered
+        if m is not winner
     )
     conflicts = []
     for match in rest:
@@ -218,3 +223,9 @@ def decide(matches: Sequence[RuleMatch], suggestions: Sequence[Suggestion] = ())
         conflicts=tuple(conflicts),
         suggestions=(),
     )
+
+
+def _why_lost(loser: RoutingRule, winner: RoutingRule) -> str:
+    if loser.fallback and not winner.fallback:
+        return "fallback"
+    return "later_in_file" if loser.priority == winner.priority else "lower_priority"

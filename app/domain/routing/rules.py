@@ -21,7 +21,7 @@ MIN_PRIORITY, MAX_PRIORITY = 0, 65535
 SCOPES = ("title", "content", "text")  # text = title or content
 OUTCOME_MODES = ("lead", "split", "reference")
 
-RULE_KEYS = {"name", "priority", "when", "then", "note"}
+RULE_KEYS = {"name", "priority", "when", "then", "note", "fallback"}
 WHEN_KEYS = {
     "kind",
     "category",
@@ -112,6 +112,7 @@ class RoutingRule:
     then: Outcome
     position: int  # 1-based order in the file: ties of priority go to the earlier rule
     note: str = ""
+    fallback: bool = False  # used only when no other rule matches; never adds co-handlers
 
 
 @dataclass(frozen=True)
@@ -217,9 +218,12 @@ class _RuleReader:
         if not isinstance(note, str):
             self.fail("'note' must be text")
             note = ""
+        fallback = self.raw.get("fallback", False)
+        if not isinstance(fallback, bool):
+            self.fail("'fallback' must be true or false")
         if when is None or then is None or self.problems:
             return None
-        return RoutingRule(name, priority, when, then, self.position, note)
+        return RoutingRule(name, priority, when, then, self.position, note, fallback)
 
     # ------------------------------------------------------------------ helpers
 
