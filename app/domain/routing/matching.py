@@ -1,5 +1,13 @@
 """Routing rules as conditions of the generic rule engine, items as flat facts, and the reasons
-a matching rule gives (pure: the engine itself is used by app.domain.routing.router)."""
+a matching rule gives (pure: the engine itself is used by app.domain.routing.router).
+
+Keywords are found in Python (KeywordIndex). Each keyword list of a rule ("any of", "none of",
+and each single word of "all of") is a keyword group with a short token ("g12"); a fact
+carries the tokens of the groups hit in the title, the content and either. A rule then tests
+list membership of one token, which keeps durable's work per fact small however long the
+keyword lists are (comparing every hit with every keyword of every rule made durable the
+bottleneck). The words found are kept in the fact for the explanation.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +22,40 @@ FACT_KIND = "routing_item"
 HIT_FIELDS = {"title": "title_hits", "content": "content_hits", "text": "text_hits"}
 
 
-def keyword_index(ruleset: RoutingRuleSet) -> KeywordIndex:
-    return KeywordIndex(word for rule in ruleset.rules for test in rule.when.keywords for word in test.words)
+class KeywordGroups:
+    """Keyword lists of a rule set as tokens; `tokens(words)` gives the groups hit by found words."""
+
+    def __init__(self, ruleset: RoutingRuleSet) -> None:
+        self._token_of: dict[tuple[str, ...], str] = {}
+        self._tokens_of_word: dict[str, list[str]] = {}
+        for rule in ruleset.rules:
+            for test in rule.when.keywords:
+                for words in (test.any, test.none, *((w,) for w in test.all)):
+                    if words:
+                        self.token(words)
+        self.index = KeywordIndex(self._tokens_of_word)
+
+    def token(self, words: tuple[str, ...]) -> str:
+        key = tuple(sorted(set(words)))
+        token = self._token_of.get(key)
+        if token is None:
+            token = self._token_of[key] = f"g{len(self._token_of)}"
+            for word in key:
+                self._tokens_of_word.setdefault(word, []).append(token)
+        return token
+
+    def tokens(self, words: tuple[str, ...]) -> list[str]:
+        found: dict[str, None] = {}
+        for word in words:
+            found.update(dict.fromkeys(self._tokens_of_word.get(word, ())))
+        return list(found)
 
 
-def rule_condition(conditions: Conditions) -> Condition:
+def keyword_groups(ruleset: RoutingRuleSet) -> KeywordGroups:
+    return KeywordGroups(ruleset)
+
+
+def rule_condition(conditions: Conditions, groups: KeywordGroups) -> Condition:
     """The generic engine's condition for a routing rule's [when] table (all parts must hold)."""
     parts: list[Condition] = []
     if conditions.kinds:
@@ -28,11 +65,11 @@ def rule_condition(conditions: Conditions) -> Condition:
     for test in conditions.keywords:
         hits = HIT_FIELDS[test.scope]
         if test.any:
-            parts.append(Member(hits, "any", test.any))
+            parts.append(Member(hits, "any", (groups.token(test.any),)))
         if test.all:
-            parts.append(Member(hits, "all", test.all))
+            parts.append(Member(hits, "all", tuple(groups.token((w,)) for w in test.all)))
         if test.none:
-            parts.append(Member(hits, "none", test.none))
+            parts.append(Member(hits, "none", (groups.token(test.none),)))
     for field_name, values in (
         ("delegation", conditions.delegations),
         ("sector", conditions.sectors),
@@ -47,10 +84,12 @@ def rule_condition(conditions: Conditions) -> Condition:
     return all_of(*parts)
 
 
-def item_fact(item: RoutableItem, index: KeywordIndex, category_parents: Mapping[str, str | None]) -> dict:
-    """The flat fact for one item: keyword hits found in Python, passed as lists."""
-    title_hits = index.find(item.title)
-    content_hits = index.find(item.content)
+def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mapping[str, str | None]) -> dict:
+    """The flat fact for one item: keyword groups hit (found in Python), passed as lists."""
+    title_words = groups.index.find(item.title)
+    content_words = groups.index.find(item.content)
+    title_hits = groups.tokens(title_words)
+    content_hits = groups.tokens(content_words)
     categories: list[str] = []
     if item.category:
         categories.append(item.category)
@@ -60,9 +99,12 @@ def item_fact(item: RoutableItem, index: KeywordIndex, category_parents: Mapping
     return {
         "item_kind": item.kind.value if item.kind else None,
         "categories": categories,
-        "title_hits": list(title_hits),
-        "content_hits": list(content_hits),
+        "title_hits": title_hits,
+        "content_hits": content_hits,
         "text_hits": list(dict.fromkeys((*title_hits, *content_hits))),
+        # the words themselves: used for explanations only, never sent to the engine
+        "title_words": title_words,
+        "content_words": content_words,
         "delegation": item.delegation or None,
         "sector": item.sector or None,
         "party": item.party or None,
@@ -80,9 +122,9 @@ def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]
     if when.categories:
         found.append(Reason("category", tuple(c for c in fact["categories"] if c in when.categories)))
     for test in when.keywords:
-        hits = fact[HIT_FIELDS[test.scope]]
+        hits = _words(fact, test.scope)
         if test.any:
-            found.append(Reason(f"{test.scope}_any", tuple(w for w in hits if w in test.any)))
+            found.append(Reason(f"{test.scope}_any", tuple(w for w in hits if w in test.any_set)))
         if test.all:
             found.append(Reason(f"{test.scope}_all", test.all))
         if test.none:
@@ -95,6 +137,14 @@ def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]
     if when.during_session is not None:
         found.append(Reason("during_session", ("yes" if fact["during_session"] else "no",)))
     return tuple(found)
+
+
+def _words(fact: Mapping[str, object], scope: str) -> tuple[str, ...]:
+    if scope == "title":
+        return tuple(fact["title_words"])
+    if scope == "content":
+        return tuple(fact["content_words"])
+    return tuple(dict.fromkeys((*fact["title_words"], *fact["content_words"])))
 
 
 def rule_match(rule: RoutingRule, fact: Mapping[str, object]) -> RuleMatch:

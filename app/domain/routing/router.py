@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from app.domain.profile import Profile
 from app.domain.routing.decision import Decision, RoutableItem, RuleMatch, decide
-from app.domain.routing.matching import FACT_KIND, item_fact, keyword_index, rule_condition, rule_match
+from app.domain.routing.matching import FACT_KIND, item_fact, keyword_groups, rule_condition, rule_match
 from app.domain.routing.rules import RoutingRuleSet
 from app.domain.routing.suggestions import AssignedExample, suggest_departments
 from app.rulesengine import Rule, RuleEngine
@@ -18,16 +18,16 @@ class Router:
     def __init__(self, ruleset: RoutingRuleSet, profile: Profile) -> None:
         self.ruleset = ruleset
         self.profile = profile
-        self.index = keyword_index(ruleset)
+        self.groups = keyword_groups(ruleset)
         self.category_parents = {c.code: c.parent for c in profile.categories}
         self.engine = RuleEngine(
             f"routing-{profile.name}",
             FACT_KIND,
-            [Rule(r.name, rule_condition(r.when), r.priority) for r in ruleset.rules],
+            [Rule(r.name, rule_condition(r.when, self.groups), r.priority) for r in ruleset.rules],
         )
 
     def fact(self, item: RoutableItem) -> dict:
-        return item_fact(item, self.index, self.category_parents)
+        return item_fact(item, self.groups, self.category_parents)
 
     def matches(self, item: RoutableItem) -> tuple[RuleMatch, ...]:
         fact = self.fact(item)

@@ -10,6 +10,7 @@ import hashlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,10 @@ class KeywordTest:
     @property
     def words(self) -> tuple[str, ...]:
         return (*self.any, *self.all, *self.none)
+
+    @cached_property
+    def any_set(self) -> frozenset[str]:
+        return frozenset(self.any)
 
 
 @dataclass(frozen=True)
