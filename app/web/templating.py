@@ -18,7 +18,7 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 def csrf_field(context) -> Markup:
     request = context.get("request")
     auth = request.scope.get("auth") if request is not None else None
-    token = getattr(auth, "csrf_token", None) or (request.scope.get("state", {}).get("anon_csrf") if request else None)
+    token = getattr(auth, "csrf_token", None) or (request.scope.get("jianti_anon_csrf") if request else None)
     return Markup(f'<input type="hidden" name="_csrf" value="{escape(token or "")}">')
 
 
