@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -20,6 +22,14 @@ from app.domain.calendar import CalendarEntry, CalendarError, WorkingCalendar, Y
 from app.domain.calendar_file import parse_year_document
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+OFFICE_TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def office_today() -> date:
+    """Today in China: deadlines fall due by Beijing time whatever the server's clock zone."""
+    return datetime.now(OFFICE_TIMEZONE).date()
 
 
 def library_label() -> str:
@@ -50,8 +60,8 @@ def library_year_range() -> tuple[int, int]:
     return min(years), max(years)
 
 
-def calendar_dir(profile_name: str, rules_dir: Path = RULES_DIR) -> Path:
-    return rules_dir / profile_name / "calendar"
+def calendar_dir(profile_name: str, rules_dir: Path | None = None) -> Path:
+    return (rules_dir or RULES_DIR) / profile_name / "calendar"
 
 
 def read_year_file(path: Path, display: str | None = None) -> YearData:
@@ -74,7 +84,7 @@ def parse_year_text(text: str, origin: str) -> YearData:
     return parse_year_document(doc, origin)
 
 
-def office_years(profile_name: str, rules_dir: Path = RULES_DIR) -> tuple[YearData, ...]:
+def office_years(profile_name: str, rules_dir: Path | None = None) -> tuple[YearData, ...]:
     directory = calendar_dir(profile_name, rules_dir)
     if not directory.is_dir():
         return ()
@@ -82,7 +92,7 @@ def office_years(profile_name: str, rules_dir: Path = RULES_DIR) -> tuple[YearDa
 
 
 def build_calendar(
-    profile_name: str, extra_office_years: Iterable[YearData] = (), rules_dir: Path = RULES_DIR
+    profile_name: str, extra_office_years: Iterable[YearData] = (), rules_dir: Path | None = None
 ) -> WorkingCalendar:
     """Library + office files + `extra_office_years` (e.g. years entered in the database, which
     replace a file for the same year)."""

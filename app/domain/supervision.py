@@ -17,6 +17,12 @@ Rules live in rules/<profile>/supervision.toml::
     working_days_to_due = { ge = 0, le = 3 }     # a table: eq ne lt le gt ge in not_in
     state = { not_in = ["sent", "closed"] }
 
+    [mail]                                       # optional: where `jianti supervise --mail` sends digests
+    office = ["jianyitian@example.gov"]
+    leader = "lingdao@example.gov"
+    [mail.departments]
+    jtw = "jtw-duban@example.gov"
+
 Facts (one per open deadline of an assignment, see `supervision_fact`): deadline, state, role,
 item_kind, key_supervision, round, days_to_due, working_days_to_due, days_overdue, overdue.
 
@@ -31,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -134,9 +140,24 @@ class SupervisionRule:
 
 
 @dataclass(frozen=True)
+class MailRecipients:
+    """Where digests are mailed (section [mail] of the rule file); empty: not mailed."""
+
+    office: tuple[str, ...] = ()
+    leader: tuple[str, ...] = ()
+    departments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # department code -> addresses
+
+    def for_digest(self, outcome: Outcome, department_code: str | None) -> tuple[str, ...]:
+        if outcome is Outcome.WARN_DEPARTMENT:
+            return self.departments.get(department_code or "", ())
+        return self.office if outcome is Outcome.ESCALATE_OFFICE else self.leader
+
+
+@dataclass(frozen=True)
 class SupervisionRules:
     origin: str
     rules: tuple[SupervisionRule, ...]
+    mail: MailRecipients = field(default_factory=MailRecipients)
 
     @property
     def version(self) -> str:
@@ -156,10 +177,10 @@ class SupervisionRules:
 
 
 def parse_supervision_document(doc: Mapping[str, Any], origin: str) -> SupervisionRules:
-    allowed = {"version", "rule"}
+    allowed = {"version", "rule", "mail"}
     unknown = sorted(set(doc) - allowed)
     if unknown:
-        raise SupervisionRuleError(origin, "file", f"unknown key(s) {', '.join(unknown)}; allowed: version, rule")
+        raise SupervisionRuleError(origin, "file", f"unknown key(s) {', '.join(unknown)}; allowed: version, rule, mail")
     if doc.get("version", 1) != 1:
         raise SupervisionRuleError(origin, "version", "only version = 1 is understood")
     rows = doc.get("rule", [])
@@ -173,7 +194,30 @@ def parse_supervision_document(doc: Mapping[str, Any], origin: str) -> Supervisi
             raise SupervisionRuleError(origin, f"rule #{index} ({rule.name})", "duplicate rule name")
         names.add(rule.name)
         rules.append(rule)
-    return SupervisionRules(origin, tuple(rules))
+    return SupervisionRules(origin, tuple(rules), _parse_mail(doc.get("mail", {}), origin))
+
+
+def _addresses(value: Any, origin: str, entry: str) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) and "@" in v for v in values):
+        raise SupervisionRuleError(origin, entry, "must be a mail address or a list of mail addresses")
+    return tuple(v.strip() for v in values)
+
+
+def _parse_mail(raw: Any, origin: str) -> MailRecipients:
+    if not isinstance(raw, Mapping):
+        raise SupervisionRuleError(origin, "[mail]", "must be a table")
+    unknown = sorted(set(raw) - {"office", "leader", "departments"})
+    if unknown:
+        raise SupervisionRuleError(origin, "[mail]", f"unknown key(s) {', '.join(unknown)}; allowed: departments, leader, office")
+    departments = raw.get("departments", {})
+    if not isinstance(departments, Mapping):
+        raise SupervisionRuleError(origin, "[mail] departments", "must be a table: department code = address(es)")
+    return MailRecipients(
+        office=_addresses(raw.get("office", []), origin, "[mail] office"),
+        leader=_addresses(raw.get("leader", []), origin, "[mail] leader"),
+        departments={code: _addresses(v, origin, f"[mail] departments.{code}") for code, v in departments.items()},
+    )
 
 
 def _parse_rule(row: Mapping[str, Any], origin: str, index: int) -> SupervisionRule:

@@ -10,6 +10,7 @@ from app import PROJECT_ROOT
 from app.domain.enums import Role
 from app.i18n import LOCALES, format_date, format_datetime, get_locale, gettext, ngettext
 from app.web import nav
+from app.web.deadline_helpers import register as register_deadline_helpers
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
@@ -60,6 +61,7 @@ def build_environment() -> Environment:
         Role=Role,
     )
     env.filters.update(date=format_date, datetime=format_datetime)
+    register_deadline_helpers(env)  # overdue markers and deadline explanations (issue 6)
     return env
 
 
