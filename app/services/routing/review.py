@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendars import build_calendar
+from app.calendars import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.routing import RoutingRecord
-from app.domain.deadlines import assignment_deadlines
+from app.domain.calendar import WorkingCalendar
 from app.domain.enums import AssignmentRole, AssignmentState, ItemState
 from app.domain.profile import Profile
-from app.i18n import DISPLAY_TIMEZONE, _
+from app.i18n import _
 from app.services import audit, transitions
+from app.services import deadlines as deadline_service
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, UserError, ValidationFailed
@@ -25,12 +26,6 @@ from app.services.routing.proposals import current_record
 from app.services.routing.rulesets import current_profile
 
 MODES = ("lead", "split", "reference")
-
-
-def office_today() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(DISPLAY_TIMEZONE)).date()
 
 
 def _record_for(session: Session, item_id: int) -> RoutingRecord:
@@ -230,9 +225,10 @@ class PlannedAssignment:
     deadlines: dict  # rule -> Deadline.to_dict()
 
 
-def plan_assignments(record: RoutingRecord, profile: Profile, assigned_on: date) -> list[PlannedAssignment]:
+def plan_assignments(
+    record: RoutingRecord, profile: Profile, calendar: WorkingCalendar, assigned_on: date
+) -> list[PlannedAssignment]:
     """One assignment per department with its role and deadlines computed from the profile."""
-    calendar = build_calendar(profile.name)
     roles: list[tuple[str, AssignmentRole]] = []
     if record.mode == "lead" and record.lead_code:
         roles.append((record.lead_code, AssignmentRole.LEAD))
@@ -242,10 +238,16 @@ def plan_assignments(record: RoutingRecord, profile: Profile, assigned_on: date)
     roles += [(code, AssignmentRole.CO) for code in (record.co_codes or []) if code not in handling]
     planned = []
     for code, role in roles:
-        deadlines = assignment_deadlines(profile.deadlines, calendar, assigned_on, role)
+        deadlines = deadline_service.compute_assignment_deadlines(profile, calendar, assigned_on, role)
         main_rule = {"lead": "reply", "split": "reply", "co": "co_opinion"}.get(role.value)
         due_on = deadlines[main_rule].due if main_rule else None
         if role in (AssignmentRole.LEAD, AssignmentRole.SPLIT) and record.reply_due_on is not None:
+            longest = deadlines["reply_max"].due
+            if record.reply_due_on > longest:
+                raise ValidationFailed(
+                    _("The item was not assigned."),
+                    [Problem("reply_due_on", _("later than the longest reply deadline %(day)s", day=longest.isoformat()))],
+                )
             due_on = record.reply_due_on
         planned.append(PlannedAssignment(code, role, due_on, {k: d.to_dict() for k, d in deadlines.items()}))
     return planned
@@ -270,7 +272,8 @@ def assign(
         raise Conflict(_("Accept or override the proposal before assigning."))
     profile = current_profile()
     assigned_on = assigned_on or office_today()
-    planned = plan_assignments(record, profile, assigned_on)
+    calendar = deadline_service.current_calendar(session, profile.name)
+    planned = plan_assignments(record, profile, calendar, assigned_on)
     departments = {
         d.code: d for d in session.scalars(select(Department).where(Department.code.in_([p.department for p in planned])))
     }
@@ -302,6 +305,14 @@ def assign(
             due_on=plan.due_on,
         )
         session.add(assignment)
+        session.flush()
+        stored = deadline_service.record_assignment_deadlines(session, actor, assignment, profile=profile, calendar=calendar)
+        if plan.due_on is not None and "reply" in stored and stored["reply"].due_on != plan.due_on:
+            # the office set the reply deadline itself (with a reason) before assigning
+            stored["reply"].due_on = plan.due_on
+            stored["reply"].override_kind = "manual"
+            stored["reply"].override_reason = record.reply_due_reason
+            assignment.due_on = plan.due_on
         created.append(assignment)
     item.key_supervision = record.key_supervision
     record.status = "assigned"

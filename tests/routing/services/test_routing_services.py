@@ -113,14 +113,38 @@ def test_assign_needs_an_office_decision_and_is_refused_twice(db_session, office
 
 
 def test_office_reply_deadline_replaces_the_computed_one_with_a_reason(db_session, office):
+    from datetime import timedelta
+
+    from app.calendars import office_today
+    from app.db.models.deadlines import DeadlineRecord
+
     _, items = make_session(db_session)
     routing.route_session(db_session, office, SESSION_LABEL)
+    wanted = office_today() + timedelta(days=40)
     with pytest.raises(ValidationFailed):
-        routing.set_reply_deadline(db_session, office, items[1].id, date(2099, 1, 5), "")
-    routing.set_reply_deadline(db_session, office, items[1].id, date(2099, 1, 5), "代表要求提前答复")
+        routing.set_reply_deadline(db_session, office, items[1].id, wanted, "")
+    routing.set_reply_deadline(db_session, office, items[1].id, wanted, "代表要求提前答复")
     routing.accept(db_session, office, [items[1].id])
-    created = routing.assign(db_session, office, items[1].id, assigned_on=date(2026, 7, 1))
-    assert next(a for a in created if a.role == "lead").due_on == date(2099, 1, 5)
+    created = routing.assign(db_session, office, items[1].id)
+    lead = next(a for a in created if a.role == "lead")
+    assert lead.due_on == wanted
+    reply = db_session.scalar(select(DeadlineRecord).where(DeadlineRecord.assignment_id == lead.id, DeadlineRecord.rule == "reply"))
+    assert reply.due_on == wanted and reply.override_kind == "manual" and reply.override_reason == "代表要求提前答复"
+    assert reply.computed_due != wanted
+
+
+def test_office_reply_deadline_may_not_pass_the_longest_limit(db_session, office):
+    from datetime import timedelta
+
+    from app.calendars import office_today
+
+    _, items = make_session(db_session)
+    routing.route_session(db_session, office, SESSION_LABEL)
+    routing.set_reply_deadline(db_session, office, items[1].id, office_today() + timedelta(days=400), "延后")
+    routing.accept(db_session, office, [items[1].id])
+    with pytest.raises(ValidationFailed) as info:
+        routing.assign(db_session, office, items[1].id)
+    assert info.value.problems[0].place == "reply_due_on"
 
 
 def test_rerouting_an_assigned_item_is_refused_unless_reassigning(db_session, office):
