@@ -63,12 +63,13 @@ def why_lost_text(why: str) -> str:
 def conflict_text(profile: Profile, conflict: Mapping) -> str:
     winner, other = conflict["rules"]
     if conflict["kind"] == "mode":
+        winner_mode, other_mode = conflict["detail"][:2]
         return _(
             "rule %(other)s proposes %(other_mode)s while %(winner)s proposes %(mode)s",
             other=other,
-            other_mode=_(conflict["detail"][1]),
+            other_mode=_(other_mode),
             winner=winner,
-            mode=_(conflict["detail"][0]),
+            mode=_(winner_mode),
         )
     return _(
         "rules %(winner)s and %(other)s have the same priority but propose different departments (%(departments)s)",
