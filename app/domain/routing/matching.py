@@ -20,6 +20,7 @@ from app.rulesengine.conditions import Compare, Condition, Member, all_of
 
 FACT_KIND = "routing_item"
 HIT_FIELDS = {"title": "title_hits", "content": "content_hits", "text": "text_hits"}
+WORD_FIELDS = {"title": "title_words", "content": "content_words", "text": "text_words"}
 
 
 class KeywordGroups:
@@ -105,6 +106,7 @@ def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mappi
         # the words themselves: used for explanations only, never sent to the engine
         "title_words": title_words,
         "content_words": content_words,
+        "text_words": tuple(dict.fromkeys((*title_words, *content_words))) if content_words else title_words,
         "delegation": item.delegation or None,
         "sector": item.sector or None,
         "party": item.party or None,
@@ -122,29 +124,25 @@ def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]
     if when.categories:
         found.append(Reason("category", tuple(c for c in fact["categories"] if c in when.categories)))
     for test in when.keywords:
-        hits = _words(fact, test.scope)
         if test.any:
-            found.append(Reason(f"{test.scope}_any", tuple(w for w in hits if w in test.any_set)))
+            words = fact[WORD_FIELDS[test.scope]]
+            any_set = test.any_set
+            found.append(Reason(f"{test.scope}_any", tuple(w for w in words if w in any_set)))
         if test.all:
             found.append(Reason(f"{test.scope}_all", test.all))
         if test.none:
             found.append(Reason(f"{test.scope}_none", test.none))
-    for field_name, values in (("delegation", when.delegations), ("sector", when.sectors), ("party", when.parties)):
-        if values:
-            found.append(Reason(field_name, (str(fact[field_name]),)))
+    if when.delegations:
+        found.append(Reason("delegation", (str(fact["delegation"]),)))
+    if when.sectors:
+        found.append(Reason("sector", (str(fact["sector"]),)))
+    if when.parties:
+        found.append(Reason("party", (str(fact["party"]),)))
     if when.intended:
         found.append(Reason("intended", tuple(c for c in fact["intended"] if c in when.intended)))
     if when.during_session is not None:
         found.append(Reason("during_session", ("yes" if fact["during_session"] else "no",)))
     return tuple(found)
-
-
-def _words(fact: Mapping[str, object], scope: str) -> tuple[str, ...]:
-    if scope == "title":
-        return tuple(fact["title_words"])
-    if scope == "content":
-        return tuple(fact["content_words"])
-    return tuple(dict.fromkeys((*fact["title_words"], *fact["content_words"])))
 
 
 def rule_match(rule: RoutingRule, fact: Mapping[str, object]) -> RuleMatch:
