@@ -11,7 +11,7 @@ from app.db.engine import session_scope
 from app.domain.routing.router import Router
 from app.services import routing
 from app.services.actor import Actor
-from app.services.routing.rulesets import current_profile, default_directory, read_rules
+from app.services.routing.rulesets import current_profile, read_rules
 from app.services.routing.text import department_label, departments_label, explanation_lines, summary
 
 from .util import require_database
@@ -63,7 +63,9 @@ def rules_explain(title: str, content: str, category: str | None, kind: str | No
         click.echo(line)
 
 
-@rules_group.command("diff", help="Route past items with the active rules and with NEW_DIR; list every changed proposal.")
+@rules_group.command(
+    "diff", help="Route past items with the active rules and with NEW_DIR; list every changed proposal."
+)
 @click.argument("new_directory", type=click.Path(path_type=Path))
 @click.option("--session", "label", default=None, help="only the items of this session")
 @click.option("--json", "as_json", is_flag=True)
@@ -80,8 +82,14 @@ def rules_diff(new_directory: Path, label: str | None, as_json: bool) -> None:
                     "new": report.new_hash,
                     "compared": report.compared,
                     "changed": [
-                        {"item_id": c.item_id, "session": c.session_label, "number": c.number, "title": c.title,
-                         "old": c.old.as_dict(), "new": c.new.as_dict()}
+                        {
+                            "item_id": c.item_id,
+                            "session": c.session_label,
+                            "number": c.number,
+                            "title": c.title,
+                            "old": c.old.as_dict(),
+                            "new": c.new.as_dict(),
+                        }
                         for c in report.changed
                     ],
                 },
@@ -90,7 +98,9 @@ def rules_diff(new_directory: Path, label: str | None, as_json: bool) -> None:
             )
         )
         return
-    click.echo(f"{report.old_hash[:12]} -> {report.new_hash[:12]}: {len(report.changed)} of {report.compared} items change")
+    click.echo(
+        f"{report.old_hash[:12]} -> {report.new_hash[:12]}: {len(report.changed)} of {report.compared} items change"
+    )
     for change in report.changed:
         click.echo(f"{change.session_label} {change.number} {change.title}")
         click.echo(f"    before: {summary(profile, change.old.as_dict())}  ({change.old.winner or '-'})")
@@ -117,8 +127,13 @@ def route(label: str, dry_run: bool, as_json: bool) -> None:
                     "dry_run": report.dry_run,
                     "refused_rule_file": [p.as_dict() for p in report.refused_file_problems],
                     "items": [
-                        {"item_id": o.item_id, "number": o.number, "title": o.title, "action": o.action,
-                         "proposal": o.decision.as_dict()}
+                        {
+                            "item_id": o.item_id,
+                            "number": o.number,
+                            "title": o.title,
+                            "action": o.action,
+                            "proposal": o.decision.as_dict(),
+                        }
                         for o in report.outcomes
                     ],
                 },
@@ -132,9 +147,13 @@ def route(label: str, dry_run: bool, as_json: bool) -> None:
         click.echo(f"warning: rule file refused, previous version used: {problem.place}: {problem.reason}", err=True)
     for outcome in report.outcomes:
         decision = outcome.decision
-        lead = department_label(profile, decision.lead) if decision.lead else departments_label(profile, decision.handling)
+        lead = (
+            department_label(profile, decision.lead) if decision.lead else departments_label(profile, decision.handling)
+        )
         flag = " !" if decision.conflicts else ""
-        click.echo(f"{outcome.number}\t{outcome.action}\t{summary(profile, decision.as_dict()) if lead else '—'}{flag}\t{outcome.title}")
+        click.echo(
+            f"{outcome.number}\t{outcome.action}\t{summary(profile, decision.as_dict()) if lead else '—'}{flag}\t{outcome.title}"
+        )
     routed = sum(o.action in ("routed", "rerouted", "would_route") for o in report.outcomes)
     verb = "would route" if dry_run else "routed"
     click.echo(f"{verb} {routed} items ({report.manual} need manual routing) with rule set {report.rule_set_hash[:12]}")

@@ -49,7 +49,6 @@ from app.rulesengine.conditions import (
     Condition,
     ConditionError,
     FieldUse,
-    Member,
     Not,
     Present,
     check_fact_value,
@@ -96,9 +95,7 @@ class _SynchronousHost(durable_engine.Host):
 
 def rules_version(fact_kind: str, rules: Sequence[Rule]) -> str:
     """Content hash of a rule list (names, priorities, conditions, order)."""
-    canonical = json.dumps(
-        [fact_kind, [[r.name, r.priority, repr(r.condition)] for r in rules]], ensure_ascii=False
-    )
+    canonical = json.dumps([fact_kind, [[r.name, r.priority, repr(r.condition)] for r in rules]], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

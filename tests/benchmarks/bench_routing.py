@@ -73,24 +73,40 @@ def bench_profile(profile_name: str, count: int) -> dict[str, float]:
     ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
     parents = {c.code: c.parent for c in profile.categories}
     items = generated_items(profile_name, count)
-    samples = [case.item for dataset in ("titles", "titles_holdout", "titles_blind") for case in _cases(profile_name, dataset)]
+    samples = [
+        case.item for dataset in ("titles", "titles_holdout", "titles_blind") for case in _cases(profile_name, dataset)
+    ]
     print(f"\n{profile_name}: {len(ruleset.rules)} rules, {count:,} generated items, {len(samples)} sample titles")
     with Router(ruleset, profile) as router:
         facts = [router.fact(item) for item in items]
         router.engine.match_names(facts[0])  # warm up
         results = {
-            "engine_only": timed("durable-rules: match precomputed facts", count, lambda: [router.engine.match_names(f) for f in facts]),
-            "durable_full": timed("durable-rules: keywords + match + reasons + decision", count, lambda: [router.route(i) for i in items]),
+            "engine_only": timed(
+                "durable-rules: match precomputed facts", count, lambda: [router.engine.match_names(f) for f in facts]
+            ),
+            "durable_full": timed(
+                "durable-rules: keywords + match + reasons + decision", count, lambda: [router.route(i) for i in items]
+            ),
             "bare_python": timed(
                 "plain Python: same compiled conditions, same facts",
                 count,
                 lambda: [conditions_oracle.matching_names(router.engine.rules, f) for f in facts],
             ),
-            "oracle": timed("oracle (plain Python, from the rule file)", count, lambda: [oracle.matching_rules(ruleset, i, parents) for i in items]),
-            "samples": timed("durable-rules on the sample titles (full routing)", len(samples), lambda: [router.route(i) for i in samples]),
+            "oracle": timed(
+                "oracle (plain Python, from the rule file)",
+                count,
+                lambda: [oracle.matching_rules(ruleset, i, parents) for i in items],
+            ),
+            "samples": timed(
+                "durable-rules on the sample titles (full routing)",
+                len(samples),
+                lambda: [router.route(i) for i in samples],
+            ),
         }
         assert router.engine.stored_fact_count() == 0
-    print(f"  durable-rules matching vs plain Python on the same facts: {results['engine_only'] / results['bare_python']:.2f}x")
+    print(
+        f"  durable-rules matching vs plain Python on the same facts: {results['engine_only'] / results['bare_python']:.2f}x"
+    )
     print(f"  durable full routing vs the oracle: {results['durable_full'] / results['oracle']:.2f}x")
     return results
 

@@ -69,6 +69,8 @@ if __name__ == "__main__":
     for name in sys.argv[1:] or ["beijing", "shanghai"]:
         profile_name, _, dataset = name.partition(":")
         result = evaluate(profile_name, dataset or None)
-        print(f"{name}: {result.correct}/{result.total} correct ({result.accuracy:.1%}), unmatched {result.unmatched_rate:.1%}")
+        print(
+            f"{name}: {result.correct}/{result.total} correct ({result.accuracy:.1%}), unmatched {result.unmatched_rate:.1%}"
+        )
         for case, decision in result.misses:
             print(f"  want {case.expected:8} got {str(decision.handling):30} by {decision.winner}  | {case.title}")

@@ -34,7 +34,11 @@ def rule_holds(rule: RoutingRule, item: RoutableItem, parents: Mapping[str, str 
             return False
         if test.none and any(_found(w, *texts) for w in test.none):
             return False
-    for value, allowed in ((item.delegation, when.delegations), (item.sector, when.sectors), (item.party, when.parties)):
+    for value, allowed in (
+        (item.delegation, when.delegations),
+        (item.sector, when.sectors),
+        (item.party, when.parties),
+    ):
         if allowed and value not in allowed:
             return False
     if when.intended and not set(item.intended) & when.intended:

@@ -45,7 +45,14 @@ def test_check_refuses_a_broken_file_naming_file_rule_and_problem(tmp_path, caps
 
 
 def test_explain_prints_matching_rules_and_the_decision(run):
-    result = run("rules", "explain", "--title", "关于解决石景山区八宝山街道远洋山水小区停车难问题的建议", "--kind", "npc_suggestion")
+    result = run(
+        "rules",
+        "explain",
+        "--title",
+        "关于解决石景山区八宝山街道远洋山水小区停车难问题的建议",
+        "--kind",
+        "npc_suggestion",
+    )
     assert "* 石景山区 [650]" in result.output
     assert "- 停车 [600]" in result.output
     assert "“停车”" in result.output

@@ -42,7 +42,9 @@ def test_equal_priority_with_the_same_lead_is_no_conflict():
 
 
 def test_the_lead_never_appears_among_co_handlers():
-    decision = decide([match(rule("a", 600, 1, lead="jtw", co=("gaj",))), match(rule("b", 500, 2, lead="gaj", co=("jtw",)))])
+    decision = decide(
+        [match(rule("a", 600, 1, lead="jtw", co=("gaj",))), match(rule("b", 500, 2, lead="gaj", co=("jtw",)))]
+    )
     assert decision.lead == "jtw" and decision.co == ("gaj",)
 
 
@@ -56,13 +58,18 @@ def test_reference_outcome_has_no_co_handlers_and_a_mode_conflict_is_flagged():
 
 
 def test_reference_rules_that_lose_add_no_co_handlers():
-    decision = decide([match(rule("lead", 700, 1, lead="jtw")), match(rule("ref", 600, 2, mode="reference", reference=("gzw",)))])
+    decision = decide(
+        [match(rule("lead", 700, 1, lead="jtw")), match(rule("ref", 600, 2, mode="reference", reference=("gzw",)))]
+    )
     assert decision.co == () and decision.conflicts[0].kind == "mode"
 
 
 def test_split_outcome_keeps_the_split_departments_out_of_co_handlers():
     decision = decide(
-        [match(rule("split", 700, 1, mode="split", split=("jw", "czj"))), match(rule("other", 600, 2, lead="jw", co=("rsj",)))]
+        [
+            match(rule("split", 700, 1, mode="split", split=("jw", "czj"))),
+            match(rule("other", 600, 2, lead="jw", co=("rsj",))),
+        ]
     )
     assert decision.mode == "split" and decision.split == ("jw", "czj") and decision.lead is None
     assert decision.co == ("rsj",)
@@ -75,10 +82,14 @@ def test_key_supervision_is_proposed_when_any_matching_rule_asks():
 
 
 def test_fallback_rules_count_only_when_nothing_else_matches():
-    with_regular = decide([match(rule("fallback", 900, 1, lead="wjw", fallback=True)), match(rule("regular", 100, 2, lead="jtw"))])
+    with_regular = decide(
+        [match(rule("fallback", 900, 1, lead="wjw", fallback=True)), match(rule("regular", 100, 2, lead="jtw"))]
+    )
     assert with_regular.lead == "jtw" and with_regular.co == ()
     assert with_regular.losing[0].why == "fallback"
-    alone = decide([match(rule("fallback", 50, 1, lead="wjw", fallback=True)), match(rule("f2", 40, 2, lead="jw", fallback=True))])
+    alone = decide(
+        [match(rule("fallback", 50, 1, lead="wjw", fallback=True)), match(rule("f2", 40, 2, lead="jw", fallback=True))]
+    )
     assert alone.lead == "wjw" and alone.co == ("jw",)
 
 

@@ -41,7 +41,9 @@ def _items(profile, ruleset):
     words = sorted({w for r in ruleset.rules for t in r.when.keywords for w in t.words})
     categories = [c.code for c in profile.categories]
     departments = [d.code for d in profile.departments]
-    text = st.lists(st.one_of(st.sampled_from(words), st.text("关于的建议提案市区街道", max_size=3)), max_size=6).map("".join)
+    text = st.lists(st.one_of(st.sampled_from(words), st.text("关于的建议提案市区街道", max_size=3)), max_size=6).map(
+        "".join
+    )
     return st.builds(
         RoutableItem,
         title=text,
@@ -140,9 +142,7 @@ def test_engine_equals_oracle_on_every_kind_of_condition():
             "会上交通代表团": RoutableItem(
                 "交通", kind=ItemKind.NPC_SUGGESTION, during_session=True, delegation="海淀代表团"
             ),
-            "民盟教育提案": RoutableItem(
-                "教育", "学校", kind=ItemKind.CPPCC_PROPOSAL, party="民盟", sector="教育界"
-            ),
+            "民盟教育提案": RoutableItem("教育", "学校", kind=ItemKind.CPPCC_PROPOSAL, party="民盟", sector="教育界"),
             "意向住建闭会": RoutableItem("x", category="cxjs.jt", intended=("zjw",), during_session=False),
             "正文提到停车": RoutableItem("x", "停车"),
         }

@@ -40,20 +40,56 @@ def test_shipped_packs_load_and_use_departments_of_their_profile(profile_name):
     [
         (VALID, "rule #1 '停车'", "unknown department 'jtw_not_this' in 'then.co'"),
         ("[[rule]]\nname='a'\npriority=1\nthen.lead='市交通委'\n", "rule #1 'a'", "empty condition"),
-        ("[[rule]]\nname='a'\npriority=1\nwhen.keywords.none=['x']\nthen.lead='市交通委'\n", "rule #1 'a'", "empty condition"),
-        ("[[rule]]\nname='a'\npriority=1\nwhen.keywords.any=[]\nthen.lead='市交通委'\n", "rule #1 'a'", "empty condition"),
-        ("[[rule]]\nname='a'\npriority=70000\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n", "rule #1 'a'", "bad priority 70000"),
-        ("[[rule]]\nname='a'\npriority=-1\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n", "rule #1 'a'", "bad priority -1"),
-        ("[[rule]]\nname='a'\npriority='high'\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n", "rule #1 'a'", "bad priority 'high'"),
-        ("[[rule]]\nname='a'\npriority=1.5\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n", "rule #1 'a'", "bad priority 1.5"),
+        (
+            "[[rule]]\nname='a'\npriority=1\nwhen.keywords.none=['x']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "empty condition",
+        ),
+        (
+            "[[rule]]\nname='a'\npriority=1\nwhen.keywords.any=[]\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "empty condition",
+        ),
+        (
+            "[[rule]]\nname='a'\npriority=70000\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "bad priority 70000",
+        ),
+        (
+            "[[rule]]\nname='a'\npriority=-1\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "bad priority -1",
+        ),
+        (
+            "[[rule]]\nname='a'\npriority='high'\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "bad priority 'high'",
+        ),
+        (
+            "[[rule]]\nname='a'\npriority=1.5\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "bad priority 1.5",
+        ),
         (
             "[[rule]]\nname='a'\npriority=1\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\n" * 2,
             "rule #2 'a'",
             "duplicate name (also rule #1)",
         ),
-        ("[[rule]]\nname='a'\npriority=1\nwhen.kind=['npc']\nthen.lead='市交通委'\n", "rule #1 'a'", "unknown kind 'npc'"),
-        ("[[rule]]\nname='a'\npriority=1\nwhen.category=['太空']\nthen.lead='市交通委'\n", "rule #1 'a'", "unknown category '太空'"),
-        ("[[rule]]\nname='a'\npriority=1\nwhen.colour=['red']\nthen.lead='市交通委'\n", "rule #1 'a'", "unknown key(s) when.colour"),
+        (
+            "[[rule]]\nname='a'\npriority=1\nwhen.kind=['npc']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "unknown kind 'npc'",
+        ),
+        (
+            "[[rule]]\nname='a'\npriority=1\nwhen.category=['太空']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "unknown category '太空'",
+        ),
+        (
+            "[[rule]]\nname='a'\npriority=1\nwhen.colour=['red']\nthen.lead='市交通委'\n",
+            "rule #1 'a'",
+            "unknown key(s) when.colour",
+        ),
         ("[[rule]]\nname='a'\npriority=1\nwhen.kind=['npc_suggestion']\n", "rule #1 'a'", "missing outcome"),
         (
             "[[rule]]\nname='a'\npriority=1\nwhen.kind=['npc_suggestion']\nthen.lead='市交通委'\nthen.split=['市教委','市财政局']\n",

@@ -24,7 +24,9 @@ def test_correct_lead_on_realistic_titles(profile_name):
     total = sum(s.total for s in totals)
     correct = sum(s.correct for s in totals)
     unmatched = sum(s.unmatched for s in totals)
-    misses = [f"{case.expected} <- {case.title} (got {decision.handling})" for s in totals for case, decision in s.misses]
+    misses = [
+        f"{case.expected} <- {case.title} (got {decision.handling})" for s in totals for case, decision in s.misses
+    ]
     assert total >= 250
     assert correct / total >= MIN_ACCURACY, "\n".join(misses)
     assert unmatched / total < MAX_UNMATCHED

@@ -47,7 +47,10 @@ def test_api_route_explain_override_and_assign(login_as, clean_db):
 
     assigned = client.post(f"/api/routing/items/{ids[0]}/assign", json={}, headers=headers)
     assert assigned.status_code == 201, assigned.text
-    assert sorted((a["department"], a["role"]) for a in assigned.json()["assignments"]) == [("gaj", "lead"), ("jtw", "co")]
+    assert sorted((a["department"], a["role"]) for a in assigned.json()["assignments"]) == [
+        ("gaj", "lead"),
+        ("jtw", "co"),
+    ]
 
     again = client.post(f"/api/routing/items/{ids[0]}/reroute", json={}, headers=headers)
     assert again.status_code == 409
@@ -78,7 +81,9 @@ def test_page_flow_bulk_accept_override_and_assign(login_as, clean_db):
     dry = client.post("/routing/run", data={"session_id": session_id, "dry_run": "1", "_csrf": client.csrf})
     assert dry.status_code in (200, 201) and "dry-run-result" in dry.text
 
-    run = client.post("/routing/run", data={"session_id": session_id, "dry_run": "0", "_csrf": client.csrf}, follow_redirects=False)
+    run = client.post(
+        "/routing/run", data={"session_id": session_id, "dry_run": "0", "_csrf": client.csrf}, follow_redirects=False
+    )
     assert run.status_code in (302, 303)
     page = client.get(f"/routing?session={session_id}")
     assert "市交通委" in page.text and "停车" in page.text
@@ -115,5 +120,7 @@ def test_page_flow_bulk_accept_override_and_assign(login_as, clean_db):
         states = dict(session.execute(select(Item.id, Item.state)).all())
         assert states[ids[0]] == states[ids[1]] == states[ids[2]] == "assigned"
         assert states[ids[3]] == "registered"
-        assert session.scalar(select(AuditEntry.reason).where(AuditEntry.action == "routing_override")) == "治安问题为主"
+        assert (
+            session.scalar(select(AuditEntry.reason).where(AuditEntry.action == "routing_override")) == "治安问题为主"
+        )
         assert len(session.scalars(select(Assignment)).all()) >= 4

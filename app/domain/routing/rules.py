@@ -249,7 +249,9 @@ class _RuleReader:
     def _department(self, name: str, label: str) -> str | None:
         dept = self.profile.find_department(name)
         if dept is None:
-            self.fail(f"unknown department '{name}' in '{label}' (profile {self.profile.name}: use a code or short name)")
+            self.fail(
+                f"unknown department '{name}' in '{label}' (profile {self.profile.name}: use a code or short name)"
+            )
             return None
         return dept.code
 

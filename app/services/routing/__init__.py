@@ -9,8 +9,8 @@ from app.services.routing.proposals import (
     diff_rules,
     explain_title,
     reroute_item,
-    route_session,
     routable_item,
+    route_session,
 )
 from app.services.routing.review import (
     BulkResult,

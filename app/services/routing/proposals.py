@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.db.models import Assignment, Category, CongressSession, Department, Item, ItemIntendedDepartment
+from app.db.models import Assignment, CongressSession, Department, Item, ItemIntendedDepartment
 from app.db.models.routing import RoutingRecord
 from app.domain.enums import AssignmentRole, ItemKind, ItemState
 from app.domain.profile import Profile
@@ -111,7 +111,9 @@ class RouteReport:
 
     @property
     def manual(self) -> int:
-        return sum(o.decision.status == "manual" for o in self.outcomes if o.action in ("routed", "rerouted", "would_route"))
+        return sum(
+            o.decision.status == "manual" for o in self.outcomes if o.action in ("routed", "rerouted", "would_route")
+        )
 
 
 def _apply_decision(record: RoutingRecord, decision: Decision) -> None:
@@ -352,13 +354,3 @@ def diff_rules(
             changed.append(DiffLine(item.id, item.session.label, item.number, item.title, old, new))
     return DiffReport(active.version.content_hash, parsed.content_hash, len(items), changed)
 
-
-def department_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    stmt = select(Department.code, Department.short_name).where(Department.code.in_(list(codes)))
-    return dict(session.execute(stmt).all())
-
-
-def category_of(session: Session, code: str) -> Category | None:
-    return session.scalar(select(Category).where(Category.code == code))

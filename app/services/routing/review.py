@@ -14,7 +14,7 @@ from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.routing import RoutingRecord
 from app.domain.calendar import WorkingCalendar
-from app.domain.enums import AssignmentRole, AssignmentState, ItemState
+from app.domain.enums import AssignmentRole, AssignmentState
 from app.domain.profile import Profile
 from app.i18n import _
 from app.services import audit, transitions
@@ -80,7 +80,13 @@ def accept(session: Session, actor: Actor, item_ids: Iterable[int]) -> BulkResul
             record.decided_at = utcnow()
             record.decided_by_name = actor.username
             audit.record(
-                session, actor, entity="item", entity_id=item_id, action="routing_accept", before=before, after=_choice(record)
+                session,
+                actor,
+                entity="item",
+                entity_id=item_id,
+                action="routing_accept",
+                before=before,
+                after=_choice(record),
             )
             result.done.append(item_id)
     session.flush()
@@ -97,7 +103,9 @@ def _codes(session: Session, names: Sequence[str], field_name: str, problems: li
             continue
         key = name.strip()
         department = session.scalar(
-            select(Department).where((Department.code == key) | (Department.short_name == key) | (Department.name == key))
+            select(Department).where(
+                (Department.code == key) | (Department.short_name == key) | (Department.name == key)
+            )
         )
         if department is None or not department.active:
             problems.append(Problem(field_name, _("unknown department"), key))
@@ -177,7 +185,9 @@ def override(
 # --------------------------------------------------------------------------- deadline and key flag
 
 
-def set_reply_deadline(session: Session, actor: Actor, item_id: int, due_on: date | None, reason: str | None) -> RoutingRecord:
+def set_reply_deadline(
+    session: Session, actor: Actor, item_id: int, due_on: date | None, reason: str | None
+) -> RoutingRecord:
     """Set the reply deadline instead of the computed one (a reason is required), or clear it (None)."""
     require_office(actor)
     record = _record_for(session, item_id)
@@ -210,7 +220,9 @@ def set_key_supervision(session: Session, actor: Actor, item_id: int, flag: bool
     before = _choice(record)
     record.key_supervision = flag
     session.flush()
-    audit.record(session, actor, entity="item", entity_id=item_id, action="routing_key", before=before, after=_choice(record))
+    audit.record(
+        session, actor, entity="item", entity_id=item_id, action="routing_key", before=before, after=_choice(record)
+    )
     return record
 
 
@@ -246,7 +258,11 @@ def plan_assignments(
             if record.reply_due_on > longest:
                 raise ValidationFailed(
                     _("The item was not assigned."),
-                    [Problem("reply_due_on", _("later than the longest reply deadline %(day)s", day=longest.isoformat()))],
+                    [
+                        Problem(
+                            "reply_due_on", _("later than the longest reply deadline %(day)s", day=longest.isoformat())
+                        )
+                    ],
                 )
             due_on = record.reply_due_on
         planned.append(PlannedAssignment(code, role, due_on, {k: d.to_dict() for k, d in deadlines.items()}))
@@ -275,7 +291,8 @@ def assign(
     calendar = deadline_service.current_calendar(session, profile.name)
     planned = plan_assignments(record, profile, calendar, assigned_on)
     departments = {
-        d.code: d for d in session.scalars(select(Department).where(Department.code.in_([p.department for p in planned])))
+        d.code: d
+        for d in session.scalars(select(Department).where(Department.code.in_([p.department for p in planned])))
     }
     missing = [p.department for p in planned if p.department not in departments]
     if missing or not planned:
@@ -284,14 +301,21 @@ def assign(
         )
     details = {
         "assignments": [
-            {"department": p.department, "role": p.role.value, "due_on": p.due_on, "deadlines": p.deadlines} for p in planned
+            {"department": p.department, "role": p.role.value, "due_on": p.due_on, "deadlines": p.deadlines}
+            for p in planned
         ],
         "routing_record": record.id,
         "key_supervision": record.key_supervision,
         "reply_due_set_by_office": record.reply_due_on,
     }
     transitions.apply(
-        session, actor, item, "assign", expected_version=expected_version, reason=record.reply_due_reason, details=details
+        session,
+        actor,
+        item,
+        "assign",
+        expected_version=expected_version,
+        reason=record.reply_due_reason,
+        details=details,
     )
     created = []
     for plan in planned:
@@ -306,7 +330,9 @@ def assign(
         )
         session.add(assignment)
         session.flush()
-        stored = deadline_service.record_assignment_deadlines(session, actor, assignment, profile=profile, calendar=calendar)
+        stored = deadline_service.record_assignment_deadlines(
+            session, actor, assignment, profile=profile, calendar=calendar
+        )
         if plan.due_on is not None and "reply" in stored and stored["reply"].due_on != plan.due_on:
             # the office set the reply deadline itself (with a reason) before assigning
             stored["reply"].due_on = plan.due_on
@@ -335,6 +361,3 @@ def assign_many(session: Session, actor: Actor, item_ids: Iterable[int], assigne
             result.done.append(item_id)
     return result
 
-
-def is_assignable(item: Item, record: RoutingRecord | None) -> bool:
-    return item.state == ItemState.REGISTERED.value and record is not None and record.status in ("accepted", "overridden")

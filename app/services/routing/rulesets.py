@@ -101,9 +101,7 @@ def load_rule_set(
             active=False,
         )
         session.add(version)
-    session.execute(
-        update(RuleSetVersion).where(RuleSetVersion.profile == profile.name).values(active=False)
-    )
+    session.execute(update(RuleSetVersion).where(RuleSetVersion.profile == profile.name).values(active=False))
     session.flush()
     version.active = True
     session.flush()

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from app.domain.profile import Profile
 from app.i18n import _
 
+
 def department_label(profile: Profile, code: str | None) -> str:
     if not code:
         return ""
@@ -86,8 +87,12 @@ def explanation_lines(profile: Profile, proposal: Mapping) -> list[str]:
         lines.append(_("No rule matches: needs manual routing."))
         for s in proposal.get("suggestions", []):
             lines.append(
-                "  " + _("suggestion: %(department)s (shared words: %(words)s)",
-                         department=department_label(profile, s["department"]), words="、".join(s["shared_terms"]))
+                "  "
+                + _(
+                    "suggestion: %(department)s (shared words: %(words)s)",
+                    department=department_label(profile, s["department"]),
+                    words="、".join(s["shared_terms"]),
+                )
             )
         return lines
     lines.append(_("Proposal: %(summary)s", summary=summary(profile, proposal)))

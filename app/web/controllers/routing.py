@@ -197,7 +197,9 @@ class RoutingPages(Controller):
         ids = _ids(data.get("item_ids"))
         if data.get("do") == "assign":
             result = routing.assign_many(db_session, request.user, ids)
-            message = _("%(done)s assigned, %(skipped)s not assigned.", done=len(result.done), skipped=len(result.skipped))
+            message = _(
+                "%(done)s assigned, %(skipped)s not assigned.", done=len(result.done), skipped=len(result.skipped)
+            )
         else:
             result = routing.accept(db_session, request.user, ids)
             message = _("%(done)s accepted, %(skipped)s skipped.", done=len(result.done), skipped=len(result.skipped))
@@ -205,7 +207,11 @@ class RoutingPages(Controller):
 
     @get("/items/{item_id:int}", sync_to_thread=True)
     def item_page(
-        self, request: Request, db_session: DbSession, item_id: FromPath[int], error: FromQuery[str | None] = None,
+        self,
+        request: Request,
+        db_session: DbSession,
+        item_id: FromPath[int],
+        error: FromQuery[str | None] = None,
         done: FromQuery[str | None] = None,
     ) -> Template:
         return self._item_template(db_session, item_id, error=error, done=done)
@@ -228,12 +234,16 @@ class RoutingPages(Controller):
         history = list(
             db_session.scalars(
                 select(AuditEntry)
-                .where(AuditEntry.entity == "item", AuditEntry.entity_id == item_id, AuditEntry.action.in_(ROUTING_ACTIONS))
+                .where(
+                    AuditEntry.entity == "item", AuditEntry.entity_id == item_id, AuditEntry.action.in_(ROUTING_ACTIONS)
+                )
                 .order_by(AuditEntry.id)
             )
         )
         departments = list(
-            db_session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.kind, Department.code))
+            db_session.scalars(
+                select(Department).where(Department.active.is_(True)).order_by(Department.kind, Department.code)
+            )
         )
         return Template(
             "routing/item.html",
@@ -351,7 +361,11 @@ class RoutingPages(Controller):
     ) -> Template | Redirect:
         def act() -> str:
             routing.reroute_item(
-                db_session, request.user, item_id, reassign=data.get("reassign") == "1", reason=str(data.get("reason", ""))
+                db_session,
+                request.user,
+                item_id,
+                reassign=data.get("reassign") == "1",
+                reason=str(data.get("reason", "")),
             )
             return _("Routed again.")
 
@@ -475,17 +489,32 @@ class RoutingApi(Controller):
             "dry_run": report.dry_run,
             "refused_rule_file": [p.as_dict() for p in report.refused_file_problems],
             "items": [
-                {"item_id": o.item_id, "number": o.number, "title": o.title, "action": o.action, "proposal": o.decision.as_dict()}
+                {
+                    "item_id": o.item_id,
+                    "number": o.number,
+                    "title": o.title,
+                    "action": o.action,
+                    "proposal": o.decision.as_dict(),
+                }
                 for o in report.outcomes
             ],
         }
 
-    @get("/sessions/{session_id:int}/proposals", summary="Current routing records of a session's items", sync_to_thread=True)
+    @get(
+        "/sessions/{session_id:int}/proposals",
+        summary="Current routing records of a session's items",
+        sync_to_thread=True,
+    )
     def proposals(self, db_session: DbSession, session_id: FromPath[int]) -> list[dict]:
         congress = _session_or_404(db_session, session_id)
         return [
-            {"item_id": row["item"].id, "number": row["item"].number, "title": row["item"].title,
-             "state": row["item"].state, "record": _record_out(row["record"])}
+            {
+                "item_id": row["item"].id,
+                "number": row["item"].number,
+                "title": row["item"].title,
+                "state": row["item"].state,
+                "record": _record_out(row["record"]),
+            }
             for row in _rows(db_session, congress)
         ]
 
@@ -523,8 +552,12 @@ class RoutingApi(Controller):
     def assign_many(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> dict:
         return _bulk_out(routing.assign_many(db_session, request.user, data.item_ids))
 
-    @post("/items/{item_id:int}/override", summary="Override the proposal (reason required, audited)", sync_to_thread=True)
-    def override(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[OverrideRequest]) -> dict:
+    @post(
+        "/items/{item_id:int}/override", summary="Override the proposal (reason required, audited)", sync_to_thread=True
+    )
+    def override(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[OverrideRequest]
+    ) -> dict:
         record = routing.override(
             db_session,
             request.user,
@@ -539,8 +572,14 @@ class RoutingApi(Controller):
         )
         return _record_out(record)
 
-    @post("/items/{item_id:int}/deadline", summary="Set the reply deadline instead of the computed one", sync_to_thread=True)
-    def deadline(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[DeadlineRequest]) -> dict:
+    @post(
+        "/items/{item_id:int}/deadline",
+        summary="Set the reply deadline instead of the computed one",
+        sync_to_thread=True,
+    )
+    def deadline(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[DeadlineRequest]
+    ) -> dict:
         return _record_out(routing.set_reply_deadline(db_session, request.user, item_id, data.due_on, data.reason))
 
     @post("/items/{item_id:int}/key", summary="Set or clear the key-supervision flag", sync_to_thread=True)
@@ -548,7 +587,9 @@ class RoutingApi(Controller):
         return _record_out(routing.set_key_supervision(db_session, request.user, item_id, data.key_supervision))
 
     @post("/items/{item_id:int}/assign", summary="Assign (交办) one item", sync_to_thread=True)
-    def assign(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[AssignRequest]) -> dict:
+    def assign(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[AssignRequest]
+    ) -> dict:
         created = routing.assign(
             db_session, request.user, item_id, assigned_on=data.assigned_on, expected_version=data.expected_version
         )
@@ -556,15 +597,29 @@ class RoutingApi(Controller):
         return {
             "item_id": item_id,
             "assignments": [
-                {"id": a.id, "department": codes[a.department_id], "role": a.role, "state": a.state,
-                 "assigned_on": a.assigned_on.isoformat(), "due_on": a.due_on.isoformat() if a.due_on else None}
+                {
+                    "id": a.id,
+                    "department": codes[a.department_id],
+                    "role": a.role,
+                    "state": a.state,
+                    "assigned_on": a.assigned_on.isoformat(),
+                    "due_on": a.due_on.isoformat() if a.due_on else None,
+                }
                 for a in created
             ],
         }
 
-    @post("/items/{item_id:int}/reroute", summary="Route one item again (assigned items only when reassigning)", sync_to_thread=True)
-    def reroute(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[RerouteRequest]) -> dict:
-        return _record_out(routing.reroute_item(db_session, request.user, item_id, reassign=data.reassign, reason=data.reason))
+    @post(
+        "/items/{item_id:int}/reroute",
+        summary="Route one item again (assigned items only when reassigning)",
+        sync_to_thread=True,
+    )
+    def reroute(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[RerouteRequest]
+    ) -> dict:
+        return _record_out(
+            routing.reroute_item(db_session, request.user, item_id, reassign=data.reassign, reason=data.reason)
+        )
 
 
 route_handlers = [RoutingPages, RoutingApi]

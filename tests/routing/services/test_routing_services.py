@@ -7,7 +7,6 @@ from app.db.models import Assignment, AuditEntry, Department
 from app.db.models.routing import RoutingRecord, RuleSetVersion
 from app.domain.enums import ItemState
 from app.services import routing
-from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from tests.routing.services.factories import SESSION_LABEL, make_session
 
@@ -128,7 +127,9 @@ def test_office_reply_deadline_replaces_the_computed_one_with_a_reason(db_sessio
     created = routing.assign(db_session, office, items[1].id)
     lead = next(a for a in created if a.role == "lead")
     assert lead.due_on == wanted
-    reply = db_session.scalar(select(DeadlineRecord).where(DeadlineRecord.assignment_id == lead.id, DeadlineRecord.rule == "reply"))
+    reply = db_session.scalar(
+        select(DeadlineRecord).where(DeadlineRecord.assignment_id == lead.id, DeadlineRecord.rule == "reply")
+    )
     assert reply.due_on == wanted and reply.override_kind == "manual" and reply.override_reason == "代表要求提前答复"
     assert reply.computed_due != wanted
 
@@ -160,7 +161,9 @@ def test_rerouting_an_assigned_item_is_refused_unless_reassigning(db_session, of
         routing.reroute_item(db_session, office, items[1].id, reassign=True)
     record = routing.reroute_item(db_session, office, items[1].id, reassign=True, reason="单位申请调整")
     assert record.current and record.status == "proposed"
-    old = db_session.scalar(select(RoutingRecord).where(RoutingRecord.item_id == items[1].id, RoutingRecord.current.is_(False)))
+    old = db_session.scalar(
+        select(RoutingRecord).where(RoutingRecord.item_id == items[1].id, RoutingRecord.current.is_(False))
+    )
     assert old.status == "assigned"
     report = routing.route_session(db_session, office, SESSION_LABEL)
     assert {o.item_id: o.action for o in report.outcomes}[items[1].id] == "skipped"
@@ -193,7 +196,9 @@ def test_a_changed_rule_file_is_a_new_version_and_a_broken_one_is_refused(db_ses
     assert second.version.loaded_by_name == office.username
     broken = tmp_path / "broken"
     broken.mkdir()
-    (broken / "routing.toml").write_text(text.replace('then.lead = "市交通委"', 'then.lead = "市停车办"', 1), encoding="utf-8")
+    (broken / "routing.toml").write_text(
+        text.replace('then.lead = "市交通委"', 'then.lead = "市停车办"', 1), encoding="utf-8"
+    )
     with pytest.raises(ValidationFailed) as info:
         routing.load_rule_set(db_session, office, directory=broken)
     assert "unknown department '市停车办'" in info.value.problems[0].reason
@@ -203,7 +208,9 @@ def test_a_changed_rule_file_is_a_new_version_and_a_broken_one_is_refused(db_ses
 
 
 def test_explain_a_title_without_storing(db_session, office):
-    decision, digest = routing.explain_title(db_session, office, "关于加强校园食品安全监管的建议", kind="npc_suggestion")
+    decision, digest = routing.explain_title(
+        db_session, office, "关于加强校园食品安全监管的建议", kind="npc_suggestion"
+    )
     assert decision.lead == "scjgj" and decision.winner == "食品安全" and len(digest) == 64
     assert db_session.scalar(select(RoutingRecord.id)) is None
     with pytest.raises(ValidationFailed):
@@ -216,7 +223,8 @@ def test_diff_lists_items_whose_proposal_changes(db_session, office, tmp_path):
     new = tmp_path / "new"
     new.mkdir()
     (new / "routing.toml").write_text(
-        active.content.replace('("停车", "车位")', "").replace('"停车", "车位", "P+R"', '"车位", "P+R"'), encoding="utf-8"
+        active.content.replace('("停车", "车位")', "").replace('"停车", "车位", "P+R"', '"车位", "P+R"'),
+        encoding="utf-8",
     )
     report = routing.diff_rules(db_session, office, new, label=SESSION_LABEL)
     assert report.compared == 5
