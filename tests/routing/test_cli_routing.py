@@ -53,8 +53,9 @@ def test_explain_prints_matching_rules_and_the_decision(run):
         "--kind",
         "npc_suggestion",
     )
-    assert "* 石景山区 [650]" in result.output
-    assert "- 停车 [600]" in result.output
+    assert "* 停车 [600] → 市交通委" in result.output
+    assert "- 石景山区 [500] → 石景山区" in result.output
+    assert "协办 石景山区" in result.output
     assert "“停车”" in result.output
 
 
