@@ -73,9 +73,8 @@ def bench_profile(profile_name: str, count: int) -> dict[str, float]:
     ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
     parents = {c.code: c.parent for c in profile.categories}
     items = generated_items(profile_name, count)
-    samples = [
-        case.item for dataset in ("titles", "titles_holdout", "titles_blind") for case in _cases(profile_name, dataset)
-    ]
+    datasets = sorted(path.stem for path in evaluation.DATA.glob(f"{profile_name}_*.tsv"))
+    samples = [case.item for dataset in datasets for case in evaluation.cases(dataset)]
     print(f"\n{profile_name}: {len(ruleset.rules)} rules, {count:,} generated items, {len(samples)} sample titles")
     with Router(ruleset, profile) as router:
         facts = [router.fact(item) for item in items]
@@ -109,11 +108,6 @@ def bench_profile(profile_name: str, count: int) -> dict[str, float]:
     )
     print(f"  durable full routing vs the oracle: {results['durable_full'] / results['oracle']:.2f}x")
     return results
-
-
-def _cases(profile_name: str, suffix: str):
-    path = evaluation.DATA / f"{profile_name}_{suffix}.tsv"
-    return evaluation.cases(path.stem) if path.exists() else []
 
 
 def bench_memory(profile_name: str, count: int) -> None:
