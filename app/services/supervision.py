@@ -188,7 +188,7 @@ def run_supervision(
         run.new.append(reminder)
     session.flush()
     run.digests = digests(run.new)
-    run.department_names = dict(session.execute(select(Department.code, Department.short_name)).tuples().all())
+    run.department_names = dict(session.execute(select(Department.code, Department.short_name)).all())
     audit.record(
         session,
         actor,

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery, JSONBody
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -262,7 +262,7 @@ class DeadlinePages(Controller):
         self,
         request: Request,
         db_session: DbSession,
-        extension_id: int,
+        extension_id: FromPath[int],
         data: Annotated[DecisionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
         deadline_service.decide_extension(
@@ -290,12 +290,12 @@ class DeadlinePages(Controller):
         return await _load_year(request, db_session, text, origin, data.note)
 
     @post("/calendar/years/{year:int}/remove", guards=[office_admin_only], sync_to_thread=True)
-    def calendar_remove_page(self, request: Request, db_session: DbSession, year: int) -> Template:
+    def calendar_remove_page(self, request: Request, db_session: DbSession, year: FromPath[int]) -> Template:
         report = deadline_service.remove_calendar_year(db_session, request.user, _profile_name(), year)
         return Template("deadlines/calendar.html", context=_calendar_context(db_session, year, report=report))
 
     @get("/deadlines/assignments/{assignment_id:int}", guards=[department_or_office], sync_to_thread=True)
-    def assignment_page(self, request: Request, db_session: DbSession, assignment_id: int) -> Template:
+    def assignment_page(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> Template:
         return Template("deadlines/assignment.html", context=_assignment_context(db_session, request, assignment_id))
 
     @post("/deadlines/{deadline_id:int}/extension", guards=[department_or_office], sync_to_thread=True)
@@ -303,7 +303,7 @@ class DeadlinePages(Controller):
         self,
         request: Request,
         db_session: DbSession,
-        deadline_id: int,
+        deadline_id: FromPath[int],
         data: Annotated[ExtensionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
         record = deadline_service.request_extension(
@@ -321,7 +321,7 @@ class DeadlinePages(Controller):
         self,
         request: Request,
         db_session: DbSession,
-        deadline_id: int,
+        deadline_id: FromPath[int],
         data: Annotated[EditForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
         record = deadline_service.edit_deadline(
@@ -433,7 +433,7 @@ class DeadlineApi(Controller):
         }
 
     @get("/calendar/years/{year:int}", guards=[logged_in], summary="A year's holidays and make-up working days", sync_to_thread=True)
-    def api_year(self, db_session: DbSession, year: int) -> dict[str, Any]:
+    def api_year(self, db_session: DbSession, year: FromPath[int]) -> dict[str, Any]:
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         return {"source": calendar.year_source(year).to_dict(), "days": [d.to_dict() for d in calendar.year_entries(year)]}
 
@@ -453,7 +453,7 @@ class DeadlineApi(Controller):
         summary="An assignment's deadlines with their explanations",
         sync_to_thread=True,
     )
-    def api_assignment_deadlines(self, request: Request, db_session: DbSession, assignment_id: int) -> list[dict[str, Any]]:
+    def api_assignment_deadlines(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> list[dict[str, Any]]:
         assignment = get_assignment_for(db_session, request.user, assignment_id)
         return [_deadline_out(r) for r in deadline_service.deadlines_of(db_session, [assignment.id])]
 
@@ -464,7 +464,7 @@ class DeadlineApi(Controller):
         sync_to_thread=True,
     )
     def api_request_extension(
-        self, request: Request, db_session: DbSession, deadline_id: int, data: JSONBody[ExtensionIn]
+        self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[ExtensionIn]
     ) -> dict[str, Any]:
         extension = deadline_service.request_extension(
             db_session, request.user, deadline_id, data.requested_due, data.reason, expected_version=data.expected_version
@@ -477,12 +477,12 @@ class DeadlineApi(Controller):
         summary="Approve or reject an extension request (office)",
         sync_to_thread=True,
     )
-    def api_decide(self, request: Request, db_session: DbSession, extension_id: int, data: JSONBody[DecisionIn]) -> dict[str, Any]:
+    def api_decide(self, request: Request, db_session: DbSession, extension_id: FromPath[int], data: JSONBody[DecisionIn]) -> dict[str, Any]:
         extension = deadline_service.decide_extension(db_session, request.user, extension_id, approve=data.approve, reason=data.reason)
         return {"id": extension.id, "status": extension.status, "deadline": _deadline_out(extension.deadline)}
 
     @post("/deadlines/{deadline_id:int}/due-date", guards=[office_only], summary="Set a deadline by hand, with a reason", sync_to_thread=True)
-    def api_edit(self, request: Request, db_session: DbSession, deadline_id: int, data: JSONBody[DeadlineEditIn]) -> dict[str, Any]:
+    def api_edit(self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[DeadlineEditIn]) -> dict[str, Any]:
         record = deadline_service.edit_deadline(
             db_session, request.user, deadline_id, data.due, data.reason, expected_version=data.expected_version
         )
