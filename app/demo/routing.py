@@ -43,7 +43,7 @@ NPC_ITEMS = [
         True,
     ),
     ("0115", "关于加强人防工程管理和利用的建议", None, "房山代表团", False),
-    ("0116", "关于设立首都城市记忆档案的意见", None, "西城代表团", False),
+    ("0116", "关于加强地方志编纂工作的建议", None, "西城代表团", False),  # no rule: manual queue
 ]
 CPPCC_ITEMS = [
     ("2026001", "关于老旧小区增设电梯无障碍入户模式的提案", "cxjs.zf", None, True),
