@@ -41,7 +41,7 @@ def test_review_override_and_assign(page, make_user, clean_db):
     page.click("[data-testid=assign]")
     page.wait_for_selector(".alert.ok")
     assert page.locator("[data-testid=status]").inner_text() == "已交办"
-    assert "routing_override" in page.locator("[data-testid=history]").inner_text()
+    assert page.locator("[data-testid=history] [data-action=routing_override]").count() == 1
 
     page.goto(f"/routing?session={session_id}")
     page.check("input[name=item_ids][aria-label='0002']")

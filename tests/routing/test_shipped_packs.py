@@ -46,3 +46,31 @@ def test_every_department_has_realistic_titles_routed_to_it(profile_name):
                 correct[case.expected] = correct.get(case.expected, 0) + 1
     assert set(expected) == codes, f"no titles for {codes - set(expected)}"
     assert set(correct) == codes, f"never routed correctly: {codes - set(correct)}"
+
+
+@pytest.mark.parametrize("profile_name", ["beijing", "shanghai"])
+def test_no_topic_keyword_hides_inside_a_district_place_name(profile_name):
+    """A place such as 石景山区 must not also read as a topic (山区) that could take the lead."""
+    from app.domain.routing.rules import load_routing_rules
+    from app.profiles import RULES_DIR
+
+    profile = load_profile(profile_name)
+    ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
+    districts = {d.code for d in profile.departments if d.kind.value == "district"}
+    places = {
+        w
+        for r in ruleset.rules
+        if r.then.lead in districts and r.priority == 500
+        for t in r.when.keywords
+        for w in t.any
+    }
+    clashes = [
+        (place, word, rule.name)
+        for rule in ruleset.rules
+        if rule.then.lead not in districts and rule.priority >= 500
+        for test in rule.when.keywords
+        for word in test.any
+        for place in places
+        if word in place and word != place and not any(place in (t.none or ()) for t in rule.when.keywords)
+    ]
+    assert clashes == []

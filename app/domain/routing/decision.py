@@ -72,6 +72,7 @@ class RuleMatch:
             "priority": self.rule.priority,
             "position": self.rule.position,
             "mode": self.rule.then.mode,
+            "fallback": self.rule.fallback,
             "departments": list(self.rule.then.departments),
             "reasons": [r.as_dict() for r in self.reasons],
         }

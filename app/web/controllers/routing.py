@@ -38,14 +38,15 @@ from app.web.nav import NavEntry
 
 NAV = [NavEntry(N_("Routing"), "/routing", frozenset(OFFICE_ROLES), order=20)]
 
-ROUTING_ACTIONS = (
-    "routing_propose",
-    "routing_accept",
-    "routing_override",
-    "routing_deadline",
-    "routing_key",
-    "assign",
-)
+ACTION_LABELS = {
+    "routing_propose": N_("proposal made"),
+    "routing_accept": N_("proposal accepted"),
+    "routing_override": N_("overridden"),
+    "routing_deadline": N_("reply deadline set"),
+    "routing_key": N_("key supervision changed"),
+    "assign": N_("assigned"),
+}
+ROUTING_ACTIONS = tuple(ACTION_LABELS)
 
 
 def _ids(value: Any) -> list[int]:
@@ -118,6 +119,7 @@ def _helpers() -> dict:
         "why_lost_text": why_lost_text,
         "choice": _choice,
         "STATUS_LABELS": routing.STATUS_LABELS,
+        "ACTION_LABELS": ACTION_LABELS,
         "MODE_LABELS": routing.MODE_LABELS,
     }
 
