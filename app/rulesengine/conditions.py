@@ -23,9 +23,9 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
-Scalar = Union[str, int, float, bool]
+Scalar = str | int | float | bool
 
 RESERVED_FIELDS = frozenset({"id", "sid", "kind"})
 LENGTH_SUFFIX = "__len"  # derived list-length field the engine adds for Member(..., "none")
@@ -66,20 +66,20 @@ class Absent:
 
 @dataclass(frozen=True)
 class All:
-    parts: tuple["Condition", ...]
+    parts: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Any:
-    parts: tuple["Condition", ...]
+    parts: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    part: "Condition"
+    part: Condition
 
 
-Condition = Union[Compare, Member, Present, Absent, All, Any, Not]
+Condition = Compare | Member | Present | Absent | All | Any | Not
 
 
 # --------------------------------------------------------------------------- helpers

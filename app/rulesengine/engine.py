@@ -28,11 +28,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import json.decoder
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import durable_rules_engine as _dre
 from durable import engine as durable_engine
 from durable import lang as durable_lang
 from durable.lang import item as durable_item
@@ -47,7 +49,6 @@ from app.rulesengine.conditions import (
     Condition,
     ConditionError,
     FieldUse,
-    Member,
     Not,
     Present,
     check_fact_value,
@@ -62,6 +63,11 @@ MAX_MATCH_PATHS = 256  # an OR inside an AND multiplies durable's match paths; b
 CREATE_ATTEMPTS = 3
 MAX_FACT_FIELDS = 200  # durable stops at 255 properties per object, id/sid/kind included
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+_scan_json_string = json.decoder.scanstring
+
+# durable_rules_engine result codes (rules.h)
+_NOT_HANDLED, _OBSERVED = 1, 2
 
 # One lock for every engine: durable's C handle table and its Python host are shared state.
 _ENGINE_LOCK = threading.Lock()
@@ -89,9 +95,7 @@ class _SynchronousHost(durable_engine.Host):
 
 def rules_version(fact_kind: str, rules: Sequence[Rule]) -> str:
     """Content hash of a rule list (names, priorities, conditions, order)."""
-    canonical = json.dumps(
-        [fact_kind, [[r.name, r.priority, repr(r.condition)] for r in rules]], ensure_ascii=False
-    )
+    canonical = json.dumps([fact_kind, [[r.name, r.priority, repr(r.condition)] for r in rules]], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -129,13 +133,13 @@ class RuleEngine:
         # fields only tested for presence have no FieldUse; they are sent to the engine too
         self._sent_fields = {f: self.field_uses.get(f) for r in self.rules for f in sorted(used_fields(r.condition))}
         self._list_fields = tuple(f for f, use in self.field_uses.items() if use.is_list)
-        self._fired: list[str] = []
         self._closed = False
         chunks = [self.rules[i : i + max_rules_per_ruleset] for i in range(0, len(self.rules), max_rules_per_ruleset)]
         with _ENGINE_LOCK:
             base = f"{name}_{self.version[:12]}_{next(_SERIALS)}"
             self._host = _SynchronousHost()
             self.ruleset_names = tuple(self._register(f"{base}_{k}", chunk) for k, chunk in enumerate(chunks))
+            self._handles = tuple(self._host.get_ruleset(rs)._handle for rs in self.ruleset_names)
 
     # ------------------------------------------------------------------ compile
 
@@ -170,7 +174,7 @@ class RuleEngine:
             expression = (_field("kind") == self.fact_kind) & self._expressions[rule.name]
             # durable fires lower `pri` first; ours is "higher wins", so invert it
             when = durable_lang.when_all(expression, {"pri": MAX_PRIORITY - rule.priority})
-            definition[rule.name] = when(self._collector(rule.name)).define()
+            definition[rule.name] = when(_never_called).define()
         return definition
 
     def _register(self, ruleset: str, chunk: Sequence[Rule]) -> str:
@@ -182,17 +186,9 @@ class RuleEngine:
             try:
                 self._host.register_rulesets({name: self._define(chunk)})  # durable consumes the definition
                 return name
-            except durable_engine.durable_rules_engine.error as exc:
+            except _dre.error as exc:
                 failure = exc
         raise RuleEngineError(f"rule set {self.name}: durable could not compile {ruleset}: {failure}")
-
-    def _collector(self, rule_name: str):
-        fired = self._fired
-
-        def collect(closure) -> None:
-            fired.append(rule_name)
-
-        return collect
 
     # ------------------------------------------------------------------ run
 
@@ -226,36 +222,44 @@ class RuleEngine:
             if self._closed:
                 raise RuleEngineError(f"rule set {self.name} ({self.version[:12]}) is closed")
             encoded["id"] = f"f{next(_FACT_IDS)}"
-            self._fired.clear()
-            try:
-                for ruleset in self.ruleset_names:
-                    self._assert_and_retract(ruleset, encoded)
-                fired = set(self._fired)
-            finally:
-                self._fired.clear()
+            text = json.dumps(encoded, ensure_ascii=False)
+            fired: set[str] = set()
+            for handle in self._handles:
+                fired.update(self._assert_and_retract(handle, text))
         return tuple(sorted(fired, key=self._rank.__getitem__))
 
     def match(self, fact: Mapping[str, object]) -> list[Rule]:
         return [self._by_name[name] for name in self.match_names(fact)]
 
-    def _assert_and_retract(self, ruleset: str, encoded: dict) -> None:
+    def _assert_and_retract(self, handle: int, text: str) -> list[str]:
+        """Assert one fact into one ruleset, read the names of the rules it fired, retract it.
+
+        This is the sequence durable's Host runs (assert, start_action_for_state,
+        complete_and_start_action until no action is left), without building a Python
+        closure, JSON state copy and state update per fired rule: our rules never change the
+        state, they only report that they matched. The retract always runs (finally).
+        """
+        fired: list[str] = []
         asserted = False
         try:
             try:
-                self._host.assert_fact(ruleset, encoded)
-                asserted = True
-            except durable_engine.MessageNotHandledException:
-                asserted = False  # no rule of this shard even looked at the fact: nothing stored
-            except Exception as exc:
-                raise RuleEngineError(f"rule set {self.name}: durable refused fact {encoded!r}: {exc}") from exc
+                code, state = _dre.assert_fact(handle, text)
+            except _dre.error as exc:
+                raise RuleEngineError(f"rule set {self.name}: durable refused fact {text}: {exc}") from exc
+            if code == _OBSERVED:
+                raise RuleEngineError(f"rule set {self.name}: fact id seen twice: {text}")
+            asserted = code != _NOT_HANDLED
+            if asserted:
+                fired = _drain(handle, state)
         finally:
             try:
-                self._host.retract_fact(ruleset, encoded)
-            except durable_engine.MessageNotHandledException:
-                pass
-            except Exception as exc:
+                code, state = _dre.retract_fact(handle, text)
+                if code not in (_NOT_HANDLED, _OBSERVED):
+                    _drain(handle, state)
+            except _dre.error as exc:
                 if asserted:
-                    raise RuleEngineError(f"rule set {self.name}: could not retract fact {encoded['id']}: {exc}") from exc
+                    raise RuleEngineError(f"rule set {self.name}: could not retract fact: {exc}") from exc
+        return fired
 
     def stored_fact_count(self) -> int:
         """Facts durable still holds (0 between calls; used by tests and the benchmark)."""
@@ -267,8 +271,8 @@ class RuleEngine:
             if self._closed:
                 return
             self._closed = True
-            for ruleset in self.ruleset_names:
-                durable_engine.durable_rules_engine.delete_ruleset(self._host.get_ruleset(ruleset)._handle)
+            for handle in self._handles:
+                _dre.delete_ruleset(handle)
 
     def __enter__(self) -> RuleEngine:
         return self
@@ -376,3 +380,20 @@ def _compile(condition: Condition, negated: bool):
     if negated:  # not "none" = "any"
         return lst.anyItem(_or([durable_item == v for v in values])) | missing
     return _holds_none(field, values)
+
+
+def _never_called(closure) -> None:
+    """durable needs an action per rule; the wrapper reads fired rule names in `_drain` instead."""
+    raise RuleEngineError("a durable action ran although the wrapper drains actions itself")
+
+
+def _drain(handle: int, state: int) -> list[str]:
+    """Names of the rules durable has queued for one fact, completing each queued action."""
+    names: list[str] = []
+    started = _dre.start_action_for_state(handle, state)
+    messages = started[1] if started else None
+    while messages:
+        # messages is '{"<rule name>": {...}}': read only the first key (a JSON string at index 1)
+        names.append(_scan_json_string(messages, 2)[0])
+        messages = _dre.complete_and_start_action(handle, state)
+    return names
