@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from app.calendars import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
+from app.db.models.deadlines import DeadlineRecord
 from app.db.models.routing import RoutingRecord
 from app.domain.calendar import WorkingCalendar
-from app.domain.enums import AssignmentRole, AssignmentState
+from app.domain.enums import AssignmentRole
 from app.domain.profile import Profile
 from app.i18n import _
 from app.services import audit, transitions
@@ -24,6 +25,7 @@ from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, UserError, ValidationFailed
 from app.services.routing.proposals import current_record
 from app.services.routing.rulesets import current_profile
+from app.services.workflow.actions import create_assignment
 
 MODES = ("lead", "split", "reference")
 
@@ -319,25 +321,18 @@ def assign(
     )
     created = []
     for plan in planned:
-        assignment = Assignment(
-            item_id=item.id,
-            department_id=departments[plan.department].id,
-            role=plan.role.value,
-            round=item.round,
-            state=AssignmentState.PENDING_SIGNATURE.value,
-            assigned_on=assigned_on,
-            due_on=plan.due_on,
+        # the one place that creates assignments: creation audit row and stored deadlines
+        assignment = create_assignment(
+            session, actor, item, departments[plan.department], plan.role.value, assigned_on=assigned_on
         )
-        session.add(assignment)
-        session.flush()
-        stored = deadline_service.record_assignment_deadlines(
-            session, actor, assignment, profile=profile, calendar=calendar
+        reply = session.scalar(
+            select(DeadlineRecord).where(DeadlineRecord.assignment_id == assignment.id, DeadlineRecord.rule == "reply")
         )
-        if plan.due_on is not None and "reply" in stored and stored["reply"].due_on != plan.due_on:
+        if plan.due_on is not None and reply is not None and reply.due_on != plan.due_on:
             # the office set the reply deadline itself (with a reason) before assigning
-            stored["reply"].due_on = plan.due_on
-            stored["reply"].override_kind = "manual"
-            stored["reply"].override_reason = record.reply_due_reason
+            reply.due_on = plan.due_on
+            reply.override_kind = "manual"
+            reply.override_reason = record.reply_due_reason
             assignment.due_on = plan.due_on
         created.append(assignment)
     item.key_supervision = record.key_supervision
