@@ -1,0 +1,338 @@
+"""From rows of cell values to ImportRecords and Problems (no spreadsheet library needed).
+
+The caller streams rows (tuples of cell values, first row = Excel row 1) sheet by sheet;
+`WorkbookParser` finds each sheet's header, normalises and validates every row, and checks
+numbers across sheets. Nothing here stops at the first problem: the office gets the full list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain.enums import ItemKind
+from app.domain.importing import normalize as norm
+from app.domain.importing.columns import (
+    CANONICAL_HEADERS,
+    HEADER_SCAN_ROWS,
+    KIND_LABELS,
+    REQUIRED_FIELDS,
+    Field,
+    HeaderLayout,
+    accepted_headers,
+    detect_header,
+)
+from app.domain.importing.problems import Problem, column_letter, display_value
+from app.domain.importing.records import ImportRecord
+from app.domain.profile import Profile
+
+TITLE_LIMIT = 500
+CONTENT_LIMIT = 50_000
+NAME_LIMIT = 100
+LEAD_LIMIT = 200
+GROUP_LIMIT = 100
+#: Excel's own limit; longer text can only come from a crafted file.
+CELL_LIMIT = 32_767
+#: Problems kept per import; past this only the count grows (a garbage file can have millions).
+PROBLEM_LIMIT = 2_000
+
+
+class UncomputedFormula:
+    """Placed by the reader where a formula cell has no cached value."""
+
+    def __init__(self, formula: str = "") -> None:
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return self.formula or "=…"
+
+    def __repr__(self) -> str:
+        return f"UncomputedFormula({self.formula!r})"
+
+
+@dataclass
+class SheetSummary:
+    name: str
+    layout: HeaderLayout | None
+    data_rows: int = 0  # non-empty rows below the header
+
+
+@dataclass
+class ParseResult:
+    kind: ItemKind
+    records: list[ImportRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[SheetSummary] = field(default_factory=list)
+    problem_count: int = 0  # errors, including those past PROBLEM_LIMIT
+    error_rows: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_note]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_note]
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    @property
+    def data_rows(self) -> int:
+        return sum(s.data_rows for s in self.sheets)
+
+
+class WorkbookParser:
+    def __init__(self, kind: ItemKind, profile: Profile, number_width: int | None = None) -> None:
+        self.kind, self.profile = kind, profile
+        self.width = profile.item_number_width.get(kind, 0) if number_width is None else number_width
+        self.resolver = norm.Resolver(profile, kind)
+        self.result = ParseResult(kind)
+        self._numbers: dict[str, tuple[str, int, int]] = {}  # number -> (sheet, row, column)
+
+    # ------------------------------------------------------------------ reporting
+
+    def _report(self, problem: Problem) -> None:
+        if not problem.is_note:
+            self.result.problem_count += 1
+        if len(self.result.problems) < PROBLEM_LIMIT or problem.is_note and len(self.result.problems) < PROBLEM_LIMIT * 2:
+            self.result.problems.append(problem)
+
+
+    def finish(self) -> ParseResult:
+        """Close the parse: a workbook where no sheet had a header is one problem."""
+        result = self.result
+        if not any(s.layout is not None for s in result.sheets):
+            expected = "、".join(CANONICAL_HEADERS[self.kind][f] for f in REQUIRED_FIELDS)
+            sheet = result.sheets[0].name if result.sheets else ""
+            result.problems.insert(
+                0,
+                Problem(sheet, None, None, None, None, "no_header", {"rows": HEADER_SCAN_ROWS, "expected": expected}),
+            )
+            result.problem_count += 1
+        return result
+
+    # ------------------------------------------------------------------ sheets
+
+    def add_sheet(self, name: str, rows: Iterable[Sequence[Any]]) -> SheetSummary:
+        iterator = iter(rows)
+        head: list[Sequence[Any]] = []
+        for row in iterator:
+            head.append(row)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        layout = detect_header(head, self.kind)
+        summary = SheetSummary(name, layout)
+        self.result.sheets.append(summary)
+        if layout is None:
+            for other in ItemKind:
+                other_layout = None if other is self.kind else detect_header(head, other)
+                if other_layout is not None:
+                    row = other_layout.header_rows[-1] + 1
+                    params = {"found": KIND_LABELS[other], "expected": KIND_LABELS[self.kind]}
+                    self._report(Problem(name, row, None, None, None, "wrong_kind", params))
+                    summary.layout = other_layout  # a header was found, just not ours: no "no_header"
+                    return summary
+            if any(not norm.is_blank(c) for row in head for c in row):
+                self._report(Problem(name, None, None, None, None, "ignored_sheet"))
+            return summary
+        if not self._structure_ok(name, layout):
+            return summary
+        start = layout.data_start
+        remaining: Iterator[Sequence[Any]] = _chain(head[start:], iterator)
+        for offset, row in enumerate(remaining):
+            if all(norm.is_blank(c) for c in row):
+                continue
+            summary.data_rows += 1
+            self._add_row(name, start + offset + 1, row, layout)
+        return summary
+
+    def _structure_ok(self, sheet: str, layout: HeaderLayout) -> bool:
+        header_row = layout.header_rows[-1] + 1
+        for column in layout.ignored:
+            self._report(Problem(sheet, header_row, column, layout.headers[column], None, "ignored_column"))
+        ok = True
+        own = layout.other_kind_hits.get(self.kind, 0)
+        for other, hits in layout.other_kind_hits.items():
+            if other is not self.kind and hits >= 2 and own == 0:
+                self._report(
+                    Problem(
+                        sheet, header_row, None, None, None, "wrong_kind",
+                        {"found": KIND_LABELS[other], "expected": KIND_LABELS[self.kind]},
+                    )
+                )
+                ok = False
+        for fld, first, second in layout.duplicates:
+            self._report(
+                Problem(
+                    sheet, header_row, second, layout.headers.get(second), None, "duplicate_column",
+                    {"field": self._label(fld), "first": _col(first, layout), "second": _col(second, layout)},
+                )
+            )
+            ok = False
+        for fld in REQUIRED_FIELDS:
+            if fld not in layout.columns:
+                accepted = "、".join(accepted_headers(self.kind, fld)[:6])
+                self._report(
+                    Problem(sheet, header_row, None, None, None, "missing_column",
+                            {"field": self._label(fld), "accepted": accepted})
+                )
+                ok = False
+        return ok
+
+    def _label(self, fld: Field) -> str:
+        return CANONICAL_HEADERS[self.kind].get(fld, fld.value)
+
+    # ------------------------------------------------------------------ rows
+
+    def _add_row(self, sheet: str, row_number: int, row: Sequence[Any], layout: HeaderLayout) -> None:
+        problems_before = self.result.problem_count
+        values: dict[str, Any] = {}
+
+        def cell(fld: Field) -> tuple[Any, int | None]:
+            column = layout.columns.get(fld)
+            if column is None or column >= len(row):
+                return None, column
+            return row[column], column
+
+        def convert(fld: Field, function, *args, required: bool = False, **kwargs) -> Any:
+            raw, column = cell(fld)
+            try:
+                if isinstance(raw, UncomputedFormula):
+                    raise norm.CellIssue("formula_without_value")
+                if isinstance(raw, str) and len(raw) > CELL_LIMIT:
+                    raise norm.CellIssue("cell_too_long", length=len(raw), limit=CELL_LIMIT)
+                if required and norm.is_blank(raw):
+                    raise norm.CellIssue("missing_value")
+                return function(raw, *args, **kwargs)
+            except norm.CellIssue as issue:
+                params = {"field": self._label(fld), "value": _shown(raw), **issue.params}
+                header = layout.headers.get(column) if column is not None else None
+                self._report(Problem(sheet, row_number, column, header, raw, issue.code, params))
+                return None
+
+        number = convert(Field.NUMBER, norm.item_number, self.width, required=True)
+        values["title"] = convert(Field.TITLE, norm.text, required=True, limit=TITLE_LIMIT)
+        lead_names = convert(Field.LEAD_SUBMITTER, _lead_names, required=True)
+        co_signers = convert(Field.CO_SIGNERS, norm.names, limit=NAME_LIMIT) or ()
+        if lead_names:
+            lead, *more = lead_names
+            values["lead_submitter"] = lead
+            co_signers = tuple(dict.fromkeys([*more, *co_signers]))
+        values["co_signers"] = co_signers
+        values["content"] = self._content(convert)
+        values["category_code"] = convert(Field.CATEGORY, self.resolver.category)
+        declared_type = convert(Field.SUBMITTER_TYPE, norm.submitter_type)
+        count = convert(Field.SUBMITTER_COUNT, norm.count)
+        named = 1 + len(co_signers)
+        if count is not None and count < named:
+            raw, column = cell(Field.SUBMITTER_COUNT)
+            self._report(
+                Problem(sheet, row_number, column, layout.headers.get(column), raw, "count_too_small",
+                        {"count": count, "named": named})
+            )
+        values["submitter_count"] = count or named
+        for fld, key in ((Field.DELEGATION, "delegation"), (Field.SECTOR, "sector"), (Field.PARTY, "party")):
+            values[key] = convert(fld, norm.text, limit=GROUP_LIMIT)
+        during = convert(Field.DURING_SESSION, norm.during_session)
+        values["during_session"] = True if during is None else during
+        publish = convert(Field.AGREE_TO_PUBLISH, norm.yes_no)
+        values["agree_to_publish"] = True if publish is None else publish
+        values["submitted_on"] = convert(Field.SUBMITTED_ON, norm.a_date)
+        values["key_supervision"] = bool(convert(Field.KEY_SUPERVISION, norm.yes_no))
+        values["intended_lead"] = convert(Field.INTENDED_LEAD, self.resolver.departments) or ()
+        values["intended_co"] = convert(Field.INTENDED_CO, self.resolver.departments) or ()
+        values["intended_split"] = convert(Field.INTENDED_SPLIT, self.resolver.departments) or ()
+
+        if number is not None:
+            column = layout.columns[Field.NUMBER]
+            earlier = self._numbers.get(number)
+            if earlier is not None:
+                first_sheet, first_row, first_column = earlier
+                first = f"{first_sheet}!{_letter(first_column)}{first_row}"
+                self._report(
+                    Problem(sheet, row_number, column, layout.headers.get(column), row[column],
+                            "duplicate_number", {"number": number, "first": first})
+                )
+            else:
+                self._numbers[number] = (sheet, row_number, column)
+
+        if self.result.problem_count != problems_before:
+            self.result.error_rows += 1
+            return
+        lead = values.pop("lead_submitter")
+        values["submitter_type"] = declared_type or norm.guess_submitter_type(lead)
+        self.result.records.append(
+            ImportRecord(
+                kind=self.kind, number=number, lead_submitter=lead, sheet=sheet, row=row_number, **values
+            )
+        )
+
+    def _content(self, convert) -> str:
+        body = convert(Field.CONTENT, _long_text) or ""
+        parts = []
+        for fld, heading in (
+            (Field.CONTENT_BACKGROUND, "背景情况"),
+            (Field.CONTENT_ANALYSIS, "问题及分析"),
+            (Field.CONTENT_PROPOSALS, "具体建议"),
+        ):
+            part = convert(fld, _long_text)
+            if part:
+                parts.append(f"{heading}：{part}")
+        combined = "\n".join(p for p in [body, *parts] if p)
+        return combined[:CONTENT_LIMIT]
+
+
+def _long_text(value: Any) -> str | None:
+    """Body text keeps its paragraphs; only trailing spaces and blank lines go."""
+    if norm.is_blank(value):
+        return None
+    if not isinstance(value, str):
+        return norm.text(value)
+    lines = [line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    cleaned = "\n".join(line for line in lines if line.strip()).strip()
+    if len(cleaned) > CONTENT_LIMIT:
+        raise norm.CellIssue("text_too_long", length=len(cleaned), limit=CONTENT_LIMIT)
+    return cleaned
+
+
+def _lead_names(value: Any) -> tuple[str, ...]:
+    found = norm.names(value, limit=LEAD_LIMIT)
+    if not found:
+        raise norm.CellIssue("missing_value")
+    return found
+
+
+def _shown(value: Any) -> str:
+    return display_value(value) or ""
+
+
+def _letter(column: int) -> str:
+    return column_letter(column)
+
+
+def _col(column: int, layout: HeaderLayout) -> str:
+    return f"{_letter(column)} ({layout.headers.get(column, '')})"
+
+
+def _chain(first: Sequence[Sequence[Any]], rest: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    yield from first
+    yield from rest
+
+
+def parse_workbook(
+    sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]],
+    kind: ItemKind,
+    profile: Profile,
+    number_width: int | None = None,
+) -> ParseResult:
+    """Parse every sheet; sheets without a recognisable header are noted and skipped."""
+    parser = WorkbookParser(kind, profile, number_width)
+    for name, rows in sheets:
+        parser.add_sheet(name, rows)
+    return parser.finish()
+
+
+__all__ = ["ParseResult", "SheetSummary", "UncomputedFormula", "WorkbookParser", "parse_workbook"]
