@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import html
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.domain.enums import ItemKind
 from app.domain.importing import ParseResult, UncomputedFormula, WorkbookParser
@@ -125,8 +124,7 @@ class WorkbookReader:
         sniff(self.path, self.limits)
         try:
             self.workbook = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, SyntaxError, ValueError, TypeError,
-                AttributeError, IndexError, OSError, EOFError) as exc:
+        except Exception as exc:  # noqa: BLE001  any failure inside openpyxl on an untrusted file = damaged file
             raise UnusableFile("corrupt", self.path.name, detail=_detail(exc)) from None
         self.archive = self.workbook._archive  # openpyxl keeps the zip open in read-only mode
 
@@ -148,35 +146,46 @@ class WorkbookReader:
 
     def _rows(self, worksheet) -> Iterator[tuple[Any, ...]]:
         name = self.path.name
-        try:
+        with _as_corrupt(name):
             with self.archive.open(worksheet._worksheet_path) as stream:
                 scan = scan_sheet_xml(stream)
-            fill = _FillDown(scan.merges)
-            uncomputed_by_row: dict[int, list[tuple[int, str]]] = {}
-            for (r, c), formula in scan.uncomputed.items():
-                uncomputed_by_row.setdefault(r, []).append((c, formula))
             worksheet.reset_dimensions()  # a wrong <dimension> must not hide rows
             rows = worksheet.iter_rows(values_only=True, max_col=self.limits.max_columns)
-            for row_number, values in enumerate(rows, start=1):
-                row = list(values)
-                for c, formula in uncomputed_by_row.get(row_number, ()):
-                    if c <= len(row):
-                        row[c - 1] = UncomputedFormula(formula)
-                if fill.starts or fill.active:
-                    fill.apply(row_number, row)
-                if any(not is_blank(v) for v in row):
-                    self.non_blank_cells = True
-                    self.rows_read += 1
-                    if self.rows_read > self.limits.max_rows:
-                        raise UnusableFile("too_many_rows", name, limit=self.limits.max_rows)
-                    if self.progress is not None and self.rows_read % 500 == 0:
-                        self.progress(self.rows_read)
-                yield tuple(row)
-        except UnusableFile:
-            raise
-        except (zipfile.BadZipFile, SyntaxError, KeyError, ValueError, TypeError, AttributeError,
-                IndexError, OSError, EOFError, OverflowError) as exc:
-            raise UnusableFile("corrupt", name, detail=_detail(exc)) from None
+        fill = _FillDown(scan.merges)
+        uncomputed_by_row: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), formula in scan.uncomputed.items():
+            uncomputed_by_row.setdefault(r, []).append((c, formula))
+        row_number = 0
+        while True:
+            with _as_corrupt(name):
+                values = next(rows, None)
+            if values is None:
+                return
+            row_number += 1
+            row = list(values)
+            for c, formula in uncomputed_by_row.get(row_number, ()):
+                if c <= len(row):
+                    row[c - 1] = UncomputedFormula(formula)
+            if fill.starts or fill.active:
+                fill.apply(row_number, row)
+            if any(not is_blank(v) for v in row):
+                self.non_blank_cells = True
+                self.rows_read += 1
+                if self.rows_read > self.limits.max_rows:
+                    raise UnusableFile("too_many_rows", name, limit=self.limits.max_rows)
+                if self.progress is not None and self.rows_read % 500 == 0:
+                    self.progress(self.rows_read)
+            yield tuple(row)
+
+
+@contextmanager
+def _as_corrupt(name: str) -> Iterator[None]:
+    """openpyxl on a damaged file fails in many ways (zlib, XML, KeyError, ValueError ...):
+    every failure while it reads is the file's fault, reported as a damaged workbook."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001
+        raise UnusableFile("corrupt", name, detail=_detail(exc)) from None
 
 
 def _detail(exc: BaseException) -> str:

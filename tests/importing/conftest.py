@@ -40,3 +40,8 @@ def make_xlsx(tmp_path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def beijing_profile():
+    return load_profile("beijing")
