@@ -55,9 +55,20 @@ def text(value: Any, *, limit: int | None = None) -> str | None:
     cleaned = unicodedata.normalize("NFKC", raw)
     cleaned = _SPACE_BETWEEN_CJK.sub("", cleaned.strip())
     cleaned = _SPACES.sub(" ", cleaned)
+    cleaned = _restore_chinese_punctuation(cleaned)
     if limit is not None and len(cleaned) > limit:
         raise CellIssue("text_too_long", length=len(cleaned), limit=limit)
     return cleaned or None
+
+
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+_PUNCT_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[,;:!?()]|[,;:!?()](?=[{_CJK}])")
+
+
+def _restore_chinese_punctuation(value: str) -> str:
+    """NFKC turns ，（） into ,() everywhere; next to Chinese text they go back to full width,
+    so a title reads the same whichever way it was typed."""
+    return _PUNCT_NEAR_CJK.sub(lambda m: _FULL_WIDTH[m.group(0)], value)
 
 
 def item_number(value: Any, width: int) -> str:

@@ -40,7 +40,9 @@ def test_number_longer_than_width():
 
 
 def test_titles_are_trimmed_and_nfkc_normalised():
-    assert norm.text("  关于解决\n停车难问题（石景山区）的建议 ") == "关于解决停车难问题(石景山区)的建议"
+    assert norm.text("  关于解决\n停车难问题（石景山区）的建议 ") == "关于解决停车难问题（石景山区）的建议"
+    assert norm.text("关于提高治理水平,逐步取消限行(限号)的建议") == "关于提高治理水平，逐步取消限行（限号）的建议"
+    assert norm.text("关于“两旧一村”改造的提案，第１号") == "关于“两旧一村”改造的提案，第1号"
     assert norm.text("Ｂｅｉｊｉｎｇ  2026") == "Beijing 2026"
     assert norm.text("   ") is None
 
