@@ -91,6 +91,7 @@ class WorkbookParser:
         self.resolver = norm.Resolver(profile, kind)
         self.result = ParseResult(kind)
         self._numbers: dict[str, tuple[str, int, int]] = {}  # number -> (sheet, row, column)
+        self._other_kind_sheets: list[Problem] = []
 
     # ------------------------------------------------------------------ reporting
 
@@ -104,7 +105,13 @@ class WorkbookParser:
     def finish(self) -> ParseResult:
         """Close the parse: a workbook where no sheet had a header is one problem."""
         result = self.result
-        if not any(s.layout is not None for s in result.sheets):
+        ours = any(s.layout is not None for s in result.sheets)
+        for problem in self._other_kind_sheets:
+            if ours:  # e.g. an export holding both kinds, imported one kind at a time
+                self._report(Problem(problem.sheet, problem.row, None, None, None, "other_kind_sheet", problem.params))
+            else:
+                self._report(problem)
+        if not ours and not self._other_kind_sheets:
             expected = "、".join(CANONICAL_HEADERS[self.kind][f] for f in REQUIRED_FIELDS)
             sheet = result.sheets[0].name if result.sheets else ""
             result.problems.insert(
@@ -126,15 +133,14 @@ class WorkbookParser:
         layout = detect_header(head, self.kind)
         summary = SheetSummary(name, layout)
         self.result.sheets.append(summary)
+        other_kind = self._other_kind(head, layout)
+        if other_kind is not None:  # decided in finish(): only a note if another sheet is ours
+            other, row = other_kind
+            params = {"found": KIND_LABELS[other], "expected": KIND_LABELS[self.kind]}
+            self._other_kind_sheets.append(Problem(name, row, None, None, None, "wrong_kind", params))
+            summary.layout = None
+            return summary
         if layout is None:
-            for other in ItemKind:
-                other_layout = None if other is self.kind else detect_header(head, other)
-                if other_layout is not None:
-                    row = other_layout.header_rows[-1] + 1
-                    params = {"found": KIND_LABELS[other], "expected": KIND_LABELS[self.kind]}
-                    self._report(Problem(name, row, None, None, None, "wrong_kind", params))
-                    summary.layout = other_layout  # a header was found, just not ours: no "no_header"
-                    return summary
             if any(not norm.is_blank(c) for row in head for c in row):
                 self._report(Problem(name, None, None, None, None, "ignored_sheet"))
             return summary
@@ -149,21 +155,25 @@ class WorkbookParser:
             self._add_row(name, start + offset + 1, row, layout)
         return summary
 
+    def _other_kind(self, head: list[Sequence[Any]], layout: HeaderLayout | None) -> tuple[ItemKind, int] | None:
+        """(other kind, header row) when the sheet is plainly a list of the other kind."""
+        if layout is not None:
+            own = layout.other_kind_hits.get(self.kind, 0)
+            for other, hits in layout.other_kind_hits.items():
+                if other is not self.kind and hits >= 2 and own == 0:
+                    return other, layout.header_rows[-1] + 1
+            return None
+        for other in ItemKind:
+            other_layout = None if other is self.kind else detect_header(head, other)
+            if other_layout is not None:
+                return other, other_layout.header_rows[-1] + 1
+        return None
+
     def _structure_ok(self, sheet: str, layout: HeaderLayout) -> bool:
         header_row = layout.header_rows[-1] + 1
         for column in layout.ignored:
             self._report(Problem(sheet, header_row, column, layout.headers[column], None, "ignored_column"))
         ok = True
-        own = layout.other_kind_hits.get(self.kind, 0)
-        for other, hits in layout.other_kind_hits.items():
-            if other is not self.kind and hits >= 2 and own == 0:
-                self._report(
-                    Problem(
-                        sheet, header_row, None, None, None, "wrong_kind",
-                        {"found": KIND_LABELS[other], "expected": KIND_LABELS[self.kind]},
-                    )
-                )
-                ok = False
         for fld, first, second in layout.duplicates:
             self._report(
                 Problem(

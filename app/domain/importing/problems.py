@@ -44,9 +44,10 @@ REASONS: dict[str, str] = {
 }
 
 #: reasons that are notes, not errors (an import with only notes goes ahead).
-NOTE_REASONS = frozenset({"ignored_column", "ignored_sheet"})
+NOTE_REASONS = frozenset({"ignored_column", "ignored_sheet", "other_kind_sheet"})
 REASONS["ignored_column"] = "Column not recognised; ignored"
 REASONS["ignored_sheet"] = "Sheet has no recognisable header row; ignored"
+REASONS["other_kind_sheet"] = "Sheet holds {found}; ignored in this import of {expected}"
 
 
 def column_letter(index: int) -> str:
