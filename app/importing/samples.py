@@ -399,10 +399,10 @@ def write_cppcc_workbook(items: Sequence[SampleItem], path: Path, session_label:
             if header and column not in (3, 4, 5):
                 sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
         sheet["A1"].font = TITLE_FONT
-        for item in subset:
+        for row_number, item in enumerate(subset, start=4):
             sheet.append(_cppcc_row(item))
             if isinstance(item.submitted_cell, date):
-                sheet.cell(row=sheet.max_row, column=11).number_format = "yyyy年m月d日"
+                sheet.cell(row=row_number, column=11).number_format = "yyyy年m月d日"
         _widths(sheet, [11, 50, 10, 16, 30, 14, 10, 16, 8, 10, 14, 18, 18, 6, 60])
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)

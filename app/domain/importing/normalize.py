@@ -288,9 +288,21 @@ class Resolver:
             for name in (dept.code, *dept.names):
                 self._departments.setdefault(_key(name), dept)
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._category_cache: dict[str, str] = {}
 
     def category(self, value: Any) -> str | None:
         """'交通出行', '城乡建设/交通出行', '城乡建设-交通出行' -> the most specific known code."""
+        if isinstance(value, str):
+            cached = self._category_cache.get(value)
+            if cached is not None:
+                return cached
+            code = self._category(value)
+            if code is not None:
+                self._category_cache[value] = code
+            return code
+        return self._category(value)
+
+    def _category(self, value: Any) -> str | None:
         raw = text(value)
         if raw is None:
             return None

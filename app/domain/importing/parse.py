@@ -201,14 +201,20 @@ class WorkbookParser:
         problems_before = self.result.problem_count
         values: dict[str, Any] = {}
 
+        columns = layout.columns
+        width = len(row)
+
         def cell(fld: Field) -> tuple[Any, int | None]:
-            column = layout.columns.get(fld)
-            if column is None or column >= len(row):
+            column = columns.get(fld)
+            if column is None or column >= width:
                 return None, column
             return row[column], column
 
         def convert(fld: Field, function, *args, required: bool = False, **kwargs) -> Any:
-            raw, column = cell(fld)
+            column = columns.get(fld)
+            raw = row[column] if column is not None and column < width else None
+            if raw is None and not required:
+                return None
             try:
                 if isinstance(raw, UncomputedFormula):
                     raise norm.CellIssue("formula_without_value")
