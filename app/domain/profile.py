@@ -174,15 +174,13 @@ class _Reader:
 
 
 def parse_period(file: str, entry: str, raw: Any) -> Period:
-    """"3 months", "5 working_days", "7 days" (also 3个月 / 5个工作日 / 7天)."""
+    """ "3 months", "5 working_days", "7 days" (also 3个月 / 5个工作日 / 7天)."""
     if not isinstance(raw, str):
         raise ProfileError(file, entry, f"expected a period such as '3 months', found {raw!r}")
     text = raw.strip().replace("个工作日", " working_days").replace("个月", " months").replace("天", " days")
     parts = text.split()
     if len(parts) != 2 or not parts[0].isdigit() or parts[1] not in Period.UNITS:
-        raise ProfileError(
-            file, entry, f"'{raw}' is not a period; write e.g. '3 months', '5 working_days' or '7 days'"
-        )
+        raise ProfileError(file, entry, f"'{raw}' is not a period; write e.g. '3 months', '5 working_days' or '7 days'")
     amount = int(parts[0])
     if amount <= 0:
         raise ProfileError(file, entry, f"'{raw}': the period must be positive")

@@ -1,0 +1,1 @@
+"""The `jianti` command line. Every module here contributes module-level `commands`."""

@@ -1,0 +1,54 @@
+"""`jianti db …`: migrations and the drift check."""
+
+from __future__ import annotations
+
+import click
+
+from app.db import migrate
+from app.db.engine import check_connection
+
+
+@click.group("db", help="Database migrations.")
+def db() -> None:
+    """Group."""
+
+
+@db.command("upgrade", help="Migrate the database to the newest revision (or REVISION).")
+@click.argument("revision", default="heads")
+def upgrade(revision: str) -> None:
+    check_connection()
+    migrate.upgrade(revision=revision)
+    click.echo(f"database at {', '.join(sorted(migrate.current_revisions())) or 'base'}")
+
+
+@db.command("downgrade", help="Migrate the database down to REVISION ('base' empties it).")
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    check_connection()
+    migrate.downgrade(revision)
+    click.echo(f"database at {', '.join(sorted(migrate.current_revisions())) or 'base'}")
+
+
+@db.command("check", help="Fail when the database is behind the migrations or differs from the models.")
+def check() -> None:
+    check_connection()
+    if not migrate.is_up_to_date():
+        current = ", ".join(sorted(migrate.current_revisions())) or "base"
+        raise click.ClickException(
+            f"database at {current}, migrations at {', '.join(sorted(migrate.head_revisions()))}"
+        )
+    differences = migrate.drift()
+    if differences:
+        for difference in differences:
+            click.echo(f"  drift: {difference}", err=True)
+        raise click.ClickException("models and migrations differ; write a migration")
+    click.echo("database is current and matches the models")
+
+
+@db.command("current", help="Show the database's revision.")
+def current() -> None:
+    check_connection()
+    click.echo(", ".join(sorted(migrate.current_revisions())) or "base")
+
+
+commands = [db]

@@ -1,0 +1,68 @@
+"""`jianti serve` and `jianti demo`."""
+
+from __future__ import annotations
+
+import click
+
+from app.db import migrate
+from app.db.engine import check_connection, session_scope
+from app.profiles import load_profile
+from app.services import departments
+from app.services.actor import Actor
+from app.settings import get_settings
+
+
+def _check_ready() -> None:
+    check_connection()
+    load_profile(get_settings().profile)  # a broken profile stops start-up with one message
+    if not migrate.is_up_to_date():
+        raise click.ClickException("the database is not migrated; run `jianti db upgrade` first")
+
+
+@click.command("serve", help="Serve Jianti (PostgreSQL in production: JIANTI_DATABASE_URL=postgresql+psycopg://…).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    _check_ready()
+    uvicorn.run("app.web.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+@click.command("demo", help="Migrate and seed a demo database (SQLite by default) and serve it on 127.0.0.1:8000.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="prepare the database only")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    from datetime import date
+
+    from app.demo import ensure_accounts, run_seeders
+
+    settings = get_settings()
+    profile = load_profile(settings.profile)
+    check_connection()
+    click.echo(f"database: {settings.database_url}")
+    migrate.upgrade()
+    with session_scope() as session:
+        departments.sync_departments(session, Actor.system(), profile)
+        created = ensure_accounts(session)
+    run_seeders(profile, date.today(), echo=click.echo)
+    if created:
+        click.echo("\nDemo accounts (passwords are shown only this once):")
+        for username, role, password in created:
+            click.echo(f"  {username:<10} {role:<16} {password}")
+    else:
+        click.echo(
+            "\nDemo accounts exist already (admin, staff, jtw, jtw_lead, jw, jw_lead, leader);"
+            " set a new password with `jianti user passwd NAME`."
+        )
+    if no_serve:
+        return
+    import uvicorn
+
+    click.echo(f"\nJianti demo: http://{host}:{port}/")
+    uvicorn.run("app.web.asgi:app", host=host, port=port, log_level="info")
+
+
+commands = [serve, demo]

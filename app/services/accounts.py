@@ -1,0 +1,213 @@
+"""Accounts: creation, argon2id passwords, login with throttling, server-side sessions, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.base import utcnow
+from app.db.models import ApiToken, Department, User, WebSession
+from app.domain.enums import DEPARTMENT_ROLES, Role
+from app.i18n import _
+from app.services import audit
+from app.services.actor import Actor
+from app.services.errors import Problem, UserError, ValidationFailed
+from app.settings import get_settings
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the username is unknown, so a wrong name costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+MIN_PASSWORD_LENGTH = 8
+
+
+class LoginFailed(UserError):
+    status_code = 401
+    code = "login_failed"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    """Tokens are 256-bit random values, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    department_code: str | None = None,
+    display_name: str = "",
+) -> User:
+    problems: list[Problem] = []
+    username = username.strip()
+    if not username:
+        problems.append(Problem("username", _("A user name is required.")))
+    elif session.scalar(select(User.id).where(User.username == username)):
+        problems.append(Problem("username", _("The user name %(name)s is taken.", name=username), username))
+    try:
+        role_value = Role(role)
+    except ValueError:
+        valid = ", ".join(r.value for r in Role)
+        raise ValidationFailed(
+            _("Unknown role %(role)s. Valid roles: %(valid)s", role=role, valid=valid),
+            [Problem("role", _("unknown role"), role)],
+        ) from None
+    department = None
+    if role_value in DEPARTMENT_ROLES and not department_code:
+        problems.append(Problem("department", _("Department roles need a department.")))
+    if department_code:
+        department = session.scalar(select(Department).where(Department.code == department_code))
+        if department is None or not department.active:
+            valid = ", ".join(
+                session.scalars(select(Department.code).where(Department.active).order_by(Department.code))
+            )
+            raise ValidationFailed(
+                _("Unknown department %(code)s. Valid departments: %(valid)s", code=department_code, valid=valid),
+                [Problem("department", _("unknown department"), department_code)],
+            )
+        if role_value not in DEPARTMENT_ROLES:
+            problems.append(Problem("department", _("Only department roles belong to a department."), department_code))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(Problem("password", _("The password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)))
+    if problems:
+        raise ValidationFailed(_("The account was not created."), problems)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role_value.value,
+        department_id=department.id if department else None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        after={"username": username, "role": role_value.value, "department": department_code},
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:
+    """The user, or LoginFailed with one generic message; locks the account after repeated failures."""
+    settings = get_settings()
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active:
+        verify_password(_DUMMY_HASH, password)
+        raise LoginFailed(_("Wrong user name or password."))
+    if user.locked_until and user.locked_until > now:
+        raise LoginFailed(_("Too many failed attempts. Try again later."))
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
+            user.failed_logins = 0
+        raise LoginFailed(_("Wrong user name or password."))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    return user
+
+
+def set_password(session: Session, actor: Actor, user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _("The password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+            [Problem("password", _("too short"))],
+        )
+    user.password_hash = hash_password(password)
+    audit.record(session, actor, entity="user", entity_id=user.id, action="set_password")
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str  # goes into the cookie; only its digest is stored
+    csrf_token: str
+    expires_at: datetime
+
+
+def start_session(session: Session, user: User, now: datetime | None = None) -> NewSession:
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = now + timedelta(hours=get_settings().session_hours)
+    session.add(
+        WebSession(
+            token_hash=token_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=expires,
+        )
+    )
+    return NewSession(token, csrf, expires)
+
+
+def resolve_session(session: Session, token: str, now: datetime | None = None) -> WebSession | None:
+    """The live session for a cookie token; sliding expiry, at most once a minute to spare writes."""
+    now = now or utcnow()
+    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
+    if web_session is None:
+        return None
+    if web_session.expires_at <= now or not web_session.user.active:
+        session.delete(web_session)
+        return None
+    if now - web_session.last_seen_at > timedelta(minutes=1):
+        web_session.last_seen_at = now
+        web_session.expires_at = now + timedelta(hours=get_settings().session_hours)
+    return web_session
+
+
+def end_session(session: Session, token: str) -> None:
+    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
+    if web_session is not None:
+        session.delete(web_session)
+
+
+def issue_token(session: Session, actor: Actor, username: str) -> str:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValidationFailed(
+            _("No user named %(name)s.", name=username), [Problem("username", _("unknown user"), username)]
+        )
+    token = "jt_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=token_digest(token)))
+    audit.record(session, actor, entity="user", entity_id=user.id, action="issue_token")
+    return token
+
+
+def resolve_token(session: Session, token: str, now: datetime | None = None) -> User | None:
+    api_token = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if api_token is None or not api_token.user.active:
+        return None
+    api_token.last_used_at = now or utcnow()
+    return api_token.user

@@ -1,0 +1,103 @@
+"""The one settings module: everything configurable comes from JIANTI_* environment variables.
+
+Nothing else in Jianti reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import PROJECT_ROOT
+
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    profile: str
+    secret_key: str
+    data_dir: Path
+    session_hours: int = 8  # a login session expires after this many idle hours
+    max_upload_mb: int = 20
+    import_row_limit: int = 60_000
+    login_max_failures: int = 5  # then the account is locked for login_lock_minutes
+    login_lock_minutes: int = 15
+    smtp_host: str = ""  # empty: reminders are not mailed
+    smtp_port: int = 25
+    smtp_sender: str = "jianti@localhost"
+    test_database_url: str = ""  # only the test suite uses it
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _secret_key(env: dict[str, str]) -> str:
+    """JIANTI_SECRET_KEY, or a key generated once into ./var/secret_key and kept there."""
+    if env.get("JIANTI_SECRET_KEY"):
+        return env["JIANTI_SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    default_db = f"sqlite:///{VAR_DIR / 'jianti.db'}"
+    data_dir = Path(env.get("JIANTI_DATA_DIR") or VAR_DIR / "files")
+    return Settings(
+        database_url=env.get("JIANTI_DATABASE_URL") or default_db,
+        profile=env.get("JIANTI_PROFILE") or "beijing",
+        secret_key=_secret_key(env),
+        data_dir=data_dir.resolve(),
+        session_hours=_int(env, "JIANTI_SESSION_HOURS", 8),
+        max_upload_mb=_int(env, "JIANTI_MAX_UPLOAD_MB", 20),
+        import_row_limit=_int(env, "JIANTI_IMPORT_ROW_LIMIT", 60_000),
+        login_max_failures=_int(env, "JIANTI_LOGIN_MAX_FAILURES", 5),
+        login_lock_minutes=_int(env, "JIANTI_LOGIN_LOCK_MINUTES", 15),
+        smtp_host=env.get("JIANTI_SMTP_HOST", ""),
+        smtp_port=_int(env, "JIANTI_SMTP_PORT", 25),
+        smtp_sender=env.get("JIANTI_SMTP_SENDER", "jianti@localhost"),
+        test_database_url=env.get("JIANTI_TEST_DATABASE_URL", ""),
+    )
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The settings in force: loaded from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = load_settings()
+    return _current
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Put other settings in force (tests; `jianti demo`); None reloads from the environment."""
+    global _current
+    _current = settings

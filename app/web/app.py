@@ -1,0 +1,78 @@
+"""The one place that builds the Litestar application."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin, SQLAlchemySyncConfig, SyncSessionConfig
+from litestar import Litestar
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from app.db.engine import get_engine
+from app.services.errors import UserError
+from app.settings import Settings, get_settings, use_settings
+from app.web import controllers, nav
+from app.web.csrf import enforce_csrf
+from app.web.errors import http_error_handler, internal_error_handler, user_error_handler
+from app.web.middleware import IdentityMiddleware
+from app.web.openapi_page import LocalSchemaPage
+from app.web.templating import template_engine
+
+STATIC_DIR = __import__("app").PROJECT_ROOT / "app" / "static"
+
+
+def discover_route_handlers() -> list:
+    """Every module in app/web/controllers contributes `route_handlers` (and optionally `NAV`)."""
+    handlers: list = []
+    for module_info in sorted(pkgutil.iter_modules(controllers.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{controllers.__name__}.{module_info.name}")
+        handlers.extend(getattr(module, "route_handlers", []))
+        nav.register(getattr(module, "NAV", []))
+    return handlers
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    if settings is not None:
+        use_settings(settings)
+    settings = get_settings()
+    db_config = SQLAlchemySyncConfig(
+        engine_instance=get_engine(),
+        session_config=SyncSessionConfig(expire_on_commit=False),
+        # one transaction per request: committed on 2xx/3xx, rolled back on anything else
+        before_send_handler="autocommit_include_redirects",
+    )
+    return Litestar(
+        route_handlers=[
+            *discover_route_handlers(),
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
+        plugins=[SQLAlchemyPlugin(config=db_config)],
+        middleware=[DefineMiddleware(IdentityMiddleware)],
+        before_request=enforce_csrf,
+        template_config=TemplateConfig(engine=template_engine()),
+        exception_handlers={
+            UserError: user_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
+        openapi_config=OpenAPIConfig(
+            title="Jianti 建提 API",
+            version=__import__("importlib.metadata").metadata.version("jianti"),
+            description="NPC suggestions and CPPCC proposals: import, routing, handling, deadlines, statistics.",
+            path="/schema",
+            render_plugins=[LocalSchemaPage("/"), JsonRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(log_exceptions="debug", disable_stack_trace={404, 401, 403, 409, 422}),
+        response_cache_config=ResponseCacheConfig(),
+        debug=False,
+        state=State({"settings": settings}),
+    )

@@ -1,0 +1,67 @@
+"""The Jinja2 environment: templates/ at the project root, i18n, CSRF field, navigation, dates."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup, escape
+
+from app import PROJECT_ROOT
+from app.domain.enums import Role
+from app.i18n import LOCALES, format_date, format_datetime, get_locale, gettext, ngettext
+from app.web import nav
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+@pass_context
+def csrf_field(context) -> Markup:
+    request = context.get("request")
+    auth = request.scope.get("auth") if request is not None else None
+    token = getattr(auth, "csrf_token", None) or (request.scope.get("state", {}).get("anon_csrf") if request else None)
+    return Markup(f'<input type="hidden" name="_csrf" value="{escape(token or "")}">')
+
+
+@pass_context
+def csrf_token(context) -> str:
+    request = context.get("request")
+    auth = request.scope.get("auth") if request is not None else None
+    return getattr(auth, "csrf_token", None) or ""
+
+
+@pass_context
+def current_user(context):
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
+
+
+@pass_context
+def nav_entries(context):
+    user = current_user(context)
+    return nav.entries_for(user.role if user else None)
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        csrf_field=csrf_field,
+        csrf_token=csrf_token,
+        current_user=current_user,
+        nav_entries=nav_entries,
+        get_locale=get_locale,
+        LOCALES=LOCALES,
+        Role=Role,
+    )
+    env.filters.update(date=format_date, datetime=format_datetime)
+    return env
+
+
+def template_engine() -> JinjaTemplateEngine:
+    return JinjaTemplateEngine.from_environment(build_environment())

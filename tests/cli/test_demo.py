@@ -1,0 +1,40 @@
+"""`jianti demo --no-serve` prepares a migrated, seeded SQLite database from nothing, and can run again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import create_engine, text
+
+
+def _demo(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIANTI_")}
+    env |= {
+        "JIANTI_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "JIANTI_DATA_DIR": str(tmp_path / "files"),
+        "JIANTI_SECRET_KEY": "demo-test",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_demo_prepares_everything_and_is_idempotent(tmp_path):
+    first = _demo(tmp_path)
+    assert first.returncode == 0, first.stderr
+    for username in ("admin", "staff", "jtw", "jtw_lead", "jw", "leader"):
+        assert f"  {username} " in first.stdout
+    second = _demo(tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "exist already" in second.stdout
+    engine = create_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM users")).scalar() == 7
+        assert connection.execute(text("SELECT count(*) FROM departments")).scalar() >= 60
+        assert connection.execute(text("SELECT count(*) FROM congress_sessions")).scalar() >= 2

@@ -1,0 +1,253 @@
+"""Shared fixtures. Each run creates its own database (SQLite file, or a fresh PostgreSQL database
+when JIANTI_TEST_DATABASE_URL is set) and drops it at the end; tables are emptied between tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.db import migrate
+from app.db.base import Base
+from app.db.engine import engine_for, session_scope
+from app.profiles import load_profile
+from app.services import accounts, departments
+from app.services.actor import Actor
+from app.settings import load_settings, use_settings
+from tests.helpers import TEST_PASSWORD, UserInfo, login
+
+_TMP = Path(tempfile.mkdtemp(prefix="jianti-tests-"))
+_db_used = False
+
+
+def _create_postgres_database(base_url: str) -> tuple[str, callable]:
+    url = make_url(base_url)
+    name = f"jianti_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        engine_for(str(url.set(database=name))).dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def pytest_report_header(config):
+    backend = "postgresql" if os.environ.get("JIANTI_TEST_DATABASE_URL") else "sqlite"
+    return f"jianti test database: {backend}"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    base = os.environ.get("JIANTI_TEST_DATABASE_URL", "")
+    if base:
+        url, drop = _create_postgres_database(base)
+    else:
+        url, drop = f"sqlite:///{_TMP / 'test.db'}", (lambda: None)
+    settings = load_settings(
+        {
+            "JIANTI_DATABASE_URL": url,
+            "JIANTI_PROFILE": "beijing",
+            "JIANTI_SECRET_KEY": "test-secret-key",
+            "JIANTI_DATA_DIR": str(_TMP / "files"),
+            "JIANTI_LOGIN_MAX_FAILURES": "5",
+        }
+    )
+    use_settings(settings)
+    migrate.upgrade(engine_for(url))
+    yield url
+    drop()
+    use_settings(None)
+    shutil.rmtree(_TMP, ignore_errors=True)
+
+
+@pytest.fixture
+def scratch_engine(tmp_path):
+    """A second, empty database of the same kind as the run's (for migration tests)."""
+    base = os.environ.get("JIANTI_TEST_DATABASE_URL", "")
+    if base:
+        url, drop = _create_postgres_database(base)
+    else:
+        url, drop = f"sqlite:///{tmp_path / 'scratch.db'}", (lambda: None)
+    engine = engine_for(url)
+    yield engine
+    engine.dispose()
+    drop()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    return engine_for(database_url)
+
+
+def _empty_all_tables(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            return
+        # SQLite: the append-only triggers refuse DELETE on the audit log, so lift them for the clean-up.
+        triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type='trigger'")).all()
+        for name, _sql in triggers:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}")
+        for table in tables:
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+        connection.exec_driver_sql("DELETE FROM sqlite_sequence") if _has_sqlite_sequence(connection) else None
+        for _name, sql in triggers:
+            connection.exec_driver_sql(sql)
+
+
+def _has_sqlite_sequence(connection) -> bool:
+    return connection.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() is not None
+
+
+@pytest.fixture
+def clean_db(engine):
+    """An empty database with the Beijing profile's departments, emptied again after the test."""
+    global _db_used
+    _db_used = True
+    _empty_all_tables(engine)
+    with session_scope(engine) as session:
+        departments.sync_departments(session, Actor.system(), load_profile("beijing"))
+    yield engine
+    _empty_all_tables(engine)
+
+
+@pytest.fixture
+def db_session(clean_db) -> Session:
+    session = Session(bind=clean_db, expire_on_commit=False)
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def profile():
+    return load_profile("beijing")
+
+
+@pytest.fixture
+def make_user(clean_db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, department_code: str | None = None, username: str | None = None) -> UserInfo:
+        name = username or f"{role}_{department_code or 'office'}_{next(counter)}"
+        with session_scope(clean_db) as session:
+            user = accounts.create_user(
+                session,
+                Actor.system(),
+                username=name,
+                password=TEST_PASSWORD,
+                role=role,
+                department_code=department_code,
+            )
+            return UserInfo(user.id, user.username, TEST_PASSWORD, user.role, user.department_id)
+
+    return make
+
+
+@pytest.fixture
+def app(clean_db):
+    from app.web.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app):
+    from litestar.testing import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """login_as(role, department_code=None) -> (client, user)."""
+
+    def do(role: str, department_code: str | None = None):
+        user = make_user(role, department_code)
+        login(client, user)
+        return client, user
+
+    return do
+
+
+# ------------------------------------------------------------------------------- browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by uvicorn on a free loopback port, for the browser."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,0 +1,112 @@
+"""Accounts: argon2id, validation that lists valid choices, throttled login, hashed tokens and sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.db.base import utcnow
+from app.db.models import ApiToken, AuditEntry, User, WebSession
+from app.services import accounts
+from app.services.actor import Actor
+from app.services.errors import ValidationFailed
+
+
+def _create(db_session, **kw):
+    args = {"username": "li", "password": "long-enough-1", "role": "dept_handler", "department_code": "jtw"} | kw
+    return accounts.create_user(db_session, Actor.system(), **args)
+
+
+def test_password_is_hashed_with_argon2id_and_creation_audited(db_session):
+    user = _create(db_session)
+    assert user.password_hash.startswith("$argon2id$")
+    assert "long-enough-1" not in user.password_hash
+    entry = db_session.scalar(select(AuditEntry).where(AuditEntry.entity == "user", AuditEntry.action == "create"))
+    assert entry.after == {"username": "li", "role": "dept_handler", "department": "jtw"}
+
+
+def test_unknown_role_lists_the_valid_ones(db_session):
+    with pytest.raises(ValidationFailed) as excinfo:
+        _create(db_session, role="boss")
+    assert "office_admin" in excinfo.value.message and "leader_readonly" in excinfo.value.message
+
+
+def test_unknown_department_lists_the_valid_ones(db_session):
+    with pytest.raises(ValidationFailed) as excinfo:
+        _create(db_session, department_code="nasa")
+    assert "jtw" in excinfo.value.message and "nasa" in excinfo.value.message
+
+
+@pytest.mark.parametrize(
+    "kw, field",
+    [
+        ({"department_code": None}, "department"),
+        ({"role": "office_staff"}, "department"),
+        ({"password": "short"}, "password"),
+        ({"username": " "}, "username"),
+    ],
+)
+def test_invalid_accounts_are_refused_naming_the_field(db_session, kw, field):
+    with pytest.raises(ValidationFailed) as excinfo:
+        _create(db_session, **kw)
+    assert field in [p.place for p in excinfo.value.problems]
+    assert db_session.scalar(select(User).where(User.username == "li")) is None
+
+
+def test_duplicate_username(db_session):
+    _create(db_session)
+    with pytest.raises(ValidationFailed):
+        _create(db_session)
+
+
+def test_login_throttled_after_repeated_failures(db_session):
+    user = _create(db_session)
+    for _ in range(5):
+        with pytest.raises(accounts.LoginFailed):
+            accounts.authenticate(db_session, "li", "wrong")
+    assert user.locked_until is not None
+    # even the right password is refused while locked, with a generic message
+    with pytest.raises(accounts.LoginFailed, match="(?i)too many|过多"):
+        accounts.authenticate(db_session, "li", "long-enough-1")
+    later = utcnow() + timedelta(minutes=16)
+    assert accounts.authenticate(db_session, "li", "long-enough-1", now=later) is user
+
+
+def test_unknown_user_gets_the_same_message_as_a_wrong_password(db_session):
+    _create(db_session)
+    with pytest.raises(accounts.LoginFailed) as unknown:
+        accounts.authenticate(db_session, "nobody", "x")
+    with pytest.raises(accounts.LoginFailed) as wrong:
+        accounts.authenticate(db_session, "li", "x")
+    assert unknown.value.message == wrong.value.message
+
+
+def test_sessions_and_tokens_store_only_hashes(db_session):
+    user = _create(db_session)
+    new = accounts.start_session(db_session, user)
+    token = accounts.issue_token(db_session, Actor.system(), "li")
+    db_session.flush()
+    stored = [s.token_hash for s in db_session.scalars(select(WebSession))] + [
+        t.token_hash for t in db_session.scalars(select(ApiToken))
+    ]
+    assert new.token not in stored and token not in stored
+    assert accounts.resolve_session(db_session, new.token).user is user
+    assert accounts.resolve_token(db_session, token) is user
+    assert accounts.resolve_token(db_session, token + "x") is None
+
+
+def test_sessions_expire(db_session):
+    user = _create(db_session)
+    new = accounts.start_session(db_session, user)
+    db_session.flush()
+    assert accounts.resolve_session(db_session, new.token, now=utcnow() + timedelta(hours=9)) is None
+    assert accounts.resolve_session(db_session, new.token) is None  # expired sessions are deleted
+
+
+def test_inactive_user_cannot_log_in(db_session):
+    user = _create(db_session)
+    user.active = False
+    with pytest.raises(accounts.LoginFailed):
+        accounts.authenticate(db_session, "li", "long-enough-1")
