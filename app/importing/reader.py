@@ -215,3 +215,24 @@ def parse_file(
     if progress is not None:
         progress(reader.rows_read)
     return result
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def estimate_rows(path: Path) -> int | None:
+    """Rows the workbook declares (its <dimension> tags), for a progress bar; None when unknown."""
+    import zipfile
+
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as stream:
+                        match = _DIMENSION.search(stream.read(4096))
+                    if match:
+                        total += int(match.group(1))
+    except Exception:  # noqa: BLE001  only an estimate: the real read reports damage properly
+        return None
+    return total or None

@@ -7,6 +7,8 @@ parser stack trace or a machine running out of memory.
 
 from __future__ import annotations
 
+from app.domain.text import N_
+
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,23 +19,23 @@ ENCRYPTED_OOXML_MARKER = "EncryptionInfo".encode("utf-16-le")
 
 #: reason code -> English message (msgid); the layers above translate.
 UNUSABLE_REASONS: dict[str, str] = {
-    "empty_file": "The file is empty",
-    "too_large": "The file is too large ({size} bytes; at most {limit})",
-    "csv": "This is a text/CSV file, not an Excel workbook; open it in Excel and save it as .xlsx",
-    "xls": "This is an old .xls workbook; open it in Excel and save it as .xlsx",
-    "encrypted": "The workbook is password-protected (encrypted); save an unprotected copy and upload that",
-    "pdf": "This is a PDF document, not an Excel workbook",
-    "not_a_workbook": "This is not an Excel .xlsx workbook",
-    "other_office_file": "This is a {what} file, not an Excel workbook",
-    "xlsb": "Binary .xlsb workbooks are not supported; save the workbook as .xlsx",
-    "corrupt": "The workbook is damaged and cannot be read ({detail})",
-    "zip_bomb": "The workbook unpacks to {size} bytes, more than the {limit} allowed; it is refused as unsafe",
-    "suspicious_compression": "Part {part} of the workbook is compressed {ratio}:1, which only crafted files do; refused as unsafe",
-    "too_many_parts": "The workbook has {count} internal parts (at most {limit})",
-    "too_many_rows": "The workbook has more than {limit} rows to import; split it into smaller files",
-    "empty_workbook": "The workbook has no data: every sheet is empty",
-    "header_only": "The workbook has a header row but no rows to import",
-    "no_sheets": "The workbook has no visible worksheet",
+    "empty_file": N_("The file is empty"),
+    "too_large": N_("The file is too large ({size} bytes; at most {limit})"),
+    "csv": N_("This is a text/CSV file, not an Excel workbook; open it in Excel and save it as .xlsx"),
+    "xls": N_("This is an old .xls workbook; open it in Excel and save it as .xlsx"),
+    "encrypted": N_("The workbook is password-protected (encrypted); save an unprotected copy and upload that"),
+    "pdf": N_("This is a PDF document, not an Excel workbook"),
+    "not_a_workbook": N_("This is not an Excel .xlsx workbook"),
+    "other_office_file": N_("This is a {what} file, not an Excel workbook"),
+    "xlsb": N_("Binary .xlsb workbooks are not supported; save the workbook as .xlsx"),
+    "corrupt": N_("The workbook is damaged and cannot be read ({detail})"),
+    "zip_bomb": N_("The workbook unpacks to {size} bytes, more than the {limit} allowed; it is refused as unsafe"),
+    "suspicious_compression": N_("Part {part} of the workbook is compressed {ratio}:1, which only crafted files do; refused as unsafe"),
+    "too_many_parts": N_("The workbook has {count} internal parts (at most {limit})"),
+    "too_many_rows": N_("The workbook has more than {limit} rows to import; split it into smaller files"),
+    "empty_workbook": N_("The workbook has no data: every sheet is empty"),
+    "header_only": N_("The workbook has a header row but no rows to import"),
+    "no_sheets": N_("The workbook has no visible worksheet"),
 }
 
 

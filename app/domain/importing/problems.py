@@ -6,6 +6,8 @@ above can translate them. The domain never depends on a translation machinery.
 
 from __future__ import annotations
 
+from app.domain.text import N_
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,41 +15,41 @@ from typing import Any
 #: reason code -> English message template (formatted with the problem's params).
 REASONS: dict[str, str] = {
     # structure of the sheet
-    "no_header": "No header row found in the first {rows} rows (expected columns such as {expected})",
-    "missing_column": "Required column '{field}' is missing (accepted headers: {accepted})",
-    "duplicate_column": "Column '{field}' appears twice: {first} and {second}",
-    "wrong_kind": "This looks like a {found} workbook, but the import was started for {expected}",
-    "formula_without_value": "Formula without a computed value; open the file in Excel and save it, or paste values",
-    "cell_too_long": "Cell is too long ({length} characters; at most {limit})",
+    "no_header": N_("No header row found in the first {rows} rows (expected columns such as {expected})"),
+    "missing_column": N_("Required column '{field}' is missing (accepted headers: {accepted})"),
+    "duplicate_column": N_("Column '{field}' appears twice: {first} and {second}"),
+    "wrong_kind": N_("This looks like a {found} workbook, but the import was started for {expected}"),
+    "formula_without_value": N_("Formula without a computed value; open the file in Excel and save it, or paste values"),
+    "cell_too_long": N_("Cell is too long ({length} characters; at most {limit})"),
     # content of a row
-    "missing_value": "'{field}' is empty",
-    "bad_number": "'{value}' is not an item number (digits, optionally written as 第…号)",
-    "number_too_long": "Number '{value}' has more digits than the session's width of {width}",
-    "duplicate_number": "Number {number} appears twice in the file (first at {first})",
-    "bad_date": "'{value}' is not a date (write e.g. 2026-01-15, 2026/1/15, 2026.1.15 or 2026年1月15日)",
-    "impossible_date": "'{value}' is not a real date",
-    "date_out_of_range": "Date {value} is outside the plausible range {low}–{high}",
-    "bad_yes_no": "'{value}' is not a yes/no value (是/否, 可/不可, 公开/不公开, Y/N)",
-    "bad_session_flag": "'{value}' is neither 会上 nor 闭会期间",
-    "bad_count": "'{value}' is not a whole number of submitters",
-    "count_too_small": "{count} submitters given, but {named} are named",
-    "bad_submitter_type": "'{value}' is not a submitter type (委员, 党派团体, 专委会, 界别, 代表团)",
-    "unknown_category": "Unknown category '{value}'",
-    "category_wrong_kind": "Category '{value}' is not used for this kind of item",
-    "unknown_department": "Unknown department '{value}'",
-    "name_too_long": "Name '{value}' is too long (at most {limit} characters)",
-    "text_too_long": "Text is too long ({length} characters; at most {limit})",
-    "bad_text": "'{value}' should be text",
+    "missing_value": N_("'{field}' is empty"),
+    "bad_number": N_("'{value}' is not an item number (digits, optionally written as 第…号)"),
+    "number_too_long": N_("Number '{value}' has more digits than the session's width of {width}"),
+    "duplicate_number": N_("Number {number} appears twice in the file (first at {first})"),
+    "bad_date": N_("'{value}' is not a date (write e.g. 2026-01-15, 2026/1/15, 2026.1.15 or 2026年1月15日)"),
+    "impossible_date": N_("'{value}' is not a real date"),
+    "date_out_of_range": N_("Date {value} is outside the plausible range {low}–{high}"),
+    "bad_yes_no": N_("'{value}' is not a yes/no value (是/否, 可/不可, 公开/不公开, Y/N)"),
+    "bad_session_flag": N_("'{value}' is neither 会上 nor 闭会期间"),
+    "bad_count": N_("'{value}' is not a whole number of submitters"),
+    "count_too_small": N_("{count} submitters given, but {named} are named"),
+    "bad_submitter_type": N_("'{value}' is not a submitter type (委员, 党派团体, 专委会, 界别, 代表团)"),
+    "unknown_category": N_("Unknown category '{value}'"),
+    "category_wrong_kind": N_("Category '{value}' is not used for this kind of item"),
+    "unknown_department": N_("Unknown department '{value}'"),
+    "name_too_long": N_("Name '{value}' is too long (at most {limit} characters)"),
+    "text_too_long": N_("Text is too long ({length} characters; at most {limit})"),
+    "bad_text": N_("'{value}' should be text"),
     # against what is already stored (filled in by the service)
-    "changed_needs_confirmation": "Number {number} is already imported in this session with different content ({fields}); confirm to update it",
-    "locked_item": "Number {number} is already {state}; its content can no longer be replaced by an import",
+    "changed_needs_confirmation": N_("Number {number} is already imported in this session with different content ({fields}); confirm to update it"),
+    "locked_item": N_("Number {number} is already {state}; its content can no longer be replaced by an import"),
 }
 
 #: reasons that are notes, not errors (an import with only notes goes ahead).
 NOTE_REASONS = frozenset({"ignored_column", "ignored_sheet", "other_kind_sheet"})
-REASONS["ignored_column"] = "Column not recognised; ignored"
-REASONS["ignored_sheet"] = "Sheet has no recognisable header row; ignored"
-REASONS["other_kind_sheet"] = "Sheet holds {found}; ignored in this import of {expected}"
+REASONS["ignored_column"] = N_("Column not recognised; ignored")
+REASONS["ignored_sheet"] = N_("Sheet has no recognisable header row; ignored")
+REASONS["other_kind_sheet"] = N_("Sheet holds {found}; ignored in this import of {expected}")
 
 
 def column_letter(index: int) -> str:
