@@ -20,7 +20,7 @@ from app import PROJECT_ROOT
 from app.db.models import Category, CongressSession, Department
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.text import N_
-from app.i18n import _
+from app.i18n import _, gettext
 from app.importing.export import EXPORT_SUFFIXES
 from app.importing.templates import TEMPLATE_NAMES
 from app.services import importing
@@ -32,7 +32,7 @@ from app.web.guards import logged_in, office_only
 from app.web.nav import NavEntry
 
 NAV = [
-    NavEntry(N_("Items"), "/items", frozenset(Role), order=20),
+    NavEntry(N_("Item list"), "/items", frozenset(Role), order=20),
     NavEntry(N_("Import"), "/imports", frozenset(OFFICE_ROLES), order=30),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,6 +94,16 @@ def _preview(db_session: Session, request: Request, pending: importing.PendingUp
     return preview
 
 
+def _preview_context(preview: importing.ImportPreview, pending: importing.PendingUpload, message: str | None):
+    return {
+        "preview": preview,
+        "pending": pending,
+        "message": message,
+        "problems": [{**p.as_dict(gettext), "cell": p.cell} for p in preview.problems[:500]],
+        "notes": [f"{p.place()}: {p.reason(gettext)}" for p in preview.notes[:100]],
+    }
+
+
 def _sessions(db_session: Session) -> list[CongressSession]:
     return list(db_session.scalars(select(CongressSession).order_by(CongressSession.year.desc(), CongressSession.label)))
 
@@ -125,7 +135,7 @@ class ImportPages(Controller):
         except (importing.UnusableUpload, ValidationFailed, NotFound) as exc:
             context = _index_context(db_session, request, error=exc.message)
             return Template("importing/index.html", context=context, status_code=exc.status_code)
-        return Template("importing/preview.html", context={"preview": preview, "pending": pending, "message": None})
+        return Template("importing/preview.html", context=_preview_context(preview, pending, None))
 
     @post("/confirm", sync_to_thread=True)
     def confirm(self, request: Request, db_session: DbSession, data: Annotated[ConfirmForm, Body(
@@ -138,7 +148,7 @@ class ImportPages(Controller):
             )
         except (importing.ChangesNeedConfirmation, importing.ImportHasErrors) as exc:
             return Template(
-                "importing/preview.html", context={"preview": exc.preview, "pending": pending, "message": exc.message},
+                "importing/preview.html", context=_preview_context(exc.preview, pending, exc.message),
                 status_code=exc.status_code,
             )
         importing.discard_pending(pending)
