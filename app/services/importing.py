@@ -341,7 +341,7 @@ def commit_import(
         for r, item_id in plan.unchanged
     ]
     for start in range(0, len(links), INSERT_CHUNK):
-        session.execute(insert(ImportBatchItem), links[start : start + INSERT_CHUNK])
+        session.execute(insert(ImportBatchItem.__table__), links[start : start + INSERT_CHUNK])
     audit.record(
         session,
         actor,
@@ -401,7 +401,10 @@ def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRe
             }
             for r in chunk
         ]
-        chunk_ids = list(session.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True), rows))
+        # Core inserts on the tables: the ORM's bulk path would split rows by their pattern of NULLs
+        items_table = Item.__table__
+        statement = insert(items_table).returning(items_table.c.id, sort_by_parameter_order=True)
+        chunk_ids = list(session.scalars(statement, rows))
         ids += chunk_ids
         co_rows = [
             {"item_id": item_id, "position": position, "name": name}
@@ -409,10 +412,10 @@ def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRe
             for position, name in enumerate(r.co_signers, start=1)
         ]
         if co_rows:
-            session.execute(insert(ItemCoSigner), co_rows)
+            session.execute(insert(ItemCoSigner.__table__), co_rows)
         intended_rows = _intended_rows(chunk, chunk_ids, lookups)
         if intended_rows:
-            session.execute(insert(ItemIntendedDepartment), intended_rows)
+            session.execute(insert(ItemIntendedDepartment.__table__), intended_rows)
     return ids
 
 
