@@ -7,8 +7,9 @@ numbers across sheets. Nothing here stops at the first problem: the office gets 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from app.domain.enums import ItemKind
@@ -92,6 +93,7 @@ class WorkbookParser:
         self.result = ParseResult(kind)
         self._numbers: dict[str, tuple[str, int, int]] = {}  # number -> (sheet, row, column)
         self._other_kind_sheets: list[Problem] = []
+        self._specs: dict[int, list[tuple[Field, int, Callable[[Any], Any], bool]]] = {}
 
     # ------------------------------------------------------------------ reporting
 
@@ -197,108 +199,141 @@ class WorkbookParser:
 
     # ------------------------------------------------------------------ rows
 
+    def _converters(self, layout: HeaderLayout) -> list[tuple[Field, int, Callable[[Any], Any], bool]]:
+        """(field, column, converter, required) for the columns this sheet has, built once per sheet."""
+        key = id(layout)
+        if key not in self._specs:
+            text_group = partial(norm.text, limit=GROUP_LIMIT)
+            table: dict[Field, tuple[Callable[[Any], Any], bool]] = {
+                Field.NUMBER: (partial(norm.item_number, width=self.width), True),
+                Field.TITLE: (partial(norm.text, limit=TITLE_LIMIT), True),
+                Field.LEAD_SUBMITTER: (_lead_names, True),
+                Field.CO_SIGNERS: (partial(norm.names, limit=NAME_LIMIT), False),
+                Field.CONTENT: (_long_text, False),
+                Field.CONTENT_BACKGROUND: (_long_text, False),
+                Field.CONTENT_ANALYSIS: (_long_text, False),
+                Field.CONTENT_PROPOSALS: (_long_text, False),
+                Field.CATEGORY: (self.resolver.category, False),
+                Field.SUBMITTER_TYPE: (norm.submitter_type, False),
+                Field.SUBMITTER_COUNT: (norm.count, False),
+                Field.DELEGATION: (text_group, False),
+                Field.SECTOR: (text_group, False),
+                Field.PARTY: (text_group, False),
+                Field.DURING_SESSION: (norm.during_session, False),
+                Field.AGREE_TO_PUBLISH: (norm.yes_no, False),
+                Field.SUBMITTED_ON: (norm.a_date, False),
+                Field.KEY_SUPERVISION: (norm.yes_no, False),
+                Field.INTENDED_LEAD: (self.resolver.departments, False),
+                Field.INTENDED_CO: (self.resolver.departments, False),
+                Field.INTENDED_SPLIT: (self.resolver.departments, False),
+            }
+            self._specs[key] = [
+                (fld, column, *table[fld]) for fld, column in sorted(layout.columns.items(), key=lambda fc: fc[1])
+            ]
+        return self._specs[key]
+
+    def _cell_problem(self, sheet, row_number, layout, fld, column, raw, issue: norm.CellIssue) -> None:
+        params = {"field": self._label(fld), "value": _shown(raw), **issue.params}
+        self._report(Problem(sheet, row_number, column, layout.headers.get(column), raw, issue.code, params))
+
     def _add_row(self, sheet: str, row_number: int, row: Sequence[Any], layout: HeaderLayout) -> None:
         problems_before = self.result.problem_count
-        values: dict[str, Any] = {}
-
-        columns = layout.columns
         width = len(row)
-
-        def cell(fld: Field) -> tuple[Any, int | None]:
-            column = columns.get(fld)
-            if column is None or column >= width:
-                return None, column
-            return row[column], column
-
-        def convert(fld: Field, function, *args, required: bool = False, **kwargs) -> Any:
-            column = columns.get(fld)
-            raw = row[column] if column is not None and column < width else None
-            if raw is None and not required:
-                return None
+        got: dict[Field, Any] = {}
+        for fld, column, convert, required in self._converters(layout):
+            raw = row[column] if column < width else None
             try:
-                if isinstance(raw, UncomputedFormula):
+                if raw is None:
+                    if required:
+                        raise norm.CellIssue("missing_value")
+                    continue
+                kind = raw.__class__
+                if kind is str:
+                    if len(raw) > CELL_LIMIT:
+                        raise norm.CellIssue("cell_too_long", length=len(raw), limit=CELL_LIMIT)
+                    if required and not raw.strip():
+                        raise norm.CellIssue("missing_value")
+                elif kind is UncomputedFormula:
                     raise norm.CellIssue("formula_without_value")
-                if isinstance(raw, str) and len(raw) > CELL_LIMIT:
-                    raise norm.CellIssue("cell_too_long", length=len(raw), limit=CELL_LIMIT)
-                if required and norm.is_blank(raw):
-                    raise norm.CellIssue("missing_value")
-                return function(raw, *args, **kwargs)
+                got[fld] = convert(raw)
             except norm.CellIssue as issue:
-                params = {"field": self._label(fld), "value": _shown(raw), **issue.params}
-                header = layout.headers.get(column) if column is not None else None
-                self._report(Problem(sheet, row_number, column, header, raw, issue.code, params))
-                return None
+                self._cell_problem(sheet, row_number, layout, fld, column, raw, issue)
 
-        number = convert(Field.NUMBER, norm.item_number, self.width, required=True)
-        values["title"] = convert(Field.TITLE, norm.text, required=True, limit=TITLE_LIMIT)
-        lead_names = convert(Field.LEAD_SUBMITTER, _lead_names, required=True)
-        co_signers = convert(Field.CO_SIGNERS, norm.names, limit=NAME_LIMIT) or ()
+        number = got.get(Field.NUMBER)
+        lead_names = got.get(Field.LEAD_SUBMITTER)
+        co_signers = got.get(Field.CO_SIGNERS) or ()
+        lead = None
         if lead_names:
             lead, *more = lead_names
-            values["lead_submitter"] = lead
-            co_signers = tuple(dict.fromkeys([*more, *co_signers]))
-        values["co_signers"] = co_signers
-        values["content"] = self._content(convert)
-        values["category_code"] = convert(Field.CATEGORY, self.resolver.category)
-        declared_type = convert(Field.SUBMITTER_TYPE, norm.submitter_type)
-        count = convert(Field.SUBMITTER_COUNT, norm.count)
+            if more:
+                co_signers = tuple(dict.fromkeys([*more, *co_signers]))
+        count = got.get(Field.SUBMITTER_COUNT)
         named = 1 + len(co_signers)
         if count is not None and count < named:
-            raw, column = cell(Field.SUBMITTER_COUNT)
+            column = layout.columns[Field.SUBMITTER_COUNT]
             self._report(
-                Problem(sheet, row_number, column, layout.headers.get(column), raw, "count_too_small",
+                Problem(sheet, row_number, column, layout.headers.get(column), row[column], "count_too_small",
                         {"count": count, "named": named})
             )
-        values["submitter_count"] = count or named
-        for fld, key in ((Field.DELEGATION, "delegation"), (Field.SECTOR, "sector"), (Field.PARTY, "party")):
-            values[key] = convert(fld, norm.text, limit=GROUP_LIMIT)
-        during = convert(Field.DURING_SESSION, norm.during_session)
-        values["during_session"] = True if during is None else during
-        publish = convert(Field.AGREE_TO_PUBLISH, norm.yes_no)
-        values["agree_to_publish"] = True if publish is None else publish
-        values["submitted_on"] = convert(Field.SUBMITTED_ON, norm.a_date)
-        values["key_supervision"] = bool(convert(Field.KEY_SUPERVISION, norm.yes_no))
-        values["intended_lead"] = convert(Field.INTENDED_LEAD, self.resolver.departments) or ()
-        values["intended_co"] = convert(Field.INTENDED_CO, self.resolver.departments) or ()
-        values["intended_split"] = convert(Field.INTENDED_SPLIT, self.resolver.departments) or ()
-
         if number is not None:
-            column = layout.columns[Field.NUMBER]
-            earlier = self._numbers.get(number)
-            if earlier is not None:
-                first_sheet, first_row, first_column = earlier
-                first = f"{first_sheet}!{_letter(first_column)}{first_row}"
-                self._report(
-                    Problem(sheet, row_number, column, layout.headers.get(column), row[column],
-                            "duplicate_number", {"number": number, "first": first})
-                )
-            else:
-                self._numbers[number] = (sheet, row_number, column)
-
+            self._check_unique(sheet, row_number, row, layout, number)
         if self.result.problem_count != problems_before:
             self.result.error_rows += 1
             return
-        lead = values.pop("lead_submitter")
-        values["submitter_type"] = declared_type or norm.guess_submitter_type(lead)
+        during = got.get(Field.DURING_SESSION)
+        publish = got.get(Field.AGREE_TO_PUBLISH)
         self.result.records.append(
             ImportRecord(
-                kind=self.kind, number=number, lead_submitter=lead, sheet=sheet, row=row_number, **values
+                kind=self.kind,
+                number=number,
+                title=got[Field.TITLE],
+                lead_submitter=lead,
+                sheet=sheet,
+                row=row_number,
+                content=_content(got),
+                category_code=got.get(Field.CATEGORY),
+                submitter_type=got.get(Field.SUBMITTER_TYPE) or norm.guess_submitter_type(lead),
+                co_signers=co_signers,
+                submitter_count=count or named,
+                delegation=got.get(Field.DELEGATION),
+                sector=got.get(Field.SECTOR),
+                party=got.get(Field.PARTY),
+                during_session=True if during is None else during,
+                agree_to_publish=True if publish is None else publish,
+                submitted_on=got.get(Field.SUBMITTED_ON),
+                key_supervision=bool(got.get(Field.KEY_SUPERVISION)),
+                intended_lead=got.get(Field.INTENDED_LEAD) or (),
+                intended_co=got.get(Field.INTENDED_CO) or (),
+                intended_split=got.get(Field.INTENDED_SPLIT) or (),
             )
         )
 
-    def _content(self, convert) -> str:
-        body = convert(Field.CONTENT, _long_text) or ""
-        parts = []
-        for fld, heading in (
-            (Field.CONTENT_BACKGROUND, "背景情况"),
-            (Field.CONTENT_ANALYSIS, "问题及分析"),
-            (Field.CONTENT_PROPOSALS, "具体建议"),
-        ):
-            part = convert(fld, _long_text)
-            if part:
-                parts.append(f"{heading}：{part}")
-        combined = "\n".join(p for p in [body, *parts] if p)
-        return combined[:CONTENT_LIMIT]
+    def _check_unique(self, sheet: str, row_number: int, row: Sequence[Any], layout: HeaderLayout, number: str) -> None:
+        column = layout.columns[Field.NUMBER]
+        earlier = self._numbers.get(number)
+        if earlier is None:
+            self._numbers[number] = (sheet, row_number, column)
+            return
+        first_sheet, first_row, first_column = earlier
+        first = f"{first_sheet}!{_letter(first_column)}{first_row}"
+        self._report(
+            Problem(sheet, row_number, column, layout.headers.get(column), row[column], "duplicate_number",
+                    {"number": number, "first": first})
+        )
+
+
+CONTENT_PARTS = (
+    (Field.CONTENT_BACKGROUND, "背景情况"),
+    (Field.CONTENT_ANALYSIS, "问题及分析"),
+    (Field.CONTENT_PROPOSALS, "具体建议"),
+)
+
+
+def _content(got: dict[Field, Any]) -> str:
+    """The body, with Shanghai-style parts (背景情况 / 问题及分析 / 具体建议) appended under their headings."""
+    pieces = [got.get(Field.CONTENT) or ""]
+    pieces += [f"{heading}：{got[fld]}" for fld, heading in CONTENT_PARTS if got.get(fld)]
+    return "\n".join(p for p in pieces if p)[:CONTENT_LIMIT]
 
 
 def _long_text(value: Any) -> str | None:
