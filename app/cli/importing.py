@@ -109,7 +109,8 @@ def import_command(
         progress.close()
         if not as_json:
             click.echo(f"{file.name}: {_summary(exc.preview)}", err=True)
-            click.echo("  changed: " + ", ".join(c.record.number for c in exc.preview.plan.changed[:30]), err=True)
+            for notice in exc.preview.change_notices()[:30]:
+                click.echo(f"  {notice.place()}: {notice.reason(gettext)}", err=True)
             click.echo("nothing was imported; run again with --confirm-changes to update them", err=True)
         _finish(as_json, 1, {"dry_run": False, **exc.preview.as_dict(), "needs_confirmation": True})
     progress.close()

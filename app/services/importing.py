@@ -87,7 +87,7 @@ class ChangesNeedConfirmation(Conflict):
                 "%(count)s item(s) already imported with different content; confirm to update them.",
                 count=len(numbers),
             ),
-            details={"changed": numbers[:500]},
+            details={"changed": numbers[:500], "problems": [p.as_dict(gettext) for p in preview.change_notices()[:500]]},
         )
 
 
@@ -126,6 +126,16 @@ class ImportPreview:
     def counts(self) -> dict[str, int]:
         plan = self.plan.counts if self.plan else {"new": 0, "unchanged": 0, "changed": 0}
         return {"rows": self.result.data_rows, **plan, "errors": self.error_count}
+
+    def change_notices(self) -> list[Problem]:
+        """One entry per changed item, naming its row and the fields that differ."""
+        if not self.plan:
+            return []
+        return [
+            Problem(c.record.sheet, c.record.row, None, None, c.record.number, "changed_needs_confirmation",
+                    {"number": c.record.number, "fields": ", ".join(c.fields)})
+            for c in self.plan.changed
+        ]
 
     @property
     def header_rows(self) -> dict[str, int]:

@@ -150,3 +150,51 @@ def test_pending_uploads_belong_to_their_uploader(sessions, office, make_user, t
     for actor, token in ((other, pending.token), (office, "../../etc"), (office, "x" * 30)):
         with pytest.raises(importing.NotFound):
             importing.load_pending(actor, token)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_generated_bad_workbooks_never_write_partially(sessions, office, tmp_path, seed):
+    """Random mixes of good and bad rows, damaged parts: either all rows go in, or nothing does."""
+    import random
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from app.services.errors import UserError
+
+    rng = random.Random(seed)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["市十六届人大四次会议代表建议交办清单"])
+    sheet.append(list(HEADER))
+    good = rng.randint(1, 30)
+    for number in range(1, good + 1):
+        sheet.append([number, f"关于第{number}件事的建议", "张三", "李四、王五", "朝阳区代表团", "教育", "市教委", "2026.1.15"])
+    bad_value = rng.choice([("", 1), ("外星", 5), ("2026-13-45", 7), ("市月球局", 6), (None, 2), ("=A1", 0)])
+    if rng.random() < 0.8:
+        row = [good + 1, "关于…的建议", "张三", None, None, None, None, None]
+        row[bad_value[1]] = bad_value[0]
+        sheet.insert_rows(3 + rng.randrange(good))
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=3, column=column, value=value)
+    path = tmp_path / "generated.xlsx"
+    workbook.save(path)
+    if rng.random() < 0.3:  # damage one XML part
+        damaged = tmp_path / "damaged.xlsx"
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename.endswith("sheet1.xml"):
+                    cut = rng.randrange(len(data))
+                    data = data[:cut] + b"<" + data[cut + 1 :]
+                dst.writestr(info, data)
+        path = damaged
+    before = counts(sessions)
+    try:
+        batch, _ = importing.commit_import(sessions, office, path, kind="npc_suggestion", session_label=NPC_SESSION)
+    except UserError:
+        sessions.rollback()
+        assert counts(sessions) == before
+    else:
+        assert counts(sessions)["items"] == before["items"] + batch.new_count
+        assert batch.new_count + batch.unchanged_count + batch.changed_count == batch.rows

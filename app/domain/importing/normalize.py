@@ -24,6 +24,9 @@ EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
+_ANY_SPACE = re.compile(r"\s")
+_ANY_HALF_PUNCT = re.compile(r"[,;:!?()]")
+_HAS_CJK = re.compile(f"[{_CJK}]")
 _NAME_SEPARATORS = re.compile(r"[、，,;；\n\r\t/|]+|\s{2,}")
 _NUMBER = re.compile(r"第?\s*([0-9A-Za-z][0-9A-Za-z\-]*)\s*号?")
 
@@ -52,10 +55,12 @@ def text(value: Any, *, limit: int | None = None) -> str | None:
         raise CellIssue("bad_text", value=value)
     else:
         raw = str(value)
-    cleaned = unicodedata.normalize("NFKC", raw)
-    cleaned = _SPACE_BETWEEN_CJK.sub("", cleaned.strip())
-    cleaned = _SPACES.sub(" ", cleaned)
-    cleaned = _restore_chinese_punctuation(cleaned)
+    cleaned = raw if unicodedata.is_normalized("NFKC", raw) else unicodedata.normalize("NFKC", raw)
+    cleaned = cleaned.strip()
+    if _ANY_SPACE.search(cleaned):
+        cleaned = _SPACES.sub(" ", _SPACE_BETWEEN_CJK.sub("", cleaned))
+    if _ANY_HALF_PUNCT.search(cleaned):
+        cleaned = _restore_chinese_punctuation(cleaned)
     if limit is not None and len(cleaned) > limit:
         raise CellIssue("text_too_long", length=len(cleaned), limit=limit)
     return cleaned or None
@@ -108,8 +113,12 @@ def names(value: Any, *, limit: int = 100) -> tuple[str, ...]:
     if not isinstance(value, str):
         value = text(value) or ""
     result: list[str] = []
-    for part in _NAME_SEPARATORS.split(unicodedata.normalize("NFKC", value)):
-        name = _SPACES.sub("", part) if re.search(f"[{_CJK}]", part) else _SPACES.sub(" ", part).strip()
+    if not unicodedata.is_normalized("NFKC", value):
+        value = unicodedata.normalize("NFKC", value)
+    for part in _NAME_SEPARATORS.split(value):
+        name = part.strip()
+        if _ANY_SPACE.search(name):  # 张 三 -> 张三, but John  Smith -> John Smith
+            name = _SPACES.sub("", name) if _HAS_CJK.search(name) else _SPACES.sub(" ", name)
         name = name.strip(" .。")
         if not name:
             continue
