@@ -20,7 +20,6 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from app.domain.enums import ItemKind
 from app.domain.importing import ParseResult, UncomputedFormula, WorkbookParser
-from app.domain.importing.normalize import is_blank
 from app.domain.profile import Profile
 from app.importing.safety import ReaderLimits, UnusableFile, sniff
 
@@ -105,7 +104,10 @@ class _FillDown:
             for col, (value, last) in list(self.active.items()):
                 if row_number > last:
                     del self.active[col]
-                elif col - 1 < len(row) and row[col - 1] is None:
+                    continue
+                if col > len(row):  # rows end at their last written cell
+                    row.extend([None] * (col - len(row)))
+                if row[col - 1] is None:
                     row[col - 1] = value
         for col, last in self.starts.get(row_number, ()):
             if col - 1 < len(row):
@@ -150,7 +152,7 @@ class WorkbookReader:
             with self.archive.open(worksheet._worksheet_path) as stream:
                 scan = scan_sheet_xml(stream)
             worksheet.reset_dimensions()  # a wrong <dimension> must not hide rows
-            rows = worksheet.iter_rows(values_only=True, max_col=self.limits.max_columns)
+            rows = worksheet.iter_rows(values_only=True)  # rows as wide as their last cell
         fill = _FillDown(scan.merges)
         uncomputed_by_row: dict[int, list[tuple[int, str]]] = {}
         for (r, c), formula in scan.uncomputed.items():
@@ -162,13 +164,13 @@ class WorkbookReader:
             if values is None:
                 return
             row_number += 1
-            row = list(values)
+            row = list(values[: self.limits.max_columns])
             for c, formula in uncomputed_by_row.get(row_number, ()):
                 if c <= len(row):
                     row[c - 1] = UncomputedFormula(formula)
             if fill.starts or fill.active:
                 fill.apply(row_number, row)
-            if any(not is_blank(v) for v in row):
+            if any(v is not None and (v.__class__ is not str or v.strip()) for v in row):
                 self.non_blank_cells = True
                 self.rows_read += 1
                 if self.rows_read > self.limits.max_rows:

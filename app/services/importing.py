@@ -336,22 +336,16 @@ def commit_import(
     session.flush()
 
     lookups = _Lookups(session)
-    links: list[dict[str, Any]] = []
     new_ids = _insert_new(session, preview, plan.new, lookups)
-    links += [
-        {"batch_id": batch.id, "item_id": item_id, "outcome": "new", "sheet": r.sheet[:100], "row": r.row}
-        for r, item_id in zip(plan.new, new_ids, strict=True)
-    ]
     for change in plan.changed:
         _update_changed(session, actor, change.item_id, change.record, change.fields, lookups, batch.id)
-        links.append({"batch_id": batch.id, "item_id": change.item_id, "outcome": "changed",
-                      "sheet": change.record.sheet[:100], "row": change.record.row})
-    links += [
-        {"batch_id": batch.id, "item_id": item_id, "outcome": "unchanged", "sheet": r.sheet[:100], "row": r.row}
-        for r, item_id in plan.unchanged
-    ]
-    for start in range(0, len(links), INSERT_CHUNK):
-        session.execute(insert(ImportBatchItem.__table__), links[start : start + INSERT_CHUNK])
+    outcomes = (
+        ("new", zip(plan.new, new_ids, strict=True)),
+        ("changed", ((c.record, c.item_id) for c in plan.changed)),
+        ("unchanged", iter(plan.unchanged)),
+    )
+    for outcome, pairs in outcomes:
+        _insert_links(session, batch.id, outcome, pairs)
     audit.record(
         session,
         actor,
@@ -364,6 +358,19 @@ def commit_import(
         },
     )
     return batch, preview
+
+
+def _insert_links(session: Session, batch_id: int, outcome: str, pairs) -> None:
+    """Link rows in chunks, so that 50,000 of them never sit in memory at once."""
+    chunk: list[dict[str, Any]] = []
+    for record, item_id in pairs:
+        chunk.append({"batch_id": batch_id, "item_id": item_id, "outcome": outcome, "sheet": record.sheet[:100],
+                      "row": record.row})
+        if len(chunk) >= INSERT_CHUNK:
+            session.execute(insert(ImportBatchItem.__table__), chunk)
+            chunk = []
+    if chunk:
+        session.execute(insert(ImportBatchItem.__table__), chunk)
 
 
 class _Lookups:
