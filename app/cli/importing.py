@@ -114,17 +114,16 @@ def import_command(
             click.echo("nothing was imported; run again with --confirm-changes to update them", err=True)
         _finish(as_json, 1, {"dry_run": False, **exc.preview.as_dict(), "needs_confirmation": True})
     progress.close()
-    preview_obj = preview
-    if not preview_obj.ok:
-        _write_errors(preview_obj, file, errors_out)
+    if not preview.ok:  # only a dry run gets here with problems
+        _write_errors(preview, file, errors_out)
     if as_json:
         _finish(True, code, outcome)
-    click.echo(f"{file.name}: {_summary(preview_obj)}")
-    if not preview_obj.ok:
-        _print_problems(preview_obj)
+    click.echo(f"{file.name}: {_summary(preview)}")
+    if not preview.ok:
+        _print_problems(preview)
     elif dry_run:
         click.echo("dry run: nothing was written")
-    elif preview_obj.plan.nothing_to_do:
+    elif preview.plan.nothing_to_do:
         click.echo(f"nothing to do: every item is already imported unchanged (batch {outcome['batch']['id']})")
     else:
         click.echo(f"imported as batch {outcome['batch']['id']}")

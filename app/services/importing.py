@@ -20,14 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from app.db.base import utcnow
 from app.db.models import Category, CongressSession, Department, Item, ItemCoSigner, ItemIntendedDepartment
 from app.db.models.imports import ImportBatch, ImportBatchItem
 from app.domain.enums import BODY_OF_KIND, AssignmentRole, ItemKind, ItemState
 from app.domain.importing import COMPARED_FIELDS, ImportRecord, ParseResult, Problem, comparable_values
 from app.domain.importing.plan import ImportPlan, plan_import
+from app.domain.importing.problems import display_value
 from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
@@ -92,8 +94,6 @@ class ChangesNeedConfirmation(Conflict):
 
 
 def _display(value: Any) -> Any:
-    from app.domain.importing.problems import display_value
-
     return display_value(value)
 
 
@@ -367,10 +367,9 @@ def _insert_links(session: Session, batch_id: int, outcome: str, pairs) -> None:
         chunk.append({"batch_id": batch_id, "item_id": item_id, "outcome": outcome, "sheet": record.sheet[:100],
                       "row": record.row})
         if len(chunk) >= INSERT_CHUNK:
-            session.execute(insert(ImportBatchItem.__table__), chunk)
+            _bulk_insert(session, ImportBatchItem.__table__, chunk)
             chunk = []
-    if chunk:
-        session.execute(insert(ImportBatchItem.__table__), chunk)
+    _bulk_insert(session, ImportBatchItem.__table__, chunk)
 
 
 class _Lookups:
@@ -404,8 +403,6 @@ def _item_values(record: ImportRecord, lookups: _Lookups) -> dict[str, Any]:
 
 
 def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRecord], lookups: _Lookups) -> list[int]:
-    from app.db.base import utcnow
-
     ids: list[int] = []
     now = utcnow()
     for start in range(0, len(records), INSERT_CHUNK):
@@ -418,22 +415,57 @@ def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRe
             }
             for r in chunk
         ]
-        # Core inserts on the tables: the ORM's bulk path would split rows by their pattern of NULLs
-        items_table = Item.__table__
-        statement = insert(items_table).returning(items_table.c.id, sort_by_parameter_order=True)
-        chunk_ids = list(session.scalars(statement, rows))
+        chunk_ids = _insert_returning_ids(session, Item.__table__, rows)
         ids += chunk_ids
         co_rows = [
             {"item_id": item_id, "position": position, "name": name}
             for r, item_id in zip(chunk, chunk_ids, strict=True)
             for position, name in enumerate(r.co_signers, start=1)
         ]
-        if co_rows:
-            session.execute(insert(ItemCoSigner.__table__), co_rows)
-        intended_rows = _intended_rows(chunk, chunk_ids, lookups)
-        if intended_rows:
-            session.execute(insert(ItemIntendedDepartment.__table__), intended_rows)
+        _bulk_insert(session, ItemCoSigner.__table__, co_rows)
+        _bulk_insert(session, ItemIntendedDepartment.__table__, _intended_rows(chunk, chunk_ids, lookups))
     return ids
+
+
+# Bulk writing. On PostgreSQL, COPY is several times faster than multi-row INSERTs for tens of
+# thousands of rows (ids are taken from the table's sequence first); elsewhere Core executemany.
+# Core, not the ORM: the ORM's bulk path splits rows by their pattern of NULLs into many statements.
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _copy_rows(session: Session, table, rows: list[dict[str, Any]]) -> None:
+    columns = list(rows[0])
+    driver = session.connection().connection.driver_connection  # psycopg, inside the session's transaction
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def _bulk_insert(session: Session, table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if _is_postgresql(session):
+        _copy_rows(session, table, rows)
+    else:
+        session.execute(insert(table), rows)
+
+
+def _insert_returning_ids(session: Session, table, rows: list[dict[str, Any]]) -> list[int]:
+    if _is_postgresql(session):
+        ids = list(
+            session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+                {"table": table.name, "count": len(rows)},
+            )
+        )
+        _copy_rows(session, table, [{"id": item_id, **row} for item_id, row in zip(ids, rows, strict=True)])
+        return ids
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
 
 
 def _intended_rows(records: list[ImportRecord], ids: list[int], lookups: _Lookups) -> list[dict[str, Any]]:
@@ -633,8 +665,6 @@ def batch_items(
     session: Session, actor: Actor, batch_id: int, *, outcome: str | None = None, offset: int = 0, limit: int = 100
 ) -> tuple[list[tuple[ImportBatchItem, Item]], int]:
     require_office(actor)
-    from sqlalchemy import func
-
     stmt = select(ImportBatchItem, Item).join(Item, Item.id == ImportBatchItem.item_id).where(
         ImportBatchItem.batch_id == batch_id
     )

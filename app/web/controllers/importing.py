@@ -196,7 +196,7 @@ class ImportPages(Controller):
 
 
 def _filters(
-    db_session: Session, session: int | None, kind: str | None, category: str | None, state: str | None,
+    session: int | None, kind: str | None, category: str | None, state: str | None,
     department: str | None, key: str | None, q: str | None,
 ) -> ItemFilters:
     return ItemFilters(
@@ -231,7 +231,7 @@ class ItemPages(Controller):
         department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
     ) -> Template:
-        filters = _filters(db_session, session, kind, category, item_state, department, key, q)
+        filters = _filters(session, kind, category, item_state, department, key, q)
         result = list_items(db_session, request.user, filters, page=page, per_page=50)
         categories, sessions = reference_names(db_session)
         return Template(
@@ -253,7 +253,7 @@ class ItemPages(Controller):
         category: FromQuery[str | None] = None, item_state: StateQuery = None,
         department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
     ) -> File:
-        filters = _filters(db_session, session, kind, category, item_state, department, key, q)
+        filters = _filters(session, kind, category, item_state, department, key, q)
         return _export_file(db_session, request, filters, format)
 
 
@@ -344,7 +344,7 @@ class ItemApi(Controller):
         department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
         page: FromQuery[int] = 1, per_page: FromQuery[int] = 50,
     ) -> dict[str, Any]:
-        filters = _filters(db_session, session, kind, category, item_state, department, key, q)
+        filters = _filters(session, kind, category, item_state, department, key, q)
         result = list_items(db_session, request.user, filters, page=page, per_page=per_page)
         categories, sessions = reference_names(db_session)
         return {
@@ -359,7 +359,7 @@ class ItemApi(Controller):
         category: FromQuery[str | None] = None, item_state: StateQuery = None,
         department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
     ) -> File:
-        filters = _filters(db_session, session, kind, category, item_state, department, key, q)
+        filters = _filters(session, kind, category, item_state, department, key, q)
         return _export_file(db_session, request, filters, format)
 
 
