@@ -67,6 +67,17 @@ def _t(entity: Entity, action: str, sources: Iterable[str], target: str | None, 
     return Transition(entity, action, frozenset(sources), target, frozenset(roles), label, **kw)
 
 
+# Assignment states in which its deadlines can still be extended or changed.
+DEADLINE_OPEN_STATES = (
+    A.PENDING_SIGNATURE,
+    A.SIGNED,
+    A.REASSIGNMENT_REQUESTED,
+    A.DRAFTING,
+    A.SIGNED_OFF,
+    A.UNDER_REVIEW,
+    A.RETURNED,
+)
+
 TRANSITIONS: tuple[Transition, ...] = (
     # ---- item level
     _t("item", "assign", [I.REGISTERED], I.ASSIGNED, OFFICE, N_("Assign")),
@@ -81,6 +92,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     # ---- assignment level
     _t("assignment", "sign_for", [A.PENDING_SIGNATURE], A.SIGNED, DEPARTMENT, N_("Sign for")),
+    # ---- deadlines (延期 and manual edits; the state does not change, the deadline does)
+    _t("assignment", "request_extension", DEADLINE_OPEN_STATES, None, DEPARTMENT, N_("Request extension"), needs_reason=True),
+    _t("assignment", "approve_extension", DEADLINE_OPEN_STATES, None, OFFICE, N_("Approve extension")),
+    _t("assignment", "reject_extension", DEADLINE_OPEN_STATES, None, OFFICE, N_("Reject extension"), needs_reason=True),
+    _t("assignment", "edit_deadline", DEADLINE_OPEN_STATES, None, OFFICE, N_("Change deadline"), needs_reason=True),
 )
 
 
