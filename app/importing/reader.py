@@ -139,14 +139,14 @@ class WorkbookReader:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def sheets(self) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    def sheets(self) -> Iterator[tuple[str, Iterator[list[Any]]]]:
         visible = [ws for ws in self.workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         if not visible:
             raise UnusableFile("no_sheets", self.path.name)
         for worksheet in visible:
             yield worksheet.title, self._rows(worksheet)
 
-    def _rows(self, worksheet) -> Iterator[tuple[Any, ...]]:
+    def _rows(self, worksheet) -> Iterator[list[Any]]:
         name = self.path.name
         with _as_corrupt(name):
             with self.archive.open(worksheet._worksheet_path) as stream:
@@ -159,8 +159,10 @@ class WorkbookReader:
             uncomputed_by_row.setdefault(r, []).append((c, formula))
         row_number = 0
         while True:
-            with _as_corrupt(name):
+            try:
                 values = next(rows, None)
+            except Exception as exc:  # noqa: BLE001  see _as_corrupt: a failure inside openpyxl is the file's
+                raise UnusableFile("corrupt", name, detail=_detail(exc)) from None
             if values is None:
                 return
             row_number += 1
@@ -177,7 +179,7 @@ class WorkbookReader:
                     raise UnusableFile("too_many_rows", name, limit=self.limits.max_rows)
                 if self.progress is not None and self.rows_read % 500 == 0:
                     self.progress(self.rows_read)
-            yield tuple(row)
+            yield row
 
 
 @contextmanager
