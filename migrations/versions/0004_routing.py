@@ -1,7 +1,7 @@
 """routing: rule-set versions and routing records
 
 Revision ID: 0004_routing
-Revises: 0001_foundation
+Revises: 0003_import
 Create Date: 2026-11-22
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_routing"
-down_revision = "0001_foundation"
+down_revision = "0003_import"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """workflow: replies, opinions, communications, feedback, reassignment requests, waivers, merges, attachments
 
 Revision ID: 0005_workflow
-Revises: 0001_foundation
+Revises: 0004_routing
 Create Date: 2026-11-22 06:30:06.663467
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0005_workflow'
-down_revision = '0001_foundation'
+down_revision = "0004_routing"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """deadlines: deadline records per assignment, office calendar years, reminders, extension requests
 
 Revision ID: 0006_deadlines
-Revises: 0001_foundation
+Revises: 0005_workflow
 Create Date: 2026-11-22
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0006_deadlines'
-down_revision = '0001_foundation'
+down_revision = "0005_workflow"
 branch_labels = None
 depends_on = None
 

@@ -64,3 +64,13 @@ def test_audit_log_cannot_be_truncated_on_postgresql(clean_db):
     with pytest.raises(DatabaseError, match="append-only"):
         with clean_db.begin() as connection:
             connection.exec_driver_sql("TRUNCATE audit_log")
+
+
+def test_migrations_form_one_line():
+    """One head and no merge points: `jianti db downgrade REV` means the same on every database."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert len(script.get_heads()) == 1
+    for revision in script.walk_revisions():
+        assert not isinstance(revision.down_revision, (tuple, list)), revision.revision
