@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery, Parameter
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import File, Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,7 +66,7 @@ class ConfirmBody:
 
 
 Multipart = Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]
-StateQuery = Annotated[str | None, Parameter(query="state", required=False)]  # "state" is reserved by Litestar
+StateQuery = Annotated[str | None, QueryParameter(name="state", required=False)]  # "state" is reserved by Litestar
 
 
 def _kind(value: str) -> ItemKind:
@@ -155,20 +155,20 @@ class ImportPages(Controller):
         return Redirect(f"/imports/{batch.id}")
 
     @get("/pending/{token:str}/errors.xlsx", sync_to_thread=True)
-    def error_copy(self, request: Request, token: str) -> File:
+    def error_copy(self, request: Request, token: FromPath[str]) -> File:
         pending = importing.load_pending(request.user, token)
         if not pending.error_copy.is_file():
             raise NotFound(_("This upload has no error report."))
         return File(pending.error_copy, filename=f"错误标注_{pending.file_name}", media_type=XLSX)
 
     @get("/templates/{kind:str}", sync_to_thread=True)
-    def template(self, kind: str) -> File:
+    def template(self, kind: FromPath[str]) -> File:
         path = PROJECT_ROOT / "imports" / "templates" / TEMPLATE_NAMES[_kind(kind.removesuffix(".xlsx"))]
         return File(path, filename=path.name, media_type=XLSX)
 
     @get("/{batch_id:int}", sync_to_thread=True)
     def batch(
-        self, request: Request, db_session: DbSession, batch_id: int, outcome: FromQuery[str | None] = None,
+        self, request: Request, db_session: DbSession, batch_id: FromPath[int], outcome: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
     ) -> Template:
         batch = importing.get_batch(db_session, request.user, batch_id)
@@ -184,7 +184,7 @@ class ImportPages(Controller):
         )
 
     @get("/{batch_id:int}/file", sync_to_thread=True)
-    def batch_file(self, request: Request, db_session: DbSession, batch_id: int) -> File:
+    def batch_file(self, request: Request, db_session: DbSession, batch_id: FromPath[int]) -> File:
         batch = importing.get_batch(db_session, request.user, batch_id)
         path = importing.stored_file_path(batch)
         if path is None:
@@ -279,8 +279,8 @@ class ImportApi(Controller):
 
     @post("/pending/{token:str}/commit", sync_to_thread=True, status_code=201,
           summary="Import a previewed upload (all or nothing)")
-    def commit_pending(self, request: Request, db_session: DbSession, token: str,
-                       data: ConfirmBody | None = None) -> dict[str, Any]:
+    def commit_pending(self, request: Request, db_session: DbSession, token: FromPath[str],
+                       data: JSONBody[ConfirmBody | None] = None) -> dict[str, Any]:
         pending = importing.load_pending(request.user, token)
         batch, preview = importing.commit_import(
             db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
@@ -290,7 +290,7 @@ class ImportApi(Controller):
         return {"batch": importing.batch_as_dict(batch), **preview.as_dict()}
 
     @get("/pending/{token:str}/errors.xlsx", sync_to_thread=True, summary="The marked-up copy of a previewed upload")
-    def error_copy(self, request: Request, token: str) -> File:
+    def error_copy(self, request: Request, token: FromPath[str]) -> File:
         pending = importing.load_pending(request.user, token)
         if not pending.error_copy.is_file():
             raise NotFound(_("This upload has no error report."))
@@ -318,7 +318,7 @@ class ImportApi(Controller):
         return [importing.batch_as_dict(b) for b in importing.list_batches(db_session, request.user)]
 
     @get("/{batch_id:int}", sync_to_thread=True, summary="One import batch with its items")
-    def batch(self, request: Request, db_session: DbSession, batch_id: int, offset: FromQuery[int] = 0,
+    def batch(self, request: Request, db_session: DbSession, batch_id: FromPath[int], offset: FromQuery[int] = 0,
               limit: FromQuery[int] = 100) -> dict[str, Any]:
         batch = importing.get_batch(db_session, request.user, batch_id)
         rows, total = importing.batch_items(db_session, request.user, batch_id, offset=max(0, offset),
