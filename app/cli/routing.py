@@ -121,22 +121,7 @@ def route(label: str, dry_run: bool, as_json: bool) -> None:
     if as_json:
         click.echo(
             json.dumps(
-                {
-                    "session": report.session_label,
-                    "rule_set": report.rule_set_hash,
-                    "dry_run": report.dry_run,
-                    "refused_rule_file": [p.as_dict() for p in report.refused_file_problems],
-                    "items": [
-                        {
-                            "item_id": o.item_id,
-                            "number": o.number,
-                            "title": o.title,
-                            "action": o.action,
-                            "proposal": o.decision.as_dict(),
-                        }
-                        for o in report.outcomes
-                    ],
-                },
+                report.as_dict(),
                 ensure_ascii=False,
                 indent=2,
                 default=str,

@@ -115,6 +115,20 @@ class RouteReport:
             o.decision.status == "manual" for o in self.outcomes if o.action in ("routed", "rerouted", "would_route")
         )
 
+    def as_dict(self) -> dict:
+        """The report as the API and `jianti route --json` give it."""
+        return {
+            "session": self.session_label,
+            "rule_set": self.rule_set_hash,
+            "dry_run": self.dry_run,
+            "refused_rule_file": [p.as_dict() for p in self.refused_file_problems],
+            "items": [
+                {"item_id": o.item_id, "number": o.number, "title": o.title, "action": o.action,
+                 "proposal": o.decision.as_dict()}
+                for o in self.outcomes
+            ],
+        }
+
 
 def _apply_decision(record: RoutingRecord, decision: Decision) -> None:
     record.proposal = decision.as_dict()

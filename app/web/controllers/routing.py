@@ -485,22 +485,7 @@ class RoutingApi(Controller):
         report = routing.route_session(db_session, request.user, data.session, dry_run=data.dry_run)
         if data.dry_run:
             db_session.rollback()
-        return {
-            "session": report.session_label,
-            "rule_set": report.rule_set_hash,
-            "dry_run": report.dry_run,
-            "refused_rule_file": [p.as_dict() for p in report.refused_file_problems],
-            "items": [
-                {
-                    "item_id": o.item_id,
-                    "number": o.number,
-                    "title": o.title,
-                    "action": o.action,
-                    "proposal": o.decision.as_dict(),
-                }
-                for o in report.outcomes
-            ],
-        }
+        return report.as_dict()
 
     @get(
         "/sessions/{session_id:int}/proposals",
