@@ -26,6 +26,7 @@ class Settings:
     secret_key: str
     data_dir: Path
     session_hours: int = 8  # a login session expires after this many idle hours
+    cookie_secure: bool = False  # set true behind HTTPS: cookies are then sent over TLS only
     max_upload_mb: int = 20
     import_row_limit: int = 60_000
     login_max_failures: int = 5  # then the account is locked for login_lock_minutes
@@ -48,6 +49,17 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
 def _secret_key(env: dict[str, str]) -> str:
@@ -75,6 +87,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secret_key=_secret_key(env),
         data_dir=data_dir.resolve(),
         session_hours=_int(env, "JIANTI_SESSION_HOURS", 8),
+        cookie_secure=_bool(env, "JIANTI_COOKIE_SECURE", False),
         max_upload_mb=_int(env, "JIANTI_MAX_UPLOAD_MB", 20),
         import_row_limit=_int(env, "JIANTI_IMPORT_ROW_LIMIT", 60_000),
         login_max_failures=_int(env, "JIANTI_LOGIN_MAX_FAILURES", 5),

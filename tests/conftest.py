@@ -98,7 +98,10 @@ def _empty_all_tables(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
+            # replica mode skips the triggers that keep the audit log append-only (test clean-up only)
+            connection.exec_driver_sql("SET session_replication_role = replica")
             connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            connection.exec_driver_sql("SET session_replication_role = DEFAULT")
             return
         # SQLite: the append-only triggers refuse DELETE on the audit log, so lift them for the clean-up.
         triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type='trigger'")).all()

@@ -67,6 +67,18 @@ def user_passwd(name: str) -> None:
     click.echo(f"password of {name} changed")
 
 
+@user.command("revoke-tokens", help="Revoke every API token of an account.")
+@click.argument("name")
+def user_revoke_tokens(name: str) -> None:
+    require_database()
+    with session_scope() as session:
+        found = session.scalar(select(User).where(User.username == name))
+        if found is None:
+            raise click.ClickException(f"no user named {name!r}")
+        count = accounts.revoke_tokens(session, Actor.system(), found)
+    click.echo(f"{count} token(s) of {name} revoked")
+
+
 @user.command("list", help="List accounts.")
 def user_list() -> None:
     require_database()

@@ -14,7 +14,7 @@ def db() -> None:
 
 
 @db.command("upgrade", help="Migrate the database to the newest revision (or REVISION).")
-@click.argument("revision", default="heads")
+@click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     check_connection()
     migrate.upgrade(revision=revision)

@@ -34,7 +34,8 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        jianti.main(args=argv, prog_name="jianti", standalone_mode=False)
+        # without standalone mode click returns a command's exit code (ctx.exit / Exit) instead of exiting
+        result = jianti.main(args=argv, prog_name="jianti", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in getattr(exc, "problems", []):
             click.echo(f"  - {problem.place}: {problem.reason}", err=True)
         return 1
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

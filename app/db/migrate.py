@@ -23,7 +23,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine | None = None, revision: str = "heads") -> None:
+def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
     engine = engine or get_engine()
     with engine.begin() as connection:
         config = alembic_config(engine)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import surface_selectables
 
 from app.db.models import Assignment, Item
 from app.i18n import _
@@ -19,22 +20,35 @@ from app.services.errors import Forbidden, NotFound
 S = TypeVar("S", bound=Select)
 
 
-def _department_has_item(department_id: int | None):
-    return exists().where(Assignment.item_id == Item.id, Assignment.department_id == department_id)
+def _selects_from(stmt: Select, entity) -> bool:
+    table = inspect(entity).selectable
+    return any(
+        candidate is table or (candidate.is_derived_from(table) and table.is_derived_from(candidate))
+        for from_ in stmt.get_final_froms()
+        for candidate in surface_selectables(from_)
+    )
 
 
-def scope_items(stmt: S, actor: Actor) -> S:
-    """Limit a SELECT that involves Item to the items the actor may see."""
-    if actor.is_department:
-        return stmt.where(_department_has_item(actor.department_id))
-    return stmt
+def scope_items(stmt: S, actor: Actor, item=Item) -> S:
+    """Limit a SELECT over `item` (Item or an alias of it) to the items the actor may see.
+
+    The filter names the entity explicitly: an EXISTS left to auto-correlate would silently match
+    every row when the statement selects from an alias or from another table.
+    """
+    if not actor.is_department:
+        return stmt
+    if not _selects_from(stmt, item):
+        raise ValueError("scope_items: the statement does not select from the given Item entity")
+    return stmt.where(exists().where(Assignment.item_id == item.id, Assignment.department_id == actor.department_id))
 
 
-def scope_assignments(stmt: S, actor: Actor) -> S:
-    """Limit a SELECT that involves Assignment to the actor's own department's assignments."""
-    if actor.is_department:
-        return stmt.where(Assignment.department_id == actor.department_id)
-    return stmt
+def scope_assignments(stmt: S, actor: Actor, assignment=Assignment) -> S:
+    """Limit a SELECT over `assignment` to the actor's own department's assignments."""
+    if not actor.is_department:
+        return stmt
+    if not _selects_from(stmt, assignment):
+        raise ValueError("scope_assignments: the statement does not select from the given Assignment entity")
+    return stmt.where(assignment.department_id == actor.department_id)
 
 
 def can_see_item(session: Session, actor: Actor, item_id: int) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
@@ -120,12 +120,11 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
         verify_password(_DUMMY_HASH, password)
         raise LoginFailed(_("Wrong user name or password."))
     if user.locked_until and user.locked_until > now:
-        raise LoginFailed(_("Too many failed attempts. Try again later."))
+        # Same message and same cost as a wrong password: a lock must not reveal that the account exists.
+        verify_password(_DUMMY_HASH, password)
+        raise LoginFailed(_("Wrong user name or password."))
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
-            user.failed_logins = 0
+        _count_failure(session, user, now, settings)
         raise LoginFailed(_("Wrong user name or password."))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -135,14 +134,46 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     return user
 
 
+def _count_failure(session: Session, user: User, now: datetime, settings) -> None:
+    """Counted in the database, so parallel attempts cannot overwrite each other's count."""
+    failures = session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    ).scalar_one()
+    if failures >= settings.login_max_failures:
+        session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=0, locked_until=now + timedelta(minutes=settings.login_lock_minutes))
+        )
+
+
 def set_password(session: Session, actor: Actor, user: User, password: str) -> None:
+    """A new password also lifts a lock and ends every session and API token of the user."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             _("The password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
             [Problem("password", _("too short"))],
         )
     user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    revoke_tokens(session, actor, user)
     audit.record(session, actor, entity="user", entity_id=user.id, action="set_password")
+
+
+def revoke_tokens(session: Session, actor: Actor, user: User) -> int:
+    result = session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
+    if result.rowcount:
+        audit.record(
+            session, actor, entity="user", entity_id=user.id, action="revoke_tokens", after={"revoked": result.rowcount}
+        )
+    return result.rowcount
 
 
 @dataclass(frozen=True)

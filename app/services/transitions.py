@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import Assignment, Item
@@ -26,7 +27,10 @@ def entity_of(target: Item | Assignment) -> str:
 def _department_may_act(actor: Actor, target: Item | Assignment) -> bool:
     if isinstance(target, Assignment):
         return target.department_id == actor.department_id
-    return any(a.department_id == actor.department_id for a in target.assignments)
+    return any(
+        a.department_id == actor.department_id and a.ended_at is None and a.round == target.round
+        for a in target.assignments
+    )
 
 
 def check(
@@ -73,6 +77,8 @@ def apply(
     before = {"state": target.state, "version": target.version}
     if transition.target is not None:
         target.state = transition.target
+    # Always an UPDATE, so the version moves and a concurrent transition fails, even without a state change.
+    flag_modified(target, "state")
     try:
         session.flush()
     except StaleDataError:

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from app.db.engine import get_engine
+from app.profiles import load_profile
 from app.services.errors import UserError
 from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav
@@ -26,6 +27,7 @@ from app.web.errors import http_error_handler, internal_error_handler, user_erro
 from app.web.middleware import IdentityMiddleware
 from app.web.openapi_page import LocalSchemaPage
 from app.web.templating import template_engine
+from app.web.transactions import make_before_send
 
 STATIC_DIR = __import__("app").PROJECT_ROOT / "app" / "static"
 
@@ -40,19 +42,21 @@ def discover_route_handlers() -> list:
     return handlers
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, extra_route_handlers: tuple = ()) -> Litestar:
     if settings is not None:
         use_settings(settings)
     settings = get_settings()
+    profile = load_profile(settings.profile)  # a broken profile stops start-up with one message
     db_config = SQLAlchemySyncConfig(
         engine_instance=get_engine(),
         session_config=SyncSessionConfig(expire_on_commit=False),
-        # one transaction per request: committed on 2xx/3xx, rolled back on anything else
-        before_send_handler="autocommit_include_redirects",
     )
+    # one transaction per request: committed on 2xx/3xx, rolled back on errors (app/web/transactions.py)
+    db_config.before_send_handler = make_before_send(db_config.session_scope_key)
     return Litestar(
         route_handlers=[
             *discover_route_handlers(),
+            *extra_route_handlers,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],
@@ -74,5 +78,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=LoggingConfig(log_exceptions="debug", disable_stack_trace={404, 401, 403, 409, 422}),
         response_cache_config=ResponseCacheConfig(),
         debug=False,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "profile": profile}),
     )

@@ -15,10 +15,13 @@ from litestar import Request, Response
 from litestar.exceptions import PermissionDeniedException
 
 from app.i18n import _
+from app.settings import get_settings
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ANON_CSRF_COOKIE = "jianti_csrf"
 FORM_FIELD = "_csrf"
+# per-request scope keys (scope["state"] is the lifespan state, shared by every request)
+ANON_CSRF_SCOPE_KEY = "jianti_anon_csrf"
 HEADER = "x-csrf-token"
 
 
@@ -41,13 +44,13 @@ async def enforce_csrf(request: Request) -> Response | None:
         if auth is None:
             # anonymous pages (the login form) get a double-submit token
             token = request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(32)
-            request.scope.setdefault("state", {})["anon_csrf"] = token
+            request.scope[ANON_CSRF_SCOPE_KEY] = token
         return None
     if auth is not None and auth.method == "token":
         return None
     expected = auth.csrf_token if auth is not None else request.cookies.get(ANON_CSRF_COOKIE)
     sent = await _sent_token(request)
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode("utf-8", "replace")):
         raise PermissionDeniedException(
             _("The form has expired or its security token is missing. Reload the page and try again.")
         )
@@ -55,6 +58,8 @@ async def enforce_csrf(request: Request) -> Response | None:
 
 
 def set_anon_csrf_cookie(response: Response, request: Request) -> None:
-    token = request.scope.get("state", {}).get("anon_csrf")
+    token = request.scope.get(ANON_CSRF_SCOPE_KEY)
     if token and request.cookies.get(ANON_CSRF_COOKIE) != token:
-        response.set_cookie(ANON_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+        response.set_cookie(
+            ANON_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/", secure=get_settings().cookie_secure
+        )

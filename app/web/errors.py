@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from app.i18n import _
 from app.services.errors import UserError
+from app.web.transactions import mark_failed
 
 
 def wants_json(request: Request) -> bool:
@@ -22,12 +23,14 @@ def _page(request: Request, status: int, message: str) -> Response:
 
 
 def user_error_handler(request: Request, exc: UserError) -> Response:
+    mark_failed(request.scope)
     if wants_json(request):
         return Response(exc.as_dict(), status_code=exc.status_code, media_type=MediaType.JSON)
     return _page(request, exc.status_code, exc.message)
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
+    mark_failed(request.scope)
     if isinstance(exc, NotAuthorizedException) and not wants_json(request):
         return Redirect(f"/login?next={request.url.path}")
     message = exc.detail
@@ -39,6 +42,7 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    mark_failed(request.scope)
     request.logger.exception("unhandled error on %s", request.url.path)
     message = _("Something went wrong on our side. The change was not saved.")
     if wants_json(request):

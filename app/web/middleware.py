@@ -7,7 +7,6 @@ session stays for the handler and the event loop is never blocked on the databas
 from __future__ import annotations
 
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 
 import anyio
 
@@ -28,14 +27,16 @@ class Auth:
 
 
 def _cookies(scope) -> dict[str, str]:
-    jar = SimpleCookie()
+    """Split by hand: SimpleCookie gives up on the whole header at one odd cookie of another app on the host."""
+    cookies: dict[str, str] = {}
     for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header means: no cookies
-                return {}
-    return {key: morsel.value for key, morsel in jar.items()}
+        if name != b"cookie":
+            continue
+        for pair in value.decode("latin-1").split(";"):
+            key, sep, val = pair.strip().partition("=")
+            if sep and key and key not in cookies:
+                cookies[key] = val.strip().strip('"')
+    return cookies
 
 
 def _header(scope, wanted: bytes) -> str | None:
@@ -83,6 +84,6 @@ class IdentityMiddleware:
         scope["user"] = actor
         scope["auth"] = auth
         locale = _locale_of(scope, cookies)
-        scope.setdefault("state", {})["locale"] = locale
+        scope["jianti_locale"] = locale
         with locale_scope(locale):
             await self.app(scope, receive, send)

@@ -10,6 +10,7 @@ from app import PROJECT_ROOT
 from app.domain.enums import Role
 from app.i18n import LOCALES, format_date, format_datetime, get_locale, gettext, ngettext
 from app.web import nav
+from app.web.deadline_helpers import register as register_deadline_helpers
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
@@ -18,7 +19,7 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 def csrf_field(context) -> Markup:
     request = context.get("request")
     auth = request.scope.get("auth") if request is not None else None
-    token = getattr(auth, "csrf_token", None) or (request.scope.get("state", {}).get("anon_csrf") if request else None)
+    token = getattr(auth, "csrf_token", None) or (request.scope.get("jianti_anon_csrf") if request else None)
     return Markup(f'<input type="hidden" name="_csrf" value="{escape(token or "")}">')
 
 
@@ -60,6 +61,7 @@ def build_environment() -> Environment:
         Role=Role,
     )
     env.filters.update(date=format_date, datetime=format_datetime)
+    register_deadline_helpers(env)  # overdue markers and deadline explanations (issue 6)
     return env
 
 

@@ -91,3 +91,22 @@ def test_unreachable_database_is_one_clear_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot reach the database postgresql+psycopg://postgres@127.0.0.1:1/")
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_broken_profile_stops_start_up_with_one_message(tmp_path):
+    env = {
+        **os.environ,
+        "JIANTI_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "JIANTI_PROFILE": "atlantis",
+        "JIANTI_SECRET_KEY": "x",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: profile: ") and "available: beijing, shanghai" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

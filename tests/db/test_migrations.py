@@ -56,3 +56,21 @@ def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(engine):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_audit_log_cannot_be_truncated_on_postgresql(clean_db):
+    if clean_db.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with clean_db.begin() as connection:
+            connection.exec_driver_sql("TRUNCATE audit_log")
+
+
+def test_migrations_form_one_line():
+    """One head and no merge points: `jianti db downgrade REV` means the same on every database."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert len(script.get_heads()) == 1
+    for revision in script.walk_revisions():
+        assert not isinstance(revision.down_revision, (tuple, list)), revision.revision

@@ -54,3 +54,17 @@ def test_department_sees_only_its_own(db_session, items):
 def test_office_and_leaders_see_everything(db_session, items, role):
     actor = Actor(1, "o", role)
     assert len(db_session.scalars(access.scope_items(select(Item.id), actor)).all()) == 3
+
+
+def test_scoping_an_alias_filters_it_and_a_wrong_statement_is_refused(db_session, items):
+    from sqlalchemy import func
+    from sqlalchemy.orm import aliased
+
+    made, depts = items
+    jtw = Actor(1, "jtw", Role.DEPT_HANDLER, depts["jtw"].id)
+    other = aliased(Item)
+    assert db_session.scalars(access.scope_items(select(other.number), jtw, item=other)).all() == ["0001"]
+    with pytest.raises(ValueError):
+        access.scope_items(select(other.number), jtw)  # the alias was not named: refuse, never leak
+    with pytest.raises(ValueError):
+        access.scope_items(select(func.count(Assignment.id)), jtw)

@@ -66,9 +66,10 @@ def test_login_throttled_after_repeated_failures(db_session):
     for _ in range(5):
         with pytest.raises(accounts.LoginFailed):
             accounts.authenticate(db_session, "li", "wrong")
+    db_session.refresh(user)
     assert user.locked_until is not None
-    # even the right password is refused while locked, with a generic message
-    with pytest.raises(accounts.LoginFailed, match="(?i)too many|过多"):
+    # even the right password is refused while locked, with the same generic message
+    with pytest.raises(accounts.LoginFailed, match="(?i)wrong user name|用户名或密码错误"):
         accounts.authenticate(db_session, "li", "long-enough-1")
     later = utcnow() + timedelta(minutes=16)
     assert accounts.authenticate(db_session, "li", "long-enough-1", now=later) is user
@@ -110,3 +111,44 @@ def test_inactive_user_cannot_log_in(db_session):
     user.active = False
     with pytest.raises(accounts.LoginFailed):
         accounts.authenticate(db_session, "li", "long-enough-1")
+
+
+def test_parallel_wrong_passwords_all_count(clean_db):
+    """Counted in the database: eight attempts at once lock the account (limit 5)."""
+    import threading
+
+    from app.db.engine import session_scope
+
+    with session_scope(clean_db) as session:
+        _create(session)
+    barrier = threading.Barrier(8)
+
+    def attempt():
+        barrier.wait()
+        with session_scope(clean_db) as session:
+            try:
+                accounts.authenticate(session, "li", "wrong")
+            except accounts.LoginFailed:
+                pass
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with session_scope(clean_db) as session:
+        user = session.scalar(select(User).where(User.username == "li"))
+        assert user.locked_until is not None
+
+
+def test_new_password_unlocks_and_ends_sessions_and_tokens(db_session):
+    user = _create(db_session)
+    new = accounts.start_session(db_session, user)
+    token = accounts.issue_token(db_session, Actor.system(), "li")
+    user.locked_until = utcnow() + timedelta(minutes=10)
+    db_session.flush()
+    accounts.set_password(db_session, Actor.system(), user, "another-password")
+    db_session.flush()
+    assert accounts.resolve_session(db_session, new.token) is None
+    assert accounts.resolve_token(db_session, token) is None
+    assert accounts.authenticate(db_session, "li", "another-password") is user

@@ -43,7 +43,8 @@ def test_login_is_throttled_after_repeated_failures(client, make_user, clean_db)
     for _ in range(5):
         client.post("/login", data={"username": user.username, "password": "nope", "_csrf": token})
     response = client.post("/login", data={"username": user.username, "password": user.password, "_csrf": token})
-    assert response.status_code == 401 and "失败次数过多" in response.text
+    # locked: refused with the same message as a wrong password, so the lock does not reveal the account
+    assert response.status_code == 401 and "用户名或密码错误" in response.text
     assert client.get("/api/me").status_code == 401
 
 
@@ -132,3 +133,58 @@ def test_open_redirect_after_login_is_refused(client, make_user):
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+def test_creating_an_account_lands_on_the_account_list(login_as):
+    client, _ = login_as("office_admin")
+    form = {"username": "new&x=1", "password": "long-enough-1", "role": "office_staff", "_csrf": client.csrf}
+    response = client.post("/admin/users", data=form)
+    assert response.status_code == 200 and "账号 new&amp;x=1 已创建" in response.text
+    response = client.post("/admin/departments/sync", data={"_csrf": client.csrf})
+    assert response.status_code == 200 and "无需修改" in response.text
+
+
+def test_odd_cookies_of_other_apps_do_not_log_the_user_out(login_as):
+    client, _ = login_as("office_staff")
+    session_cookie = client.cookies.get("jianti_session")
+    for other in ("other=a b", 'other={"a":1}'):
+        headers = {"Cookie": f"{other}; jianti_session={session_cookie}"}
+        client.cookies.clear()
+        assert client.get("/api/me", headers=headers).status_code == 200
+
+
+def test_non_ascii_csrf_token_is_a_403_not_a_crash(login_as):
+    client, _ = login_as("office_staff")
+    assert client.post("/logout", data={"_csrf": "é"}).status_code == 403
+
+
+def test_every_unsafe_handler_is_csrf_checked(app):
+    from app.web.csrf import enforce_csrf
+
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
+                assert handler.resolve_before_request() is enforce_csrf, route.path
+
+
+def test_cookies_are_secure_when_configured(app, make_user, monkeypatch):
+    import dataclasses
+
+    from litestar.testing import TestClient
+
+    from app import settings as settings_module
+
+    secure = dataclasses.replace(settings_module.get_settings(), cookie_secure=True)
+    monkeypatch.setattr(settings_module, "_current", secure)
+    user = make_user("office_staff")
+    with TestClient(app, base_url="https://testserver.local") as client:
+        login_page = client.get("/login")
+        assert all("secure" in c.lower() for c in login_page.headers.get_list("set-cookie"))
+        response = client.post(
+            "/login",
+            follow_redirects=False,
+            data={"username": user.username, "password": user.password, "_csrf": csrf_from(login_page.text)},
+        )
+        assert response.status_code == 302, response.text[:300]
+        cookies = [c.lower() for c in response.headers.get_list("set-cookie")]
+        assert cookies and all("secure" in c for c in cookies), cookies

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery, JSONBody, URLEncodedBody
@@ -133,7 +134,7 @@ class AdminPages(Controller):
                     },
                 },
             )
-        return Redirect(f"/users?created={user.username}")
+        return Redirect(f"/admin/users?created={quote(user.username)}")
 
     @get("/departments", guards=[office_only], include_in_schema=False, sync_to_thread=True)
     def departments_page(self, db_session: DbSession, synced: FromQuery[int | None] = None) -> Template:
@@ -151,7 +152,7 @@ class AdminPages(Controller):
     @post("/departments/sync", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
     def departments_sync_page(self, request: Request, db_session: DbSession) -> Redirect:
         report = departments.sync_departments(db_session, request.user, load_profile(get_settings().profile))
-        return Redirect(f"/departments?synced={int(report.changed)}")
+        return Redirect(f"/admin/departments?synced={int(report.changed)}")
 
 
 class AdminApi(Controller):

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 from app.db.engine import session_scope
 from app.i18n import LOCALES
 from app.services import accounts
+from app.settings import get_settings
 from app.web.csrf import set_anon_csrf_cookie
 from app.web.middleware import LOCALE_COOKIE, SESSION_COOKIE
 
@@ -57,7 +58,7 @@ class LoginController(Controller):
             httponly=True,
             samesite="lax",
             path="/",
-            secure=request.url.scheme == "https",
+            secure=get_settings().cookie_secure or request.url.scheme == "https",
         )
         return response
 
@@ -78,7 +79,14 @@ async def switch_language(request: Request, locale: FromPath[str]) -> Redirect:
     back = _safe_next(request.query_params.get("next") or "/")
     response = Redirect(back)
     if locale in LOCALES:
-        response.set_cookie(LOCALE_COOKIE, locale, samesite="lax", path="/", max_age=365 * 24 * 3600)
+        response.set_cookie(
+            LOCALE_COOKIE,
+            locale,
+            samesite="lax",
+            path="/",
+            max_age=365 * 24 * 3600,
+            secure=get_settings().cookie_secure,
+        )
     return response
 
 

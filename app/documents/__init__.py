@@ -1,0 +1,1 @@
+"""Documents Jianti produces for people outside it (reply letters)."""

@@ -1,0 +1,1 @@
+"""Routing of items to handling departments: rule files, keyword facts, decisions, suggestions."""

@@ -1,0 +1,717 @@
+"""Workbook import: preview (writes nothing) and commit (all or nothing, in the caller's transaction).
+
+Re-importing the same workbook finds every item unchanged and changes nothing. Items whose
+content differs are "changed" and are only updated when the caller confirms; items already
+assigned (交办) keep their content. Every commit is an ImportBatch, linked to its items and audited.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import re
+import secrets
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from app.db.base import utcnow
+from app.db.models import Category, CongressSession, Department, Item, ItemCoSigner, ItemIntendedDepartment
+from app.db.models.imports import ImportBatch, ImportBatchItem
+from app.domain.enums import BODY_OF_KIND, AssignmentRole, ItemKind, ItemState
+from app.domain.importing import COMPARED_FIELDS, ImportRecord, ParseResult, Problem, comparable_values
+from app.domain.importing.plan import ImportPlan, plan_import
+from app.domain.importing.problems import display_value
+from app.i18n import _, gettext, locale_scope
+from app.importing.error_copy import write_error_copy
+from app.importing.reader import parse_file
+from app.importing.safety import ReaderLimits, UnusableFile
+from app.profiles import load_profile
+from app.services import audit
+from app.services.access import require_office
+from app.services.actor import Actor
+from app.services.errors import Conflict, NotFound, UserError, ValidationFailed
+from app.services.errors import Problem as UserProblem
+from app.services.sessions import get_session_by_label
+from app.settings import get_settings
+
+Progress = Callable[[int], None]
+INSERT_CHUNK = 2_000
+INTENDED_ROLES = (
+    ("intended_lead", AssignmentRole.LEAD.value),
+    ("intended_co", AssignmentRole.CO.value),
+    ("intended_split", AssignmentRole.SPLIT.value),
+)
+
+
+class UnusableUpload(UserError):
+    """The file cannot be read at all (not an xlsx, encrypted, damaged, too big ...)."""
+
+    status_code = 400
+    code = "unusable_file"
+
+    def __init__(self, error: UnusableFile) -> None:
+        self.error = error
+        super().__init__(
+            _("%(file)s cannot be imported: %(reason)s", file=error.file, reason=error.reason(gettext)),
+            details={"file": error.file, "reason_code": error.code},
+        )
+
+
+class ImportHasErrors(ValidationFailed):
+    """The workbook has content errors: nothing was imported."""
+
+    def __init__(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        problems = [
+            UserProblem(p.place(), p.reason(gettext), _display(p.value), {"code": p.code, "cell": p.cell})
+            for p in preview.problems
+        ]
+        super().__init__(
+            _("The workbook has %(count)s problem(s); nothing was imported.", count=preview.error_count), problems
+        )
+
+
+class ChangesNeedConfirmation(Conflict):
+    def __init__(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        numbers = [c.record.number for c in preview.plan.changed]
+        super().__init__(
+            _(
+                "%(count)s item(s) already imported with different content; confirm to update them.",
+                count=len(numbers),
+            ),
+            details={"changed": numbers[:500], "problems": [p.as_dict(gettext) for p in preview.change_notices()[:500]]},
+        )
+
+
+def _display(value: Any) -> Any:
+    return display_value(value)
+
+
+@dataclass
+class ImportPreview:
+    file_name: str
+    sha256: str
+    size_bytes: int
+    kind: ItemKind
+    session_id: int
+    session_label: str
+    result: ParseResult
+    plan: ImportPlan | None
+    problems: list[Problem] = field(default_factory=list)  # errors, parse and database ones
+    locked: int = 0
+
+    @property
+    def error_count(self) -> int:
+        return self.result.problem_count + self.locked
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def notes(self) -> list[Problem]:
+        return self.result.notes
+
+    @property
+    def counts(self) -> dict[str, int]:
+        plan = self.plan.counts if self.plan else {"new": 0, "unchanged": 0, "changed": 0}
+        return {"rows": self.result.data_rows, **plan, "errors": self.error_count}
+
+    def change_notices(self) -> list[Problem]:
+        """One entry per changed item, naming its row and the fields that differ."""
+        if not self.plan:
+            return []
+        return [
+            Problem(c.record.sheet, c.record.row, None, None, c.record.number, "changed_needs_confirmation",
+                    {"number": c.record.number, "fields": ", ".join(c.fields)})
+            for c in self.plan.changed
+        ]
+
+    @property
+    def header_rows(self) -> dict[str, int]:
+        return {s.name: s.layout.header_rows[-1] + 1 for s in self.result.sheets if s.layout is not None}
+
+    def as_dict(self, problem_limit: int = 500) -> dict[str, Any]:
+        changed = []
+        if self.plan:
+            changed = [
+                {"number": c.record.number, "title": c.record.title, "fields": list(c.fields), "row": c.record.row,
+                 "sheet": c.record.sheet}
+                for c in self.plan.changed[:problem_limit]
+            ]
+        return {
+            "file_name": self.file_name,
+            "sha256": self.sha256,
+            "kind": self.kind.value,
+            "session": self.session_label,
+            "counts": self.counts,
+            "ok": self.ok,
+            "problems": [p.as_dict(gettext) for p in self.problems[:problem_limit]],
+            "notes": [p.as_dict(gettext) for p in self.notes[:problem_limit]],
+            "changed": changed,
+        }
+
+
+def _state_label(state: str | None) -> str:
+    return gettext(state) if state else "?"
+
+
+def reader_limits() -> ReaderLimits:
+    settings = get_settings()
+    return ReaderLimits(max_file_bytes=settings.max_upload_mb * 1024 * 1024, max_rows=settings.import_row_limit)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _session_for(session: Session, kind: ItemKind, session_label: str) -> CongressSession:
+    congress = get_session_by_label(session, session_label)
+    if congress.body != BODY_OF_KIND[kind].value:
+        raise ValidationFailed(
+            _("Session %(label)s is not a session for this kind of item.", label=congress.label),
+            [UserProblem("session", _("kind and session do not match"), congress.label)],
+        )
+    return congress
+
+
+
+
+# --------------------------------------------------------------------------- what is stored
+
+
+def _stored_values(session: Session, session_id: int) -> tuple[dict[str, tuple[int, dict[str, Any]]], dict[int, str]]:
+    """number -> (item id, comparable values) and item id -> state, for one session."""
+    rows = session.execute(
+        select(
+            Item.id, Item.number, Item.state, Item.title, Item.content, Category.code, Item.submitter_type,
+            Item.lead_submitter, Item.submitter_count, Item.delegation, Item.sector, Item.party, Item.during_session,
+            Item.agree_to_publish, Item.submitted_on, Item.key_supervision,
+        )
+        .outerjoin(Category, Category.id == Item.category_id)
+        .where(Item.session_id == session_id)
+    ).all()
+    if not rows:
+        return {}, {}
+    co_signers: dict[int, list[str]] = defaultdict(list)
+    for item_id, name in session.execute(
+        select(ItemCoSigner.item_id, ItemCoSigner.name)
+        .join(Item, Item.id == ItemCoSigner.item_id)
+        .where(Item.session_id == session_id)
+        .order_by(ItemCoSigner.item_id, ItemCoSigner.position)
+    ):
+        co_signers[item_id].append(name)
+    intended: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for item_id, role, code in session.execute(
+        select(ItemIntendedDepartment.item_id, ItemIntendedDepartment.role, Department.code)
+        .join(Item, Item.id == ItemIntendedDepartment.item_id)
+        .join(Department, Department.id == ItemIntendedDepartment.department_id)
+        .where(Item.session_id == session_id)
+    ):
+        intended[item_id][role].append(code)
+    stored, states = {}, {}
+    for row in rows:
+        (item_id, number, state, title, content, category, submitter_type, lead, count, delegation, sector, party,
+         during, publish, submitted, key) = row
+        roles = intended.get(item_id, {})
+        values = {
+            "title": title, "content": content, "category_code": category, "submitter_type": submitter_type,
+            "lead_submitter": lead, "co_signers": co_signers.get(item_id, []), "submitter_count": count,
+            "delegation": delegation, "sector": sector, "party": party, "during_session": during,
+            "agree_to_publish": publish, "submitted_on": submitted, "key_supervision": key,
+            "intended_lead": roles.get("lead", []), "intended_co": roles.get("co", []),
+            "intended_split": roles.get("split", []),
+        }
+        stored[number] = (item_id, comparable_values(values))
+        states[item_id] = state
+    return stored, states
+
+
+# --------------------------------------------------------------------------- preview and commit
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Tens of thousands of long-lived records make the cyclic collector rescan them over and over
+    (time grows faster than the row count); the import creates no reference cycles worth collecting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def preview_import(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    *,
+    kind: ItemKind | str,
+    session_label: str,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+) -> ImportPreview:
+    """Read, validate and compare with what is stored. Writes nothing."""
+    require_office(actor)
+    kind = ItemKind(kind)
+    path = Path(path)
+    congress = _session_for(session, kind, session_label)
+    profile = load_profile(get_settings().profile)
+    limits = reader_limits()
+    try:
+        with _gc_paused():
+            result = parse_file(path, kind, profile, congress.number_width, limits, progress)
+    except UnusableFile as exc:
+        if file_name:
+            exc.file = file_name
+        raise UnusableUpload(exc) from None
+    preview = ImportPreview(
+        file_name=file_name or path.name,
+        sha256=file_sha256(path),
+        size_bytes=path.stat().st_size,
+        kind=kind,
+        session_id=congress.id,
+        session_label=congress.label,
+        result=result,
+        plan=None,
+        problems=list(result.errors),
+    )
+    if not result.ok:
+        return preview
+    with _gc_paused():
+        stored, states = _stored_values(session, congress.id)
+        preview.plan = plan_import(result.records, stored)
+    for change in preview.plan.changed:
+        state = states.get(change.item_id)
+        if state != ItemState.REGISTERED.value:
+            preview.locked += 1
+            preview.problems.append(
+                Problem(
+                    change.record.sheet, change.record.row, None, None, change.record.number, "locked_item",
+                    {"number": change.record.number, "state": _state_label(state)},
+                )
+            )
+    return preview
+
+
+def commit_import(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    *,
+    kind: ItemKind | str,
+    session_label: str,
+    file_name: str | None = None,
+    confirm_changes: bool = False,
+    progress: Progress | None = None,
+) -> tuple[ImportBatch, ImportPreview]:
+    """Import the workbook or nothing. Raises ImportHasErrors, ChangesNeedConfirmation, UnusableUpload."""
+    preview = preview_import(
+        session, actor, path, kind=kind, session_label=session_label, file_name=file_name, progress=progress
+    )
+    if not preview.ok:
+        raise ImportHasErrors(preview)
+    plan = preview.plan
+    assert plan is not None  # set whenever the parse had no errors
+    if plan.changed and not confirm_changes:
+        raise ChangesNeedConfirmation(preview)
+
+    batch = ImportBatch(
+        file_name=preview.file_name[:255],
+        sha256=preview.sha256,
+        size_bytes=preview.size_bytes,
+        kind=preview.kind.value,
+        session_id=preview.session_id,
+        rows=preview.result.data_rows,
+        new_count=len(plan.new),
+        changed_count=len(plan.changed),
+        unchanged_count=len(plan.unchanged),
+        notes_count=len(preview.notes),
+        stored_file=_store_original(Path(path), preview.sha256),
+        created_by_id=actor.user_id,
+        created_by_name=actor.username,
+    )
+    session.add(batch)
+    session.flush()
+
+    lookups = _Lookups(session)
+    with _gc_paused():
+        new_ids = _insert_new(session, preview, plan.new, lookups)
+        for change in plan.changed:
+            _update_changed(session, actor, change.item_id, change.record, change.fields, lookups, batch.id)
+        outcomes = (
+            ("new", zip(plan.new, new_ids, strict=True)),
+            ("changed", ((c.record, c.item_id) for c in plan.changed)),
+            ("unchanged", iter(plan.unchanged)),
+        )
+        for outcome, pairs in outcomes:
+            _insert_links(session, batch.id, outcome, pairs)
+    audit.record(
+        session,
+        actor,
+        entity="import_batch",
+        entity_id=batch.id,
+        action="commit",
+        after={
+            "file_name": batch.file_name, "sha256": batch.sha256, "kind": batch.kind, "session": preview.session_label,
+            **plan.counts,
+        },
+    )
+    return batch, preview
+
+
+def _insert_links(session: Session, batch_id: int, outcome: str, pairs) -> None:
+    """Link rows in chunks, so that 50,000 of them never sit in memory at once."""
+    chunk: list[dict[str, Any]] = []
+    for record, item_id in pairs:
+        chunk.append({"batch_id": batch_id, "item_id": item_id, "outcome": outcome, "sheet": record.sheet[:100],
+                      "row": record.row})
+        if len(chunk) >= INSERT_CHUNK:
+            _bulk_insert(session, ImportBatchItem.__table__, chunk)
+            chunk = []
+    _bulk_insert(session, ImportBatchItem.__table__, chunk)
+
+
+class _Lookups:
+    def __init__(self, session: Session) -> None:
+        profile_name = get_settings().profile
+        self.departments = dict(session.execute(select(Department.code, Department.id)).all())
+        self.categories = dict(
+            session.execute(select(Category.code, Category.id).where(Category.profile == profile_name)).all()
+        )
+
+    def category_id(self, code: str | None) -> int | None:
+        return self.categories.get(code) if code else None
+
+
+def _item_values(record: ImportRecord, lookups: _Lookups) -> dict[str, Any]:
+    return {
+        "title": record.title,
+        "content": record.content,
+        "category_id": lookups.category_id(record.category_code),
+        "submitter_type": record.submitter_type.value,
+        "lead_submitter": record.lead_submitter,
+        "submitter_count": record.submitter_count,
+        "delegation": record.delegation,
+        "sector": record.sector,
+        "party": record.party,
+        "during_session": record.during_session,
+        "agree_to_publish": record.agree_to_publish,
+        "submitted_on": record.submitted_on,
+        "key_supervision": record.key_supervision,
+    }
+
+
+def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRecord], lookups: _Lookups) -> list[int]:
+    ids: list[int] = []
+    now = utcnow()
+    for start in range(0, len(records), INSERT_CHUNK):
+        chunk = records[start : start + INSERT_CHUNK]
+        rows = [
+            {
+                "kind": preview.kind.value, "session_id": preview.session_id, "number": r.number,
+                "state": ItemState.REGISTERED.value, "round": 1, "version": 1, "created_at": now, "updated_at": now,
+                **_item_values(r, lookups),
+            }
+            for r in chunk
+        ]
+        chunk_ids = _insert_returning_ids(session, Item.__table__, rows)
+        ids += chunk_ids
+        co_rows = [
+            {"item_id": item_id, "position": position, "name": name}
+            for r, item_id in zip(chunk, chunk_ids, strict=True)
+            for position, name in enumerate(r.co_signers, start=1)
+        ]
+        _bulk_insert(session, ItemCoSigner.__table__, co_rows)
+        _bulk_insert(session, ItemIntendedDepartment.__table__, _intended_rows(chunk, chunk_ids, lookups))
+    return ids
+
+
+# Bulk writing. On PostgreSQL, COPY is several times faster than multi-row INSERTs for tens of
+# thousands of rows (ids are taken from the table's sequence first); elsewhere Core executemany
+# (on SQLite with ids assigned up front).
+# Core, not the ORM: the ORM's bulk path splits rows by their pattern of NULLs into many statements.
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _copy_rows(session: Session, table, rows: list[dict[str, Any]]) -> None:
+    columns = list(rows[0])
+    driver = session.connection().connection.driver_connection  # psycopg, inside the session's transaction
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def _bulk_insert(session: Session, table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if _is_postgresql(session):
+        _copy_rows(session, table, rows)
+    else:
+        session.execute(insert(table), rows)
+
+
+def _insert_returning_ids(session: Session, table, rows: list[dict[str, Any]]) -> list[int]:
+    if _is_postgresql(session):
+        ids = list(
+            session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+                {"table": table.name, "count": len(rows)},
+            )
+        )
+        _copy_rows(session, table, [{"id": item_id, **row} for item_id, row in zip(ids, rows, strict=True)])
+        return ids
+    if session.get_bind().dialect.name == "sqlite":
+        # RETURNING in parameter order makes SQLAlchemy send one INSERT per row on SQLite. The
+        # batch row flushed before holds SQLite's write lock, so nobody else can take these ids.
+        first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        session.execute(insert(table), [{"id": item_id, **row} for item_id, row in zip(ids, rows, strict=True)])
+        return ids
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
+
+
+def _intended_rows(records: list[ImportRecord], ids: list[int], lookups: _Lookups) -> list[dict[str, Any]]:
+    rows = []
+    for record, item_id in zip(records, ids, strict=True):
+        for attribute, role in INTENDED_ROLES:
+            for code in getattr(record, attribute):
+                rows.append({"item_id": item_id, "department_id": lookups.departments[code], "role": role})
+    return rows
+
+
+def _update_changed(
+    session: Session, actor: Actor, item_id: int, record: ImportRecord, fields: tuple[str, ...], lookups: _Lookups,
+    batch_id: int,
+) -> None:
+    item = session.scalar(
+        select(Item)
+        .where(Item.id == item_id)
+        .options(selectinload(Item.co_signers), selectinload(Item.intended_departments))
+    )
+    before = _item_snapshot(item, lookups)
+    for key, value in _item_values(record, lookups).items():
+        setattr(item, key, value)
+    item.co_signers = [ItemCoSigner(position=i, name=n) for i, n in enumerate(record.co_signers, start=1)]
+    item.intended_departments = [
+        ItemIntendedDepartment(department_id=lookups.departments[code], role=role)
+        for attribute, role in INTENDED_ROLES
+        for code in getattr(record, attribute)
+    ]
+    session.flush()
+    after = _item_snapshot(item, lookups)
+    audit.record(
+        session,
+        actor,
+        entity="item",
+        entity_id=item.id,
+        action="import_update",
+        before={k: before[k] for k in fields},
+        after={k: after[k] for k in fields},
+        reason=f"import batch {batch_id}",
+    )
+
+
+def _item_snapshot(item: Item, lookups: _Lookups) -> dict[str, Any]:
+    categories = {v: k for k, v in lookups.categories.items()}
+    departments = {v: k for k, v in lookups.departments.items()}
+    intended: dict[str, list[str]] = defaultdict(list)
+    for link in item.intended_departments:
+        intended[link.role].append(departments.get(link.department_id, str(link.department_id)))
+    values = {name: getattr(item, name, None) for name in COMPARED_FIELDS}
+    values.update(
+        category_code=categories.get(item.category_id),
+        co_signers=[c.name for c in item.co_signers],
+        intended_lead=intended["lead"],
+        intended_co=intended["co"],
+        intended_split=intended["split"],
+    )
+    return comparable_values(values)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _data_dir() -> Path:
+    return get_settings().data_dir
+
+
+def _store_original(path: Path, sha256: str) -> str:
+    """Keep the imported workbook (content-addressed, outside the web root); returns its relative path."""
+    relative = Path("imports") / "files" / f"{sha256}.xlsx"
+    target = _data_dir() / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return relative.as_posix()
+
+
+def stored_file_path(batch: ImportBatch) -> Path | None:
+    if not batch.stored_file:
+        return None
+    path = _data_dir() / batch.stored_file
+    return path if path.is_file() else None
+
+
+def write_error_report(preview: ImportPreview, source: Path, destination: Path) -> Path:
+    """The uploaded workbook with every bad cell marked, in Chinese (the office's working language)."""
+    with locale_scope("zh_CN"):
+        return write_error_copy(source, destination, preview.problems, preview.header_rows, gettext)
+
+
+# --------------------------------------------------------------------------- pending uploads (web)
+
+PENDING_MAX_AGE_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    token: str
+    directory: Path
+    file_name: str
+    kind: ItemKind
+    session_label: str
+    user_id: int | None
+
+    @property
+    def path(self) -> Path:
+        return self.directory / "upload.xlsx"
+
+    @property
+    def error_copy(self) -> Path:
+        return self.directory / "errors.xlsx"
+
+
+def _pending_root() -> Path:
+    return _data_dir() / "imports" / "pending"
+
+
+def save_pending(
+    actor: Actor, source, *, file_name: str, kind: ItemKind | str, session_label: str
+) -> PendingUpload:
+    """Store an upload until it is confirmed; `source` is a binary file object. Enforces the size limit."""
+    require_office(actor)
+    _remove_stale_pending()
+    limit = get_settings().max_upload_mb * 1024 * 1024
+    token = secrets.token_urlsafe(18)
+    directory = _pending_root() / token
+    directory.mkdir(parents=True)
+    written = 0
+    with (directory / "upload.xlsx").open("wb") as out:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            written += len(block)
+            if written > limit:
+                out.close()
+                shutil.rmtree(directory, ignore_errors=True)
+                raise UnusableUpload(UnusableFile("too_large", file_name, size=written, limit=limit))
+            out.write(block)
+    pending = PendingUpload(token, directory, Path(file_name).name or "upload.xlsx", ItemKind(kind), session_label,
+                            actor.user_id)
+    meta = {"file_name": pending.file_name, "kind": pending.kind.value, "session": session_label,
+            "user_id": actor.user_id, "saved": date.today().isoformat()}
+    (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return pending
+
+
+def load_pending(actor: Actor, token: str) -> PendingUpload:
+    require_office(actor)
+    directory = _pending_root() / token
+    if not _TOKEN.match(token) or not (directory / "meta.json").is_file():
+        raise NotFound(_("This upload is no longer available; upload the workbook again."))
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    if meta["user_id"] != actor.user_id:
+        raise NotFound(_("This upload is no longer available; upload the workbook again."))
+    return PendingUpload(token, directory, meta["file_name"], ItemKind(meta["kind"]), meta["session"], meta["user_id"])
+
+
+def discard_pending(pending: PendingUpload) -> None:
+    shutil.rmtree(pending.directory, ignore_errors=True)
+
+
+def _remove_stale_pending() -> None:
+    root = _pending_root()
+    if not root.is_dir():
+        return
+    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
+    for directory in root.iterdir():
+        try:
+            if directory.stat().st_mtime < cutoff:
+                shutil.rmtree(directory, ignore_errors=True)
+        except FileNotFoundError:
+            continue
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def list_batches(session: Session, actor: Actor, limit: int = 200) -> list[ImportBatch]:
+    require_office(actor)
+    return list(
+        session.scalars(
+            select(ImportBatch).options(selectinload(ImportBatch.session)).order_by(ImportBatch.id.desc()).limit(limit)
+        )
+    )
+
+
+def get_batch(session: Session, actor: Actor, batch_id: int) -> ImportBatch:
+    require_office(actor)
+    batch = session.scalar(
+        select(ImportBatch).options(selectinload(ImportBatch.session)).where(ImportBatch.id == batch_id)
+    )
+    if batch is None:
+        raise NotFound(_("No such import batch."))
+    return batch
+
+
+def batch_items(
+    session: Session, actor: Actor, batch_id: int, *, outcome: str | None = None, offset: int = 0, limit: int = 100
+) -> tuple[list[tuple[ImportBatchItem, Item]], int]:
+    require_office(actor)
+    stmt = select(ImportBatchItem, Item).join(Item, Item.id == ImportBatchItem.item_id).where(
+        ImportBatchItem.batch_id == batch_id
+    )
+    if outcome:
+        stmt = stmt.where(ImportBatchItem.outcome == outcome)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(stmt.order_by(ImportBatchItem.id).offset(offset).limit(limit)).all()
+    return [(link, item) for link, item in rows], total
+
+
+def batch_as_dict(batch: ImportBatch) -> dict[str, Any]:
+    return {
+        "id": batch.id,
+        "file_name": batch.file_name,
+        "sha256": batch.sha256,
+        "size_bytes": batch.size_bytes,
+        "kind": batch.kind,
+        "session": batch.session.label if batch.session else None,
+        "rows": batch.rows,
+        "counts": {"new": batch.new_count, "changed": batch.changed_count, "unchanged": batch.unchanged_count},
+        "notes": batch.notes_count,
+        "created_by": batch.created_by_name,
+        "created_at": batch.created_at.isoformat() if batch.created_at else None,
+    }

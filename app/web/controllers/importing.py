@@ -1,0 +1,366 @@
+"""Import pages (upload → preview → confirm), batch list and detail, the item list with export, and their API."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import File, Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import PROJECT_ROOT
+from app.db.models import Category, CongressSession, Department
+from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
+from app.domain.text import N_
+from app.i18n import _, gettext
+from app.importing.export import EXPORT_SUFFIXES
+from app.importing.templates import TEMPLATE_NAMES
+from app.services import importing
+from app.services.errors import NotFound, Problem, ValidationFailed
+from app.services.item_list import ItemFilters, export_to, item_as_dict, list_items, reference_names
+from app.settings import get_settings
+from app.web.deps import DbSession
+from app.web.guards import logged_in, office_only
+from app.web.nav import NavEntry
+
+NAV = [
+    NavEntry(N_("Item list"), "/items", frozenset(Role), order=20),
+    NavEntry(N_("Import"), "/imports", frozenset(OFFICE_ROLES), order=30),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv; charset=utf-8", ".json": "application/json"}
+UPLOAD_MARGIN = 1024 * 1024  # multipart framing around the file
+
+
+# Litestar refuses bodies above this before any handler runs; the configured limit itself is
+# checked exactly while the upload is stored (app.services.importing.save_pending).
+UPLOAD_BODY_LIMIT = get_settings().max_upload_mb * 1024 * 1024 + UPLOAD_MARGIN
+
+
+@dataclass
+class UploadForm:
+    file: UploadFile
+    kind: str
+    session: str
+    confirm_changes: str | None = None
+    dry_run: str | None = None
+
+
+@dataclass
+class ConfirmForm:
+    token: str
+    confirm_changes: str | None = None
+
+
+@dataclass
+class ConfirmBody:
+    confirm_changes: bool = False
+
+
+Multipart = Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]
+StateQuery = Annotated[str | None, QueryParameter(name="state", required=False)]  # "state" is reserved by Litestar
+
+
+def _kind(value: str) -> ItemKind:
+    aliases = {"npc": ItemKind.NPC_SUGGESTION, "cppcc": ItemKind.CPPCC_PROPOSAL}
+    try:
+        return aliases.get(value) or ItemKind(value)
+    except ValueError:
+        raise ValidationFailed(_("Choose the kind of items."), [Problem("kind", _("unknown kind"), value)]) from None
+
+
+def _save(request: Request, form: UploadForm) -> importing.PendingUpload:
+    return importing.save_pending(
+        request.user, form.file.file, file_name=form.file.filename or "upload.xlsx", kind=_kind(form.kind),
+        session_label=form.session,
+    )
+
+
+def _preview(db_session: Session, request: Request, pending: importing.PendingUpload) -> importing.ImportPreview:
+    preview = importing.preview_import(
+        db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
+        file_name=pending.file_name,
+    )
+    if preview.problems:
+        importing.write_error_report(preview, pending.path, pending.error_copy)
+    return preview
+
+
+def _preview_context(preview: importing.ImportPreview, pending: importing.PendingUpload, message: str | None):
+    return {
+        "preview": preview,
+        "pending": pending,
+        "message": message,
+        "problems": [{**p.as_dict(gettext), "cell": p.cell} for p in preview.problems[:500]],
+        "notes": [f"{p.place()}: {p.reason(gettext)}" for p in preview.notes[:100]],
+    }
+
+
+def _sessions(db_session: Session) -> list[CongressSession]:
+    return list(db_session.scalars(select(CongressSession).order_by(CongressSession.year.desc(), CongressSession.label)))
+
+
+def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[str, Any]:
+    return {
+        "sessions": _sessions(db_session),
+        "batches": importing.list_batches(db_session, request.user),
+        "kinds": list(ItemKind),
+        "error": None,
+        **extra,
+    }
+
+
+class ImportPages(Controller):
+    path = "/imports"
+    include_in_schema = False
+    guards = [office_only]
+
+    @get("/", sync_to_thread=True)
+    def index(self, request: Request, db_session: DbSession) -> Template:
+        return Template("importing/index.html", context=_index_context(db_session, request))
+
+    @post("/preview", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_LIMIT)
+    def preview(self, request: Request, db_session: DbSession, data: Multipart) -> Template:
+        try:
+            pending = _save(request, data)
+            preview = _preview(db_session, request, pending)
+        except (importing.UnusableUpload, ValidationFailed, NotFound) as exc:
+            context = _index_context(db_session, request, error=exc.message)
+            return Template("importing/index.html", context=context, status_code=exc.status_code)
+        return Template("importing/preview.html", context=_preview_context(preview, pending, None))
+
+    @post("/confirm", sync_to_thread=True)
+    def confirm(self, request: Request, db_session: DbSession, data: Annotated[ConfirmForm, Body(
+            media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
+        pending = importing.load_pending(request.user, data.token)
+        try:
+            batch, _preview = importing.commit_import(
+                db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
+                file_name=pending.file_name, confirm_changes=bool(data.confirm_changes),
+            )
+        except (importing.ChangesNeedConfirmation, importing.ImportHasErrors) as exc:
+            return Template(
+                "importing/preview.html", context=_preview_context(exc.preview, pending, exc.message),
+                status_code=exc.status_code,
+            )
+        importing.discard_pending(pending)
+        return Redirect(f"/imports/{batch.id}")
+
+    @get("/pending/{token:str}/errors.xlsx", sync_to_thread=True)
+    def error_copy(self, request: Request, token: FromPath[str]) -> File:
+        pending = importing.load_pending(request.user, token)
+        if not pending.error_copy.is_file():
+            raise NotFound(_("This upload has no error report."))
+        return File(pending.error_copy, filename=f"错误标注_{pending.file_name}", media_type=XLSX)
+
+    @get("/templates/{kind:str}", sync_to_thread=True)
+    def template(self, kind: FromPath[str]) -> File:
+        path = PROJECT_ROOT / "imports" / "templates" / TEMPLATE_NAMES[_kind(kind.removesuffix(".xlsx"))]
+        return File(path, filename=path.name, media_type=XLSX)
+
+    @get("/{batch_id:int}", sync_to_thread=True)
+    def batch(
+        self, request: Request, db_session: DbSession, batch_id: FromPath[int], outcome: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        batch = importing.get_batch(db_session, request.user, batch_id)
+        per_page = 100
+        page = max(1, page)
+        rows, total = importing.batch_items(
+            db_session, request.user, batch_id, outcome=outcome or None, offset=(page - 1) * per_page, limit=per_page
+        )
+        return Template(
+            "importing/batch.html",
+            context={"batch": batch, "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // per_page)),
+                     "outcome": outcome or ""},
+        )
+
+    @get("/{batch_id:int}/file", sync_to_thread=True)
+    def batch_file(self, request: Request, db_session: DbSession, batch_id: FromPath[int]) -> File:
+        batch = importing.get_batch(db_session, request.user, batch_id)
+        path = importing.stored_file_path(batch)
+        if path is None:
+            raise NotFound(_("The imported file is no longer stored."))
+        return File(path, filename=batch.file_name, media_type=XLSX)
+
+
+# ------------------------------------------------------------------------------ items
+
+
+def _filters(
+    session: int | None, kind: str | None, category: str | None, state: str | None,
+    department: str | None, key: str | None, q: str | None,
+) -> ItemFilters:
+    return ItemFilters(
+        session_id=session or None, kind=kind or None, category=category or None, state=state or None,
+        department=department or None, key_only=key in ("1", "true", "on"), q=(q or "").strip() or None,
+    ).validate()
+
+
+def _export_file(db_session: Session, request: Request, filters: ItemFilters, fmt: str) -> File:
+    suffix = "." + fmt.lower().lstrip(".")
+    if suffix not in EXPORT_SUFFIXES:
+        raise ValidationFailed(_("Export to .xlsx, .csv or .json."), [Problem("format", _("unsupported file type"), fmt)])
+    directory = get_settings().data_dir / "exports"
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.iterdir():  # exports are only kept long enough to be downloaded
+        if old.stat().st_mtime < time.time() - 3600:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    path = directory / f"{secrets.token_hex(8)}{suffix}"
+    export_to(db_session, request.user, filters, path)
+    return File(path, filename=f"建议提案导出{suffix}", media_type=MEDIA_TYPES[suffix])
+
+
+class ItemPages(Controller):
+    path = "/items"
+    include_in_schema = False
+    guards = [logged_in]
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self, request: Request, db_session: DbSession, session: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None, category: FromQuery[str | None] = None, item_state: StateQuery = None,
+        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        filters = _filters(session, kind, category, item_state, department, key, q)
+        result = list_items(db_session, request.user, filters, page=page, per_page=50)
+        categories, sessions = reference_names(db_session)
+        return Template(
+            "importing/items.html",
+            context={
+                "page": result, "filters": filters, "query": filters.as_query(), "categories": categories,
+                "session_labels": sessions, "sessions": _sessions(db_session),
+                "category_list": list(db_session.scalars(select(Category).order_by(Category.code))),
+                "departments": list(db_session.scalars(select(Department).order_by(Department.kind, Department.code))),
+                "states": list(ItemState), "kinds": list(ItemKind),
+                "is_department": request.user.role in DEPARTMENT_ROLES,
+            },
+        )
+
+    @get("/export", sync_to_thread=True)
+    def export(
+        self, request: Request, db_session: DbSession, format: FromQuery[str] = "xlsx",
+        session: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None, item_state: StateQuery = None,
+        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+    ) -> File:
+        filters = _filters(session, kind, category, item_state, department, key, q)
+        return _export_file(db_session, request, filters, format)
+
+
+# ------------------------------------------------------------------------------ API
+
+
+class ImportApi(Controller):
+    path = "/api/imports"
+    tags = ["import"]
+    guards = [office_only]
+
+    @post("/preview", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_LIMIT, status_code=200,
+          summary="Upload a workbook and preview its import (nothing is imported)")
+    def preview(self, request: Request, db_session: DbSession, data: Multipart) -> dict[str, Any]:
+        pending = _save(request, data)
+        try:
+            preview = _preview(db_session, request, pending)
+        except importing.UnusableUpload:
+            importing.discard_pending(pending)
+            raise
+        errors_url = f"/api/imports/pending/{pending.token}/errors.xlsx" if preview.problems else None
+        return {"token": pending.token, "errors_url": errors_url, **preview.as_dict()}
+
+    @post("/pending/{token:str}/commit", sync_to_thread=True, status_code=201,
+          summary="Import a previewed upload (all or nothing)")
+    def commit_pending(self, request: Request, db_session: DbSession, token: FromPath[str],
+                       data: JSONBody[ConfirmBody | None] = None) -> dict[str, Any]:
+        pending = importing.load_pending(request.user, token)
+        batch, preview = importing.commit_import(
+            db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
+            file_name=pending.file_name, confirm_changes=bool(data and data.confirm_changes),
+        )
+        importing.discard_pending(pending)
+        return {"batch": importing.batch_as_dict(batch), **preview.as_dict()}
+
+    @get("/pending/{token:str}/errors.xlsx", sync_to_thread=True, summary="The marked-up copy of a previewed upload")
+    def error_copy(self, request: Request, token: FromPath[str]) -> File:
+        pending = importing.load_pending(request.user, token)
+        if not pending.error_copy.is_file():
+            raise NotFound(_("This upload has no error report."))
+        return File(pending.error_copy, filename=f"errors_{pending.file_name}", media_type=XLSX)
+
+    @post("/", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_LIMIT, status_code=201,
+          summary="Upload and import a workbook in one step (dry_run=1 only previews)")
+    def import_now(self, request: Request, db_session: DbSession, data: Multipart) -> Response:
+        pending = _save(request, data)
+        try:
+            if data.dry_run in ("1", "true", "on"):
+                preview = _preview(db_session, request, pending)
+                return Response({"dry_run": True, **preview.as_dict()}, status_code=200)
+            batch, preview = importing.commit_import(
+                db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
+                file_name=pending.file_name, confirm_changes=data.confirm_changes in ("1", "true", "on"),
+            )
+            return Response({"dry_run": False, "batch": importing.batch_as_dict(batch), **preview.as_dict()},
+                            status_code=201)
+        finally:
+            importing.discard_pending(pending)
+
+    @get("/", sync_to_thread=True, summary="Import batches, newest first")
+    def batches(self, request: Request, db_session: DbSession) -> list[dict[str, Any]]:
+        return [importing.batch_as_dict(b) for b in importing.list_batches(db_session, request.user)]
+
+    @get("/{batch_id:int}", sync_to_thread=True, summary="One import batch with its items")
+    def batch(self, request: Request, db_session: DbSession, batch_id: FromPath[int], offset: FromQuery[int] = 0,
+              limit: FromQuery[int] = 100) -> dict[str, Any]:
+        batch = importing.get_batch(db_session, request.user, batch_id)
+        rows, total = importing.batch_items(db_session, request.user, batch_id, offset=max(0, offset),
+                                            limit=max(1, min(limit, 1000)))
+        return {
+            **importing.batch_as_dict(batch),
+            "items": {"total": total, "rows": [
+                {"item_id": item.id, "number": item.number, "title": item.title, "outcome": link.outcome,
+                 "sheet": link.sheet, "row": link.row} for link, item in rows
+            ]},
+        }
+
+
+class ItemApi(Controller):
+    path = "/api/items"
+    tags = ["items"]
+    guards = [logged_in]
+
+    @get("/", sync_to_thread=True, summary="Items, filtered and paged (department users: their department's only)")
+    def index(
+        self, request: Request, db_session: DbSession, session: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None, category: FromQuery[str | None] = None, item_state: StateQuery = None,
+        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1, per_page: FromQuery[int] = 50,
+    ) -> dict[str, Any]:
+        filters = _filters(session, kind, category, item_state, department, key, q)
+        result = list_items(db_session, request.user, filters, page=page, per_page=per_page)
+        categories, sessions = reference_names(db_session)
+        return {
+            "total": result.total, "page": result.page, "per_page": result.per_page, "pages": result.pages,
+            "items": [item_as_dict(i, categories, sessions) for i in result.items],
+        }
+
+    @get("/export", sync_to_thread=True, summary="Export the filtered items (.xlsx re-importable, .csv, .json)")
+    def export(
+        self, request: Request, db_session: DbSession, format: FromQuery[str] = "xlsx",
+        session: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None, item_state: StateQuery = None,
+        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+    ) -> File:
+        filters = _filters(session, kind, category, item_state, department, key, q)
+        return _export_file(db_session, request, filters, format)
+
+
+route_handlers = [ImportPages, ItemPages, ImportApi, ItemApi]

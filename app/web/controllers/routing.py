@@ -1,0 +1,612 @@
+"""Routing: the office's review page (proposals, explanations, bulk accept, override, deadline,
+key flag, assignment) and the JSON API for the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.response import Redirect, Template
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import AuditEntry, CongressSession, Department, Item
+from app.db.models.routing import RoutingRecord
+from app.domain.enums import OFFICE_ROLES
+from app.domain.text import N_
+from app.i18n import _
+from app.services import routing
+from app.services.access import require_office
+from app.services.errors import NotFound, Problem, UserError, ValidationFailed
+from app.services.routing.rulesets import current_profile
+from app.services.routing.text import (
+    conflict_text,
+    department_label,
+    departments_label,
+    reason_text,
+    summary,
+    why_lost_text,
+)
+from app.web.deps import DbSession
+from app.web.guards import office_only
+from app.web.nav import NavEntry
+
+NAV = [NavEntry(N_("Routing"), "/routing", frozenset(OFFICE_ROLES), order=20)]
+
+ACTION_LABELS = {
+    "routing_propose": N_("proposal made"),
+    "routing_accept": N_("proposal accepted"),
+    "routing_override": N_("overridden"),
+    "routing_deadline": N_("reply deadline set"),
+    "routing_key": N_("key supervision changed"),
+    "assign": N_("assigned"),
+}
+ROUTING_ACTIONS = tuple(ACTION_LABELS)
+
+
+def _ids(value: Any) -> list[int]:
+    values = value if isinstance(value, list) else [value] if value else []
+    try:
+        return [int(v) for v in values]
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Please check the form."), [Problem("item_ids", _("not a number"), values)]) from None
+
+
+def _day(value: Any, field_name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(
+            _("Please check the form."), [Problem(field_name, _("not a date such as 2026-09-28"), value)]
+        ) from None
+
+
+def _list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [v for v in (str(x).strip() for x in values) if v]
+
+
+def _session_or_404(db_session: Session, session_id: int) -> CongressSession:
+    found = db_session.get(CongressSession, session_id)
+    if found is None:
+        raise NotFound(_("No such session."))
+    return found
+
+
+def _sessions(db_session: Session) -> list[tuple[CongressSession, int]]:
+    counts = dict(db_session.execute(select(Item.session_id, func.count(Item.id)).group_by(Item.session_id)).all())
+    sessions = db_session.scalars(select(CongressSession).order_by(CongressSession.year.desc(), CongressSession.label))
+    return [(s, counts.get(s.id, 0)) for s in sessions]
+
+
+def _rows(db_session: Session, congress: CongressSession) -> list[dict]:
+    items = list(db_session.scalars(select(Item).where(Item.session_id == congress.id).order_by(Item.number, Item.id)))
+    records = routing.current_records(db_session, [i.id for i in items])
+    return [{"item": item, "record": records.get(item.id)} for item in items]
+
+
+def _choice(record: RoutingRecord | None) -> dict:
+    if record is None:
+        return {}
+    return {
+        "mode": record.mode,
+        "lead": record.lead_code,
+        "co": record.co_codes,
+        "split": record.split_codes,
+        "reference": record.reference_codes,
+        "key_supervision": record.key_supervision,
+    }
+
+
+def _helpers() -> dict:
+    profile = current_profile()
+    return {
+        "profile": profile,
+        "summary": lambda choice: summary(profile, choice),
+        "dept": lambda code: department_label(profile, code),
+        "depts": lambda codes: departments_label(profile, codes),
+        "reason_text": lambda reason: reason_text(profile, reason),
+        "conflict_text": lambda conflict: conflict_text(profile, conflict),
+        "why_lost_text": why_lost_text,
+        "choice": _choice,
+        "STATUS_LABELS": routing.STATUS_LABELS,
+        "ACTION_LABELS": ACTION_LABELS,
+        "MODE_LABELS": routing.MODE_LABELS,
+    }
+
+
+def _back(session_id: int | None, **params: Any) -> Redirect:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if session_id:
+        query = {"session": session_id, **query}
+    return Redirect("/routing" + ("?" + urlencode(query) if query else ""))
+
+
+class RoutingPages(Controller):
+    path = "/routing"
+    include_in_schema = False
+    guards = [office_only]
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self,
+        request: Request,
+        db_session: DbSession,
+        session: FromQuery[int | None] = None,
+        done: FromQuery[str | None] = None,
+        error: FromQuery[str | None] = None,
+    ) -> Template:
+        context: dict[str, Any] = {
+            "sessions": _sessions(db_session),
+            "selected": None,
+            "rows": [],
+            "dry_run": None,
+            "done": done,
+            "error": error,
+            "active": routing.active_version(db_session, current_profile()),
+            **_helpers(),
+        }
+        if session:
+            congress = _session_or_404(db_session, session)
+            context.update(selected=congress, rows=_rows(db_session, congress))
+        return Template("routing/index.html", context=context)
+
+    @post("/run", sync_to_thread=True)
+    def run(
+        self,
+        request: Request,
+        db_session: DbSession,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        congress = _session_or_404(db_session, int(data.get("session_id") or 0))
+        dry_run = data.get("dry_run") == "1"
+        report = routing.route_session(db_session, request.user, congress.label, dry_run=dry_run)
+        if not dry_run:
+            routed = report.count(action="routed") + report.count(action="rerouted")
+            return _back(congress.id, done=_("%(count)s items routed.", count=routed))
+        db_session.rollback()  # a dry run keeps nothing, not even a new rule-set version
+        return Template(
+            "routing/index.html",
+            context={
+                "sessions": _sessions(db_session),
+                "selected": congress,
+                "rows": _rows(db_session, congress),
+                "dry_run": report,
+                "done": None,
+                "error": None,
+                "active": routing.active_version(db_session, current_profile()),
+                **_helpers(),
+            },
+        )
+
+    @post("/accept", sync_to_thread=True)
+    def accept(
+        self,
+        request: Request,
+        db_session: DbSession,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        session_id = int(data.get("session_id") or 0) or None
+        ids = _ids(data.get("item_ids"))
+        if data.get("do") == "assign":
+            result = routing.assign_many(db_session, request.user, ids)
+            message = _(
+                "%(done)s assigned, %(skipped)s not assigned.", done=len(result.done), skipped=len(result.skipped)
+            )
+        else:
+            result = routing.accept(db_session, request.user, ids)
+            message = _("%(done)s accepted, %(skipped)s skipped.", done=len(result.done), skipped=len(result.skipped))
+        return _back(session_id, done=message)
+
+    @get("/items/{item_id:int}", sync_to_thread=True)
+    def item_page(
+        self,
+        request: Request,
+        db_session: DbSession,
+        item_id: FromPath[int],
+        error: FromQuery[str | None] = None,
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return self._item_template(db_session, item_id, error=error, done=done)
+
+    def _item_template(
+        self,
+        db_session: Session,
+        item_id: FromPath[int],
+        *,
+        error: str | None = None,
+        done: str | None = None,
+        problems: list[Problem] | None = None,
+        form: dict | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        item = db_session.get(Item, item_id)
+        if item is None:
+            raise NotFound(_("No such item."))
+        record = routing.current_record(db_session, item_id)
+        history = list(
+            db_session.scalars(
+                select(AuditEntry)
+                .where(
+                    AuditEntry.entity == "item", AuditEntry.entity_id == item_id, AuditEntry.action.in_(ROUTING_ACTIONS)
+                )
+                .order_by(AuditEntry.id)
+            )
+        )
+        departments = list(
+            db_session.scalars(
+                select(Department).where(Department.active.is_(True)).order_by(Department.kind, Department.code)
+            )
+        )
+        return Template(
+            "routing/item.html",
+            status_code=status_code,
+            context={
+                "item": item,
+                "record": record,
+                "history": history,
+                "departments": departments,
+                "error": error,
+                "done": done,
+                "problems": problems or [],
+                "form": form or {},
+                **_helpers(),
+            },
+        )
+
+    def _item_action(self, db_session: Session, item_id: FromPath[int], action, data: dict) -> Template | Redirect:
+        try:
+            with db_session.begin_nested():
+                message = action()
+        except ValidationFailed as exc:
+            return self._item_template(
+                db_session, item_id, error=exc.message, problems=exc.problems, form=data, status_code=422
+            )
+        except UserError as exc:
+            return self._item_template(db_session, item_id, error=exc.message, form=data, status_code=exc.status_code)
+        return Redirect(f"/routing/items/{item_id}?" + urlencode({"done": message}))
+
+    @post("/items/{item_id:int}/override", sync_to_thread=True)
+    def override(
+        self,
+        request: Request,
+        db_session: DbSession,
+        item_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        def act() -> str:
+            routing.override(
+                db_session,
+                request.user,
+                item_id,
+                mode=str(data.get("mode", "")),
+                lead=str(data.get("lead") or "") or None,
+                co=_list(data.get("co")),
+                split=_list(data.get("split")),
+                reference=_list(data.get("reference")),
+                key_supervision=data.get("key_supervision") == "1",
+                reason=str(data.get("reason", "")),
+            )
+            return _("Override saved.")
+
+        return self._item_action(db_session, item_id, act, data)
+
+    @post("/items/{item_id:int}/accept", sync_to_thread=True)
+    def accept_one(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> Template | Redirect:
+        def act() -> str:
+            result = routing.accept(db_session, request.user, [item_id])
+            if not result.done:
+                raise UserError(result.skipped.get(item_id, _("Nothing to accept.")))
+            return _("Proposal accepted.")
+
+        return self._item_action(db_session, item_id, act, {})
+
+    @post("/items/{item_id:int}/deadline", sync_to_thread=True)
+    def deadline(
+        self,
+        request: Request,
+        db_session: DbSession,
+        item_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        def act() -> str:
+            due = _day(data.get("due_on"), "due_on")
+            routing.set_reply_deadline(db_session, request.user, item_id, due, str(data.get("due_reason", "")))
+            return _("Reply deadline saved.")
+
+        return self._item_action(db_session, item_id, act, data)
+
+    @post("/items/{item_id:int}/key", sync_to_thread=True)
+    def key(
+        self,
+        request: Request,
+        db_session: DbSession,
+        item_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        def act() -> str:
+            routing.set_key_supervision(db_session, request.user, item_id, data.get("key_supervision") == "1")
+            return _("Key supervision saved.")
+
+        return self._item_action(db_session, item_id, act, data)
+
+    @post("/items/{item_id:int}/assign", sync_to_thread=True)
+    def assign(
+        self,
+        request: Request,
+        db_session: DbSession,
+        item_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        def act() -> str:
+            routing.assign(db_session, request.user, item_id, assigned_on=_day(data.get("assigned_on"), "assigned_on"))
+            return _("Assigned.")
+
+        return self._item_action(db_session, item_id, act, data)
+
+    @post("/items/{item_id:int}/reroute", sync_to_thread=True)
+    def reroute(
+        self,
+        request: Request,
+        db_session: DbSession,
+        item_id: FromPath[int],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        def act() -> str:
+            routing.reroute_item(
+                db_session,
+                request.user,
+                item_id,
+                reassign=data.get("reassign") == "1",
+                reason=str(data.get("reason", "")),
+            )
+            return _("Routed again.")
+
+        return self._item_action(db_session, item_id, act, data)
+
+
+# --------------------------------------------------------------------------- API
+
+
+@dataclass
+class RouteRequest:
+    session: str  # session label
+    dry_run: bool = False
+
+
+@dataclass
+class ExplainRequest:
+    title: str
+    content: str = ""
+    category: str | None = None
+    kind: str | None = None
+
+
+@dataclass
+class ItemIds:
+    item_ids: list[int]
+
+
+@dataclass
+class OverrideRequest:
+    mode: str
+    reason: str
+    lead: str | None = None
+    co: list[str] = field(default_factory=list)
+    split: list[str] = field(default_factory=list)
+    reference: list[str] = field(default_factory=list)
+    key_supervision: bool | None = None
+
+
+@dataclass
+class DeadlineRequest:
+    due_on: date | None
+    reason: str = ""
+
+
+@dataclass
+class KeyRequest:
+    key_supervision: bool
+
+
+@dataclass
+class AssignRequest:
+    assigned_on: date | None = None
+    expected_version: int | None = None
+
+
+@dataclass
+class RerouteRequest:
+    reassign: bool = False
+    reason: str = ""
+
+
+def _record_out(record: RoutingRecord | None) -> dict | None:
+    if record is None:
+        return None
+    return {
+        "id": record.id,
+        "item_id": record.item_id,
+        "status": record.status,
+        "rule_set": record.rule_set.content_hash,
+        "mode": record.mode,
+        "lead": record.lead_code,
+        "co": record.co_codes,
+        "split": record.split_codes,
+        "reference": record.reference_codes,
+        "key_supervision": record.key_supervision,
+        "has_conflicts": record.has_conflicts,
+        "override_reason": record.override_reason,
+        "reply_due_on": record.reply_due_on.isoformat() if record.reply_due_on else None,
+        "reply_due_reason": record.reply_due_reason,
+        "created_at": record.created_at.isoformat(),
+        "decided_by": record.decided_by_name,
+        "assigned_at": record.assigned_at.isoformat() if record.assigned_at else None,
+        "proposal": record.proposal,
+    }
+
+
+def _bulk_out(result: routing.BulkResult) -> dict:
+    return {"done": result.done, "skipped": {str(k): v for k, v in result.skipped.items()}}
+
+
+class RoutingApi(Controller):
+    path = "/api/routing"
+    tags = ["routing"]
+    guards = [office_only]
+
+    @get("/rule-sets", summary="Routing rule-set versions (newest first)", sync_to_thread=True)
+    def rule_sets(self, db_session: DbSession) -> list[dict]:
+        return [
+            {
+                "id": v.id,
+                "content_hash": v.content_hash,
+                "rules": v.rule_count,
+                "source": v.source,
+                "loaded_by": v.loaded_by_name,
+                "loaded_at": v.loaded_at.isoformat(),
+                "active": v.active,
+            }
+            for v in routing.versions(db_session)
+        ]
+
+    @post("/route", summary="Route a session's registered items (or try it with dry_run)", sync_to_thread=True)
+    def route(self, request: Request, db_session: DbSession, data: JSONBody[RouteRequest]) -> dict:
+        """Errors: 404 unknown session, 403 not office, 422 broken rule file with no previous version."""
+        report = routing.route_session(db_session, request.user, data.session, dry_run=data.dry_run)
+        if data.dry_run:
+            db_session.rollback()
+        return report.as_dict()
+
+    @get(
+        "/sessions/{session_id:int}/proposals",
+        summary="Current routing records of a session's items",
+        sync_to_thread=True,
+    )
+    def proposals(self, db_session: DbSession, session_id: FromPath[int]) -> list[dict]:
+        congress = _session_or_404(db_session, session_id)
+        return [
+            {
+                "item_id": row["item"].id,
+                "number": row["item"].number,
+                "title": row["item"].title,
+                "state": row["item"].state,
+                "record": _record_out(row["record"]),
+            }
+            for row in _rows(db_session, congress)
+        ]
+
+    @get("/items/{item_id:int}", summary="An item's routing record with its explanation", sync_to_thread=True)
+    def item(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> dict:
+        require_office(request.user)
+        if db_session.get(Item, item_id) is None:
+            raise NotFound(_("No such item."))
+        record = routing.current_record(db_session, item_id)
+        profile = current_profile()
+        explanation = None
+        if record is not None:
+            proposal = record.proposal
+            explanation = {
+                "matches": [
+                    {**m, "reasons_text": [reason_text(profile, r) for r in m["reasons"]]} for m in proposal["matches"]
+                ],
+                "conflicts_text": [conflict_text(profile, c) for c in proposal["conflicts"]],
+                "summary": summary(profile, _choice(record)),
+            }
+        return {"item_id": item_id, "record": _record_out(record), "explanation": explanation}
+
+    @post("/explain", summary="Route a title without storing anything", sync_to_thread=True)
+    def explain(self, request: Request, db_session: DbSession, data: JSONBody[ExplainRequest]) -> dict:
+        decision, digest = routing.explain_title(
+            db_session, request.user, data.title, content=data.content, category=data.category, kind=data.kind
+        )
+        return {"rule_set": digest, **decision.as_dict()}
+
+    @post("/accept", summary="Accept proposals in bulk", sync_to_thread=True)
+    def accept(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> dict:
+        return _bulk_out(routing.accept(db_session, request.user, data.item_ids))
+
+    @post("/assign", summary="Assign (交办) items whose proposal was accepted or overridden", sync_to_thread=True)
+    def assign_many(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> dict:
+        return _bulk_out(routing.assign_many(db_session, request.user, data.item_ids))
+
+    @post(
+        "/items/{item_id:int}/override", summary="Override the proposal (reason required, audited)", sync_to_thread=True
+    )
+    def override(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[OverrideRequest]
+    ) -> dict:
+        record = routing.override(
+            db_session,
+            request.user,
+            item_id,
+            mode=data.mode,
+            lead=data.lead,
+            co=data.co,
+            split=data.split,
+            reference=data.reference,
+            key_supervision=data.key_supervision,
+            reason=data.reason,
+        )
+        return _record_out(record)
+
+    @post(
+        "/items/{item_id:int}/deadline",
+        summary="Set the reply deadline instead of the computed one",
+        sync_to_thread=True,
+    )
+    def deadline(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[DeadlineRequest]
+    ) -> dict:
+        return _record_out(routing.set_reply_deadline(db_session, request.user, item_id, data.due_on, data.reason))
+
+    @post("/items/{item_id:int}/key", summary="Set or clear the key-supervision flag", sync_to_thread=True)
+    def key(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[KeyRequest]) -> dict:
+        return _record_out(routing.set_key_supervision(db_session, request.user, item_id, data.key_supervision))
+
+    @post("/items/{item_id:int}/assign", summary="Assign (交办) one item", sync_to_thread=True)
+    def assign(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[AssignRequest]
+    ) -> dict:
+        created = routing.assign(
+            db_session, request.user, item_id, assigned_on=data.assigned_on, expected_version=data.expected_version
+        )
+        codes = {d.id: d.code for d in db_session.scalars(select(Department))}
+        return {
+            "item_id": item_id,
+            "assignments": [
+                {
+                    "id": a.id,
+                    "department": codes[a.department_id],
+                    "role": a.role,
+                    "state": a.state,
+                    "assigned_on": a.assigned_on.isoformat(),
+                    "due_on": a.due_on.isoformat() if a.due_on else None,
+                }
+                for a in created
+            ],
+        }
+
+    @post(
+        "/items/{item_id:int}/reroute",
+        summary="Route one item again (assigned items only when reassigning)",
+        sync_to_thread=True,
+    )
+    def reroute(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[RerouteRequest]
+    ) -> dict:
+        return _record_out(
+            routing.reroute_item(db_session, request.user, item_id, reassign=data.reassign, reason=data.reason)
+        )
+
+
+route_handlers = [RoutingPages, RoutingApi]

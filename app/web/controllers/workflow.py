@@ -1,0 +1,430 @@
+"""Handling pages: department inbox, item page with the allowed actions, reply and opinion editors,
+office review queue, feedback entry, the leaders' overview, reply letters and attachment downloads.
+
+Every form posts to one of two dispatchers (item or assignment action) that call the same
+services as the JSON API (app/web/controllers/workflow_api.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Department, Item
+from app.documents.reply_letter import docx_filename, render_docx, render_html
+from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemState, Role
+from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
+from app.domain.lifecycle import TRANSITIONS, find_transition
+from app.domain.text import N_
+from app.i18n import _
+from app.services import access
+from app.services.errors import Problem, UserError, ValidationFailed
+from app.services.workflow import actions, letters, views
+from app.services.workflow.files import Upload, storage_path
+from app.web.deps import DbSession
+from app.web.guards import department_or_office, office_only, roles
+from app.web.nav import NavEntry
+
+NAV = [
+    NavEntry(N_("My items"), "/inbox", frozenset(DEPARTMENT_ROLES), order=20),
+    NavEntry(N_("Review queue"), "/review", frozenset(OFFICE_ROLES), order=30),
+    NavEntry(N_("Handling overview"), "/overview", frozenset({*OFFICE_ROLES, Role.LEADER_READONLY}), order=35),
+]
+
+readers = roles(*OFFICE_ROLES, *DEPARTMENT_ROLES, Role.LEADER_READONLY)
+# Forms that carry files may hold several uploads; each file is checked against
+# JIANTI_MAX_UPLOAD_MB by the service, this only bounds the whole request.
+UPLOAD_REQUEST_BYTES = 200 * 1024 * 1024
+
+
+def _text(form: dict[str, Any], key: str) -> str:
+    value = form.get(key, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value if isinstance(value, str) else ""
+
+
+def _version(form: dict[str, Any]) -> int | None:
+    raw = _text(form, "expected_version")
+    return int(raw) if raw.isdigit() else None
+
+
+def _uploads(form: dict[str, Any]) -> list[Upload]:
+    raw = form.get("files")
+    files = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    uploads = []
+    for upload in files:
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = upload.file.read()
+            if data:
+                uploads.append(Upload(upload.filename, data))
+    return uploads
+
+
+def _datetime_local(value: str) -> datetime | None:
+    """<input type=datetime-local> gives Beijing wall-clock time without a zone."""
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (naive - timedelta(hours=8)).replace(tzinfo=UTC) if naive.tzinfo is None else naive
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+# One entry per action a form may post: the service call with the form's fields.
+AssignmentCall = Callable[[Session, Any, int, dict[str, Any]], object]
+ASSIGNMENT_ACTIONS: dict[str, AssignmentCall] = {
+    "sign_for": lambda s, a, i, f: actions.sign_for(s, a, i, expected_version=_version(f)),
+    "request_reassignment": lambda s, a, i, f: actions.request_reassignment(
+        s, a, i, reason=_text(f, "reason"), suggested_department_code=_text(f, "department") or None,
+        expected_version=_version(f),
+    ),
+    "approve_reassignment": lambda s, a, i, f: actions.approve_reassignment(
+        s, a, i, new_department_code=_text(f, "department"), reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "reject_reassignment": lambda s, a, i, f: actions.reject_reassignment(
+        s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "record_communication": lambda s, a, i, f: actions.record_communication(
+        s, a, i, method=_text(f, "method"), happened_at=_datetime_local(_text(f, "happened_at")),
+        participants=_text(f, "participants"), notes=_text(f, "notes"), files=_uploads(f),
+    ),
+    "send_opinion": lambda s, a, i, f: actions.send_opinion(s, a, i, expected_version=_version(f)),
+    "sign_off": lambda s, a, i, f: actions.sign_off(s, a, i, expected_version=_version(f)),
+    "return_draft": lambda s, a, i, f: actions.return_draft(
+        s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "submit_for_review": lambda s, a, i, f: actions.submit_for_review(s, a, i, expected_version=_version(f)),
+    "acknowledge": lambda s, a, i, f: actions.acknowledge(s, a, i, expected_version=_version(f)),
+    "waive_co_opinions": lambda s, a, i, f: actions.waive_co_opinions(s, a, i, reason=_text(f, "reason")),
+    "return_reply": lambda s, a, i, f: actions.return_reply(
+        s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "accept_reply": lambda s, a, i, f: actions.accept_reply(
+        s, a, i, result_class=_text(f, "result_class") or None, reason=_text(f, "reason"),
+        expected_version=_version(f),
+    ),
+}
+
+ITEM_ACTIONS: dict[str, AssignmentCall] = {
+    "request_feedback": lambda s, a, i, f: actions.request_feedback(s, a, i, expected_version=_version(f)),
+    "close": lambda s, a, i, f: actions.close_item(s, a, i, expected_version=_version(f)),
+    "close_without_reply": lambda s, a, i, f: actions.close_without_reply(s, a, i, expected_version=_version(f)),
+    "withdraw": lambda s, a, i, f: actions.withdraw(s, a, i, reason=_text(f, "reason"), expected_version=_version(f)),
+    "merge": lambda s, a, i, f: actions.merge(
+        s, a, i, into_item_id=_merge_target(s, f), reason=_text(f, "reason"), expected_version=_version(f)
+    ),
+    "change_result_class": lambda s, a, i, f: actions.change_result_class(
+        s, a, _reply_id_of(s, a, i, f), result_class=_text(f, "result_class"), reason=_text(f, "reason")
+    ),
+    "record_feedback": lambda s, a, i, f: actions.record_feedback(
+        s, a, i, level=_text(f, "level"), given_by=_text(f, "given_by"),
+        handling_level=_text(f, "handling_level") or None, result_level=_text(f, "result_level") or None,
+        comment=_text(f, "comment"), received_on=_date(_text(f, "received_on")), expected_version=_version(f),
+    ),
+}
+
+
+def _reply_id_of(session: Session, actor, item_id: int, form: dict[str, Any]) -> int:
+    """The reply named by the form, which must belong to this item."""
+    raw = _text(form, "reply_id")
+    reply = views.reply_for(session, actor, int(raw)) if raw.isdigit() else None
+    if reply is None or reply.item_id != item_id:
+        raise ValidationFailed(_("Choose a reply of this item."), [Problem("field reply_id", _("required"))])
+    return reply.id
+
+
+ACTION_LABELS = {"create": "Created", **{t.action: t.label for t in TRANSITIONS}}
+# Deadline actions have their own page (app/web/controllers/deadlines.py); the item page links to it.
+DEADLINE_ACTIONS = ("request_extension", "approve_extension", "reject_extension", "edit_deadline")
+
+
+def _merge_target(session: Session, form: dict[str, Any]) -> int:
+    raw = _text(form, "into_item_id")
+    return int(raw) if raw.isdigit() else 0
+
+
+def _item_context(session: Session, request: Request, item_id: int, **extra) -> dict[str, Any]:
+    profile = actions._profile()
+    page = views.item_page(session, request.user, item_id)
+    departments = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.code))
+    return {
+        "page": page,
+        "profile": profile,
+        "result_classes": profile.result_schemes[page.item.kind],
+        "satisfaction": profile.satisfaction,
+        "communication_methods": COMMUNICATION_LABELS,
+        "feedback_givers": list(FeedbackGiver),
+        "all_departments": list(departments),
+        "error": None,
+        "problems": [],
+        "done": None,
+        "action_labels": ACTION_LABELS,
+        "deadline_action_names": DEADLINE_ACTIONS,
+        **extra,
+    }
+
+
+def _failed(session: Session, request: Request, item_id: int, exc: UserError) -> Template:
+    session.rollback()
+    problems = exc.problems if isinstance(exc, ValidationFailed) else []
+    return Template(
+        "workflow/item.html",
+        context=_item_context(session, request, item_id, error=exc.message, problems=problems),
+        status_code=exc.status_code,
+    )
+
+
+class HandlingPages(Controller):
+    include_in_schema = False
+
+    @get("/inbox", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def inbox(
+        self,
+        request: Request,
+        db_session: DbSession,
+        finished: FromQuery[bool] = False,
+        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+    ) -> Template:
+        rows = views.inbox(db_session, request.user, include_finished=finished or bool(state_filter))
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row.assignment.state] = counts.get(row.assignment.state, 0) + 1
+        if state_filter:
+            rows = [r for r in rows if r.assignment.state == state_filter]
+        return Template(
+            "workflow/inbox.html",
+            context={"rows": rows, "finished": finished, "counts": counts, "state": state_filter,
+                     "overdue": sum(1 for r in rows if r.overdue)},
+        )
+
+    @get("/review", guards=[office_only], sync_to_thread=True)
+    def review(self, request: Request, db_session: DbSession) -> Template:
+        return Template("workflow/review.html", context={"queue": views.review_queue(db_session, request.user)})
+
+    @get("/overview", guards=[roles(*OFFICE_ROLES, Role.LEADER_READONLY)], sync_to_thread=True)
+    def overview(
+        self, request: Request, db_session: DbSession, state_filter: Annotated[str | None, QueryParameter(name="state")] = None
+    ) -> Template:
+        state = state_filter
+        stmt = access.scope_items(select(Item), request.user).order_by(Item.key_supervision.desc(), Item.id)
+        if state:
+            stmt = stmt.where(Item.state == state)
+        items = list(db_session.scalars(stmt.limit(500)))
+        counts: dict[str, int] = {}
+        for s in db_session.scalars(access.scope_items(select(Item.state), request.user)):
+            counts[s] = counts.get(s, 0) + 1
+        return Template(
+            "workflow/overview.html",
+            context={"items": items, "counts": counts, "states": list(ItemState), "state": state},
+        )
+
+    @get("/items/{item_id:int}", guards=[readers], sync_to_thread=True)
+    def item(self, request: Request, db_session: DbSession, item_id: FromPath[int], done: FromQuery[str | None] = None) -> Template:
+        label = None
+        if done:
+            transition = next((t for t in _transitions_named(done)), None)
+            label = _(transition.label) if transition else None
+        return Template("workflow/item.html", context=_item_context(db_session, request, item_id, done=label))
+
+    @post("/items/{item_id:int}/act", guards=[department_or_office], sync_to_thread=True)
+    def item_act(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+    ) -> Response:
+        action = _text(data, "action")
+        call = ITEM_ACTIONS.get(action)
+        try:
+            if call is None:
+                raise UserError(_("Unknown action %(action)s.", action=action))
+            call(db_session, request.user, item_id, data)
+        except UserError as exc:
+            return _failed(db_session, request, item_id, exc)
+        return Redirect(f"/items/{item_id}?done={action}")
+
+    @post(
+        "/assignments/{assignment_id:int}/act",
+        guards=[department_or_office],
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_REQUEST_BYTES,
+    )
+    def assignment_act(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: MultipartBody[dict[str, Any]]
+    ) -> Response:
+        assignment = access.get_assignment_for(db_session, request.user, assignment_id)
+        item_id = assignment.item_id
+        action = _text(data, "action")
+        call = ASSIGNMENT_ACTIONS.get(action)
+        try:
+            if call is None:
+                raise UserError(_("Unknown action %(action)s.", action=action))
+            call(db_session, request.user, assignment_id, data)
+        except UserError as exc:
+            return _failed(db_session, request, item_id, exc)
+        return Redirect(f"/items/{item_id}?done={action}")
+
+    # ------------------------------------------------------------------ reply and opinion editors
+
+    @get("/assignments/{assignment_id:int}/reply", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def reply_editor(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> Template:
+        return Template("workflow/reply_edit.html", context=_editor_context(db_session, request, assignment_id))
+
+    @post(
+        "/assignments/{assignment_id:int}/reply",
+        guards=[roles(*DEPARTMENT_ROLES)],
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_REQUEST_BYTES,
+    )
+    def reply_save(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: MultipartBody[dict[str, Any]]
+    ) -> Response:
+        draft = actions.ReplyDraft(
+            body=_text(data, "body"),
+            result_class=_text(data, "result_class"),
+            contact_person=_text(data, "contact_person"),
+            contact_phone=_text(data, "contact_phone"),
+            disclosure=_text(data, "disclosure") or "full",
+            disclosure_reason=_text(data, "disclosure_reason"),
+            summary=_text(data, "summary"),
+            letter_number=_text(data, "letter_number"),
+        )
+        try:
+            reply = actions.save_reply(
+                db_session, request.user, assignment_id, draft, files=_uploads(data), expected_version=_version(data)
+            )
+        except UserError as exc:
+            db_session.rollback()
+            context = _editor_context(db_session, request, assignment_id, form=draft, error=exc)
+            return Template("workflow/reply_edit.html", context=context, status_code=exc.status_code)
+        return Redirect(f"/items/{reply.item_id}?done=draft_reply")
+
+    @get("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
+    def opinion_editor(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> Template:
+        return Template("workflow/opinion_edit.html", context=_editor_context(db_session, request, assignment_id))
+
+    @post(
+        "/assignments/{assignment_id:int}/opinion",
+        guards=[roles(*DEPARTMENT_ROLES)],
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_REQUEST_BYTES,
+    )
+    def opinion_save(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: MultipartBody[dict[str, Any]]
+    ) -> Response:
+        try:
+            opinion = actions.save_opinion(
+                db_session,
+                request.user,
+                assignment_id,
+                body=_text(data, "body"),
+                files=_uploads(data),
+                expected_version=_version(data),
+            )
+        except UserError as exc:
+            db_session.rollback()
+            context = _editor_context(db_session, request, assignment_id, error=exc, body=_text(data, "body"))
+            return Template("workflow/opinion_edit.html", context=context, status_code=exc.status_code)
+        return Redirect(f"/items/{opinion.item_id}?done=draft_opinion")
+
+    # ------------------------------------------------------------------ feedback entry
+
+    @get("/items/{item_id:int}/feedback", guards=[office_only], sync_to_thread=True)
+    def feedback_form(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> Template:
+        return Template("workflow/feedback.html", context=_item_context(db_session, request, item_id))
+
+    # ------------------------------------------------------------------ letters and files
+
+    @get("/replies/{reply_id:int}/letter", guards=[readers], sync_to_thread=True)
+    def letter_html(self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None) -> Response:
+        letter = _letter(db_session, request, reply_id, item)
+        return Response(render_html(letter), media_type="text/html; charset=utf-8")
+
+    @get("/replies/{reply_id:int}/letter.docx", guards=[readers], sync_to_thread=True)
+    def letter_docx(self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None) -> Response:
+        return letter_docx_response(db_session, request, reply_id, item)
+
+    @get("/attachments/{attachment_id:int}", guards=[readers], sync_to_thread=True)
+    def attachment(self, request: Request, db_session: DbSession, attachment_id: FromPath[int]) -> Response:
+        return attachment_response(db_session, request, attachment_id)
+
+
+def _transitions_named(action: str):
+    from app.domain.lifecycle import TRANSITIONS
+
+    return (t for t in TRANSITIONS if t.action == action)
+
+
+def _editor_context(session: Session, request: Request, assignment_id: int, **extra) -> dict[str, Any]:
+    assignment = access.get_assignment_for(session, request.user, assignment_id)
+    context = _item_context(session, request, assignment.item_id)
+    from app.db.models.workflow import CoOpinion, Reply
+
+    reply = session.scalar(select(Reply).where(Reply.assignment_id == assignment.id))
+    opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
+    error = extra.pop("error", None)
+    context.update(
+        assignment=assignment,
+        reply=reply,
+        opinion=opinion,
+        form=extra.pop("form", None) or reply,
+        body=extra.pop("body", None) if "body" in extra else (opinion.body if opinion else ""),
+        error=error.message if error else None,
+        problems=error.problems if isinstance(error, ValidationFailed) else [],
+        reply_files=context["page"].files("reply", reply.id) if reply else [],
+        opinion_files=context["page"].files("opinion", opinion.id) if opinion else [],
+        allowed=find_transition("assignment", "draft_reply", assignment.state) is not None,
+    )
+    return context
+
+
+def _letter(session: Session, request: Request, reply_id: int, item_id: int | None):
+    reply = views.reply_for(session, request.user, reply_id)
+    for_item = None
+    if item_id is not None and item_id != reply.item_id:
+        # a merged item's submitter gets the reply of the item it was merged into
+        for_item = access.get_item_for(session, request.user, item_id)
+        if for_item.merged_into_id != reply.item_id:
+            for_item = None
+    return letters.letter_of(session, reply, for_item)
+
+
+def letter_docx_response(session: Session, request: Request, reply_id: int, item_id: int | None) -> Response:
+    letter = _letter(session, request, reply_id, item_id)
+    return _download(render_docx(letter), docx_filename(letter), DOCX_MIME)
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(data: bytes, filename: str, media_type: str) -> Response:
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def attachment_response(session: Session, request: Request, attachment_id: int) -> Response:
+    from app.domain.attachments import kind_by_code
+
+    attachment = views.attachment_for(session, request.user, attachment_id)
+    data = storage_path(attachment.sha256).read_bytes()
+    return _download(data, attachment.original_name, kind_by_code(attachment.kind).mime)
+
+
+route_handlers = [HandlingPages]
