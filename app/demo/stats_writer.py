@@ -12,9 +12,11 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, Category, CongressSession, Department, Item
+from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
-from app.domain.enums import BODY_OF_KIND
-from app.domain.statistics.facts import ItemFact
+from app.db.models.workflow import Communication, Feedback, Reply
+from app.domain.enums import BODY_OF_KIND, Disclosure
+from app.domain.statistics.facts import FeedbackGiver, ItemFact
 
 CHUNK = 5_000
 
@@ -47,8 +49,10 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
             sessions[fact.session] = created.id
 
     now = datetime.now(UTC)
-    items, assignments, publications = [], [], []
+    items, assignments, publications, replies, communications, feedback = [], [], [], [], [], []
+    deadlines, extensions = [], []
     assignment_id = session.scalar(select(Assignment.id).order_by(Assignment.id.desc()).limit(1)) or 0
+    deadline_id = session.scalar(select(DeadlineRecord.id).order_by(DeadlineRecord.id.desc()).limit(1)) or 0
     for fact in facts:
         items.append(
             {
@@ -61,8 +65,11 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
             }
         )  # fmt: skip
         published = {(r.department, r.round): r.published_on for r in fact.replies if r.published_on}
+        part_of: dict[tuple[str, int], int] = {}  # (department, round) -> assignment id, the replying one first
         for a in fact.assignments:
             assignment_id += 1
+            if (a.department, a.round) not in part_of or a.owes_reply:
+                part_of[(a.department, a.round)] = assignment_id
             assignments.append(
                 {
                     "id": assignment_id, "item_id": fact.id, "department_id": departments[a.department],
@@ -77,11 +84,71 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
                         "location": "http://www.beijing.gov.cn/", "recorded_at": now,
                     }
                 )  # fmt: skip
+        for r in fact.replies:
+            replies.append(
+                {
+                    "assignment_id": part_of[(r.department, r.round)], "item_id": fact.id, "round": r.round,
+                    "body": "现答复如下……", "summary": "", "result_class": r.result_class or "",
+                    "disclosure": (r.disclosure or Disclosure.FULL).value, "disclosure_reason": "",
+                    "contact_person": "王磊", "contact_phone": "010-12345678", "letter_number": "",
+                    "sent_at": at_noon(r.sent_on), "created_at": now, "updated_at": now,
+                }
+            )  # fmt: skip
+        for c in fact.communications:
+            communications.append(
+                {
+                    "assignment_id": part_of[(c.department, c.round)], "item_id": fact.id, "round": c.round,
+                    "method": c.method or "meeting", "happened_at": at_noon(c.on), "participants": fact.lead_submitter,
+                    "notes": "", "created_at": now,
+                }
+            )  # fmt: skip
+        rated_rounds = set()
+        for f in fact.feedback:
+            if f.round in rated_rounds:
+                continue  # the workflow keeps one rating per item and round
+            rated_rounds.add(f.round)
+            given_by = "submitter" if f.given_by is FeedbackGiver.SUBMITTER else "staff_on_behalf"
+            feedback.append(
+                {
+                    "item_id": fact.id, "round": f.round, "level": f.level, "given_by": given_by, "comment": "",
+                    "received_on": f.on, "recorded_at": now,
+                }
+            )  # fmt: skip
+        deadline_of: dict[int, int] = {}
+        for e in fact.extensions:
+            owner = part_of[(e.department, e.round)]
+            if owner not in deadline_of:
+                deadline_id += 1
+                deadline_of[owner] = deadline_id
+                assignment_row = assignments[owner - assignments[0]["id"]]
+                previous = e.previous_due_on or assignment_row["due_on"]
+                deadlines.append(
+                    {
+                        "id": deadline_id, "assignment_id": owner, "item_id": fact.id, "rule": "reply",
+                        "start_on": assignment_row["assigned_on"], "period_amount": 3, "period_unit": "months",
+                        "computed_due": previous, "due_on": assignment_row["due_on"] or previous,
+                        "override_kind": "extension" if e.approved else None, "explanation": {},
+                        "calendar_fingerprint": "", "calendar_years": "", "has_warning": False,
+                        "status": "closed", "created_at": now, "updated_at": now,
+                    }
+                )  # fmt: skip
+            status = {True: "approved", False: "rejected", None: "requested"}[e.approved]
+            extensions.append(
+                {
+                    "deadline_id": deadline_of[owner], "assignment_id": owner, "requested_due": e.new_due_on,
+                    "reason": "需协调多个部门，申请延期", "status": status, "requested_at": at_noon(e.requested_on),
+                }
+            )  # fmt: skip
     _insert(session, Item, items)
     _insert(session, Assignment, assignments)
     _insert(session, ReplyPublication, publications)
+    _insert(session, Reply, replies)
+    _insert(session, Communication, communications)
+    _insert(session, Feedback, feedback)
+    _insert(session, DeadlineRecord, deadlines)
+    _insert(session, ExtensionRequest, extensions)
     session.flush()
-    _advance_sequences(session, ("items", "assignments"))
+    _advance_sequences(session, ("items", "assignments", "deadlines"))
 
 
 def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:

@@ -15,9 +15,19 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, Category, CongressSession, Department, Item
+from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
-from app.domain.enums import AssignmentRole, AssignmentState, ItemKind, ItemState, SubmitterType
-from app.domain.statistics.facts import AssignmentFact, ItemFact
+from app.db.models.workflow import Communication, Feedback, Reply
+from app.domain.enums import AssignmentRole, AssignmentState, Disclosure, ItemKind, ItemState, SubmitterType
+from app.domain.statistics.facts import (
+    AssignmentFact,
+    CommunicationFact,
+    ExtensionFact,
+    FeedbackFact,
+    FeedbackGiver,
+    ItemFact,
+    ReplyFact,
+)
 from app.services import access
 from app.services.actor import Actor
 
@@ -27,6 +37,8 @@ ASSIGNMENT_STATES = {s.value: s for s in AssignmentState}
 ITEM_STATES = {s.value: s for s in ItemState}
 SUBMITTER_TYPES = {t.value: t for t in SubmitterType}
 KINDS = {k.value: k for k in ItemKind}
+DISCLOSURES = {d.value: d for d in Disclosure}
+EXTENSION_DECISIONS = {"approved": True, "rejected": False, "requested": None}
 
 #: Dates of events are the office's calendar days (Beijing time), not UTC days.
 OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
@@ -57,6 +69,10 @@ def load_facts(
     parts = _FactParts()
     parts.load_assignments(session, actor, ids)
     parts.load_publications(session, actor, ids)
+    parts.load_replies(session, actor, ids)
+    parts.load_communications(session, actor, ids)
+    parts.load_feedback(session, ids)
+    parts.load_extensions(session, actor, ids)
 
     rows = session.execute(
         access.scope_items(
@@ -163,3 +179,75 @@ class _FactParts:
         )
         for item_id, code, round_, published_on in session.execute(access.scope_assignments(stmt, actor)):
             self.published[(item_id, code, round_)] = published_on
+
+    def load_replies(self, session: Session, actor: Actor, ids: Select) -> None:
+        """Sent replies only; the result class as it stands now (after review and 回头看)."""
+        stmt = (
+            select(Reply.item_id, Department.code, Reply.round, Reply.sent_at, Reply.result_class, Reply.disclosure)
+            .join(Assignment, Reply.assignment_id == Assignment.id)
+            .join(Department, Assignment.department_id == Department.id)
+            .where(Reply.item_id.in_(ids), Reply.sent_at.is_not(None))
+            .order_by(Reply.id)
+        )
+        for item_id, code, round_, sent_at, result_class, disclosure in session.execute(
+            access.scope_assignments(stmt, actor)
+        ):
+            self.replies[item_id].append(
+                ReplyFact(
+                    code,
+                    round_,
+                    office_day(sent_at),
+                    result_class or None,
+                    DISCLOSURES.get(disclosure),
+                    self.published.get((item_id, code, round_)),
+                )
+            )
+
+    def load_communications(self, session: Session, actor: Actor, ids: Select) -> None:
+        stmt = (
+            select(
+                Communication.item_id, Department.code, Communication.round, Communication.happened_at, Communication.method
+            )
+            .join(Assignment, Communication.assignment_id == Assignment.id)
+            .join(Department, Assignment.department_id == Department.id)
+            .where(Communication.item_id.in_(ids))
+            .order_by(Communication.id)
+        )
+        for item_id, code, round_, happened_at, method in session.execute(access.scope_assignments(stmt, actor)):
+            self.communications[item_id].append(CommunicationFact(code, round_, office_day(happened_at), method))
+
+    def load_feedback(self, session: Session, ids: Select) -> None:
+        """Ratings are of the item as a whole (one per round); the items are already scoped."""
+        stmt = (
+            select(Feedback.item_id, Feedback.round, Feedback.level, Feedback.given_by, Feedback.received_on)
+            .where(Feedback.item_id.in_(ids))
+            .order_by(Feedback.id)
+        )
+        for item_id, round_, level, given_by, received_on in session.execute(stmt):
+            giver = FeedbackGiver.SUBMITTER if given_by == FeedbackGiver.SUBMITTER.value else FeedbackGiver.OFFICE
+            self.feedback[item_id].append(FeedbackFact(round_, level, giver, received_on))
+
+    def load_extensions(self, session: Session, actor: Actor, ids: Select) -> None:
+        """Extension requests of reply deadlines; the deadline before it is the computed one."""
+        stmt = (
+            select(
+                Assignment.item_id,
+                Department.code,
+                Assignment.round,
+                ExtensionRequest.requested_at,
+                ExtensionRequest.status,
+                DeadlineRecord.computed_due,
+                ExtensionRequest.requested_due,
+            )
+            .join(Assignment, ExtensionRequest.assignment_id == Assignment.id)
+            .join(Department, Assignment.department_id == Department.id)
+            .join(DeadlineRecord, ExtensionRequest.deadline_id == DeadlineRecord.id)
+            .where(Assignment.item_id.in_(ids), DeadlineRecord.rule == "reply")
+            .order_by(ExtensionRequest.id)
+        )
+        for item_id, code, round_, requested_at, status, previous, requested in session.execute(
+            access.scope_assignments(stmt, actor)
+        ):
+            self.extensions[item_id].append(
+                ExtensionFact(code, round_, office_day(requested_at), EXTENSION_DECISIONS.get(status), previous, requested)
+            )
