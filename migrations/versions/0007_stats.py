@@ -1,7 +1,7 @@
 """stats: reply publications (上网公开)
 
 Revision ID: 0007_stats
-Revises: 0001_foundation
+Revises: 0006_deadlines
 Create Date: 2026-11-22
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_stats"
-down_revision = "0001_foundation"
+down_revision = "0006_deadlines"
 branch_labels = None
 depends_on = None
 
