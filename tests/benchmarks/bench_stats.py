@@ -45,10 +45,10 @@ def _settings_for(url: str, data_dir: Path):
 def seed(url: str, items: int, data_dir: Path) -> dict:
     from app.db import migrate
     from app.db.engine import engine_for, session_scope
+    from app.demo.stats_writer import seed_facts
     from app.profiles import load_profile
     from app.services import departments
     from app.services.actor import Actor
-    from app.demo.stats_writer import seed_facts
     from tests.stats.random_dataset import generate_items
 
     _settings_for(url, data_dir)

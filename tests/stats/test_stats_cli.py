@@ -6,8 +6,8 @@ from openpyxl import load_workbook
 
 from app.cli.main import main
 from app.db.engine import session_scope
-from tests.stats import known_dataset as K
 from app.demo.stats_writer import seed_facts
+from tests.stats import known_dataset as K
 
 
 def test_export_writes_the_workbook(clean_db, tmp_path, capsys):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
+from app.demo.stats_writer import seed_facts
 from app.domain.enums import ItemKind, Role
 from app.domain.statistics import Rate
 from app.domain.statistics.facts import AssignmentFact
@@ -15,7 +15,6 @@ from app.services import stats
 from app.services.actor import Actor
 from app.services.errors import Forbidden, ValidationFailed
 from tests.stats import known_dataset as K
-from app.demo.stats_writer import seed_facts
 
 OFFICE = Actor.system()
 

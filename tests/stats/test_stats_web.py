@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from app.db.engine import session_scope
+from app.demo.stats_writer import seed_facts
 from tests.helpers import login
 from tests.stats import known_dataset as K
-from app.demo.stats_writer import seed_facts
 
 
 @pytest.fixture
