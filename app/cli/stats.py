@@ -22,7 +22,9 @@ def stats_group() -> None:
 @click.option("--year", type=int, required=True)
 @click.option("--kind", type=click.Choice(["npc", "cppcc", "all"]), default="all", show_default=True)
 @click.option("--session", "session_label", default=None, help="one session's label, e.g. 市十六届人大四次会议")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="cut-off day for overdue replies (default today)")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="cut-off day for overdue replies (default today)"
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.xlsx")
 def stats_export(year: int, kind: str, session_label: str | None, as_of, out: Path) -> None:
     require_database()

@@ -65,7 +65,9 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
         sequence = index + 1 if kind is ItemKind.NPC_SUGGESTION else index - npc_count + 1
         title, category, lead, co = TOPICS[index % len(TOPICS)]
         classes = ["A"] * 5 + ["B"] * 4 + ["C"] * 2 + ["D"]
-        assigned = date(year, 2, 20) + timedelta(days=rng.randint(0, 20) if rng.random() < 0.8 else rng.randint(60, 200))
+        assigned = date(year, 2, 20) + timedelta(
+            days=rng.randint(0, 20) if rng.random() < 0.8 else rng.randint(60, 200)
+        )
         due = assigned + timedelta(days=91)
         rounds = 2 if rng.random() < 0.06 else 1
         assignments, replies, communications, feedback, extensions = [], [], [], [], []
@@ -73,24 +75,44 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
         if extended:
             extensions.append(ExtensionFact(lead, 1, due - timedelta(days=12), True, due, due + timedelta(days=60)))
         deadline = due + timedelta(days=60) if extended else due
-        sent = deadline - timedelta(days=rng.randint(2, 40)) if rng.random() < 0.9 else deadline + timedelta(days=rng.randint(3, 25))
+        sent = (
+            deadline - timedelta(days=rng.randint(2, 40))
+            if rng.random() < 0.9
+            else deadline + timedelta(days=rng.randint(3, 25))
+        )
         assignments.append(AssignmentFact(lead, AssignmentRole.LEAD, 1, assigned, deadline, AssignmentState.SENT))
         for dept in co[: rng.randint(0, len(co))]:
-            assignments.append(AssignmentFact(dept, AssignmentRole.CO, 1, assigned, assigned + timedelta(days=30), AssignmentState.OPINION_SENT))
+            assignments.append(
+                AssignmentFact(
+                    dept, AssignmentRole.CO, 1, assigned, assigned + timedelta(days=30), AssignmentState.OPINION_SENT
+                )
+            )
         if rng.random() < 0.05:
-            assignments.append(AssignmentFact("gzw", AssignmentRole.REFERENCE, 1, assigned, None, AssignmentState.CLOSED))
+            assignments.append(
+                AssignmentFact("gzw", AssignmentRole.REFERENCE, 1, assigned, None, AssignmentState.CLOSED)
+            )
         disclosure = Disclosure.NONE if rng.random() < 0.06 else Disclosure.FULL
-        published = sent + timedelta(days=rng.randint(5, 25)) if disclosure is not Disclosure.NONE and rng.random() < 0.92 else None
+        published = (
+            sent + timedelta(days=rng.randint(5, 25))
+            if disclosure is not Disclosure.NONE and rng.random() < 0.92
+            else None
+        )
         replies.append(ReplyFact(lead, 1, sent, "C" if rounds == 2 else rng.choice(classes), disclosure, published))
         if rng.random() < 0.95:
-            communications.append(CommunicationFact(lead, 1, sent - timedelta(days=rng.randint(5, 30)), rng.choice(["meeting", "phone", "meeting"])))
+            communications.append(
+                CommunicationFact(
+                    lead, 1, sent - timedelta(days=rng.randint(5, 30)), rng.choice(["meeting", "phone", "meeting"])
+                )
+            )
         giver = FeedbackGiver.OFFICE if rng.random() < 0.25 else FeedbackGiver.SUBMITTER
         if rounds == 2:
             feedback.append(FeedbackFact(1, "dissatisfied", giver, sent + timedelta(days=15)))
             start = sent + timedelta(days=16)
             second = start + timedelta(days=rng.randint(15, 28))
             assignments[0] = AssignmentFact(lead, AssignmentRole.LEAD, 1, assigned, deadline, AssignmentState.CLOSED)
-            assignments.append(AssignmentFact(lead, AssignmentRole.LEAD, 2, start, start + timedelta(days=30), AssignmentState.SENT))
+            assignments.append(
+                AssignmentFact(lead, AssignmentRole.LEAD, 2, start, start + timedelta(days=30), AssignmentState.SENT)
+            )
             communications.append(CommunicationFact(lead, 2, second - timedelta(days=5), "visit"))
             replies.append(ReplyFact(lead, 2, second, "B", Disclosure.FULL, second + timedelta(days=10)))
             final_level = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"], [40, 45, 15])[0]
@@ -110,7 +132,9 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
                 number=f"{sequence:04d}" if kind is ItemKind.NPC_SUGGESTION else f"{year}{sequence:03d}",
                 title=title,
                 category=category,
-                submitter_type=(SubmitterType.DELEGATION if kind is ItemKind.NPC_SUGGESTION else SubmitterType.PARTY_GROUP)
+                submitter_type=(
+                    SubmitterType.DELEGATION if kind is ItemKind.NPC_SUGGESTION else SubmitterType.PARTY_GROUP
+                )
                 if collective
                 else SubmitterType.INDIVIDUAL,
                 lead_submitter=rng.choice(NAMES),

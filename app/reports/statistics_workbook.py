@@ -171,7 +171,10 @@ def summary_sheet(report: StatisticsReport) -> SheetSpec:
             total = sum(counts.values())
             satisfied = sum(counts[lv.code] for lv in levels if lv.code in report.settings.satisfied_levels)
             sheet.add(
-                f"{KIND_ZH[kind]}（{round_label}）", *(counts[lv.code] for lv in levels), total, rate_cell(Rate(satisfied, total))
+                f"{KIND_ZH[kind]}（{round_label}）",
+                *(counts[lv.code] for lv in levels),
+                total,
+                rate_cell(Rate(satisfied, total)),
             )
     last_satisfaction = sheet.next_row - 1
 
@@ -179,7 +182,10 @@ def summary_sheet(report: StatisticsReport) -> SheetSpec:
     for kind, (first, last) in ranges.items():
         if last >= first:
             sheet.charts.append(
-                ChartSpec(_pie_builder(f"办理结果分布：{KIND_ZH[kind]}", label_col=3, value_col=5, first=first, last=last), f"H{anchor_row}")
+                ChartSpec(
+                    _pie_builder(f"办理结果分布：{KIND_ZH[kind]}", label_col=3, value_col=5, first=first, last=last),
+                    f"H{anchor_row}",
+                )
             )
             anchor_row += 18
     sheet.charts.append(
@@ -311,7 +317,12 @@ def _group_counts(row: GroupRow, columns: Sequence[tuple[str, ItemKind | None]])
 def groups_sheet(report: StatisticsReport) -> SheetSpec:
     """Sessions, delegations, sectors and parties side by side, one frozen header row."""
     sheet = SheetSpec(SHEET_GROUPS, freeze="A2")
-    blocks = (("届次", report.sessions), ("代表团", report.delegations), ("界别", report.sectors), ("党派", report.parties))
+    blocks = (
+        ("届次", report.sessions),
+        ("代表团", report.delegations),
+        ("界别", report.sectors),
+        ("党派", report.parties),
+    )
     width = 1 + 1 + len(GROUP_VALUE_HEADERS)  # name, count, rates
     head: list[Any] = []
     for index, (name, _) in enumerate(blocks):
@@ -327,7 +338,9 @@ def groups_sheet(report: StatisticsReport) -> SheetSpec:
                 line.append(None)
             if i < len(rows):
                 row = rows[i]
-                line.extend([row.label, row.values["received"], *(value_cell(row.values[c]) for c in GROUP_VALUE_CODES)])
+                line.extend(
+                    [row.label, row.values["received"], *(value_cell(row.values[c]) for c in GROUP_VALUE_CODES)]
+                )
             else:
                 line.extend([None] * width)
         sheet.add(*line)
@@ -366,9 +379,13 @@ def late_sheet(report: StatisticsReport) -> SheetSpec:
     return sheet
 
 
-def _item_list_sheet(title: str, rows: Iterable[ItemListRow], extra: Sequence[tuple[str, Callable[[ItemListRow], Any]]]) -> SheetSpec:
+def _item_list_sheet(
+    title: str, rows: Iterable[ItemListRow], extra: Sequence[tuple[str, Callable[[ItemListRow], Any]]]
+) -> SheetSpec:
     sheet = SheetSpec(title, freeze="E2")
-    sheet.add(*header("件别", "届次", "编号", "标题", "领衔人", "主办/分办单位", "协办单位", *(name for name, _ in extra)))
+    sheet.add(
+        *header("件别", "届次", "编号", "标题", "领衔人", "主办/分办单位", "协办单位", *(name for name, _ in extra))
+    )
     for row in rows:
         item = row.item
         sheet.add(
@@ -421,9 +438,21 @@ def definitions_sheet(report: StatisticsReport) -> SheetSpec:
     sheet.blank()
     sheet.add(Cell(f"统计设置（rules/{profile.name}/profile.toml [statistics]）", "section"))
     level_labels = {lv.code: lv.label for lv in profile.satisfaction}
-    sheet.add("on_time_deadline", SETTING_ZH["on_time_deadline"][0], SETTING_ZH["on_time_deadline"][1][settings.on_time_deadline])
-    sheet.add("satisfied_levels", "计入满意率的测评结果", "、".join(level_labels[c] for c in level_labels if c in settings.satisfied_levels))
-    sheet.add("resolved_buckets", "计入解决采纳率的KPI分组", "、".join(BUCKET_ZH[b] for b in sorted(settings.resolved_buckets)))
+    sheet.add(
+        "on_time_deadline",
+        SETTING_ZH["on_time_deadline"][0],
+        SETTING_ZH["on_time_deadline"][1][settings.on_time_deadline],
+    )
+    sheet.add(
+        "satisfied_levels",
+        "计入满意率的测评结果",
+        "、".join(level_labels[c] for c in level_labels if c in settings.satisfied_levels),
+    )
+    sheet.add(
+        "resolved_buckets",
+        "计入解决采纳率的KPI分组",
+        "、".join(BUCKET_ZH[b] for b in sorted(settings.resolved_buckets)),
+    )
     sheet.add(
         "publication_denominator",
         SETTING_ZH["publication_denominator"][0],
@@ -435,7 +464,11 @@ def definitions_sheet(report: StatisticsReport) -> SheetSpec:
     for component in appraisal.components:
         sheet.add(component.indicator, f"{COMPONENT_ZH[component.indicator]}权重", component.weight)
     sheet.add("penalty_per_late_reply", "每件超期或逾期答复扣分", appraisal.penalty_per_late_reply)
-    sheet.add("missing_component", SETTING_ZH["missing_component"][0], SETTING_ZH["missing_component"][1][appraisal.missing_component])
+    sheet.add(
+        "missing_component",
+        SETTING_ZH["missing_component"][0],
+        SETTING_ZH["missing_component"][1][appraisal.missing_component],
+    )
     sheet.add("min_reply_obligations", "参加排名的最少应答复件次", appraisal.min_reply_obligations)
     sheet.add(
         "ranking",

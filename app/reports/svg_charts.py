@@ -30,7 +30,9 @@ def horizontal_bars(
     height = top + row_height * max(len(labels), 1) + 24
     plot = width - label_width - 60
     totals = [
-        sum(v or 0 for _, values in series for v in [values[i]]) if stacked else max((values[i] or 0) for _, values in series)
+        sum(v or 0 for _, values in series for v in [values[i]])
+        if stacked
+        else max((values[i] or 0) for _, values in series)
         for i in range(len(labels))
     ]
     scale_max = 1.0 if percent else max([*totals, 1])
@@ -39,7 +41,7 @@ def horizontal_bars(
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
             f'width="100%" aria-label="{escape(title)}">'
         ),
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text x="4" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
     for index, (name, _) in enumerate(series):
@@ -110,7 +112,9 @@ def pie(title: str, slices: Sequence[tuple[str, float]], *, size: int = 320) -> 
             )
             angle = end
         elif share >= 1:
-            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{colour}"><title>{escape(label)}: {value:g}</title></circle>')
+            parts.append(
+                f'<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{colour}"><title>{escape(label)}: {value:g}</title></circle>'
+            )
         y = 40 + index * 18
         parts.append(f'<rect x="{size * 0.75:.0f}" y="{y}" width="10" height="10" fill="{colour}"/>')
         parts.append(

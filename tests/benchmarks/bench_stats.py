@@ -171,7 +171,9 @@ def report(result: dict) -> None:
           f"{result['extensions']} extensions (seeded in {result['seed_seconds']} s)")  # fmt: skip
     print(f"export: {result['export_seconds']} s wall, {result['export_cpu_seconds']} s CPU (load+compute {result['load_and_compute_seconds']} s, "
           f"write {result['write_seconds']} s)  target < {TARGET_SECONDS} s: {'OK' if ok_time else 'MISSED'}")  # fmt: skip
-    print(f"peak memory of the export process: {result['peak_mb']} MB  target < {TARGET_MB} MB: {'OK' if ok_mem else 'MISSED'}")
+    print(
+        f"peak memory of the export process: {result['peak_mb']} MB  target < {TARGET_MB} MB: {'OK' if ok_mem else 'MISSED'}"
+    )
     print(f"workbook: {result['cells']} cells, {result['size_kb']} KB, {result['late_rows']} late/overdue rows, "
           f"{result['departments']} departments")  # fmt: skip
     fetch_ratio = result["load_and_compute_seconds"] / max(bare["fetch_seconds"], 0.01)

@@ -27,18 +27,26 @@ TITLES = [
     "关于加强中小学课后服务的建议", "关于推进垃圾分类的提案", "关于改善营商环境的建议",
 ]  # fmt: skip
 # at the end of the year most items are closed; the open ones were mostly assigned late in the year
-STATES = [ItemState.CLOSED] * 11 + [ItemState.AWAITING_FEEDBACK] * 3 + [ItemState.REPLIED] * 2 + [
-    ItemState.IN_PROGRESS,
-    ItemState.IN_PROGRESS,
-    ItemState.ASSIGNED,
-]
+STATES = (
+    [ItemState.CLOSED] * 11
+    + [ItemState.AWAITING_FEEDBACK] * 3
+    + [ItemState.REPLIED] * 2
+    + [
+        ItemState.IN_PROGRESS,
+        ItemState.IN_PROGRESS,
+        ItemState.ASSIGNED,
+    ]
+)
 
 
 def generate_items(profile: Profile, count: int, year: int = 2026, seed: int = 7) -> list[ItemFact]:
     rng = random.Random(seed)
     departments = [d.code for d in profile.departments]
     categories = [c.code for c in profile.categories]
-    sessions = {ItemKind.NPC_SUGGESTION: [f"市人大{year}年会议", f"市人大{year}年闭会期间"], ItemKind.CPPCC_PROPOSAL: [f"市政协{year}年会议"]}
+    sessions = {
+        ItemKind.NPC_SUGGESTION: [f"市人大{year}年会议", f"市人大{year}年闭会期间"],
+        ItemKind.CPPCC_PROPOSAL: [f"市政协{year}年会议"],
+    }
     levels = [lv.code for lv in profile.satisfaction]
     dissatisfied = next(lv.code for lv in profile.satisfaction if lv.opens_new_round)
     numbers: dict[ItemKind, int] = {k: 0 for k in ItemKind}
@@ -48,9 +56,13 @@ def generate_items(profile: Profile, count: int, year: int = 2026, seed: int = 7
         numbers[kind] += 1
         number = f"{numbers[kind]:04d}" if kind is ItemKind.NPC_SUGGESTION else f"{year}{numbers[kind]:04d}"
         classes = [rc.code for rc in profile.result_schemes[kind]]
-        state = rng.choice(STATES + [ItemState.WITHDRAWN] * (rng.random() < 0.02) + [ItemState.MERGED] * (rng.random() < 0.02))
+        state = rng.choice(
+            STATES + [ItemState.WITHDRAWN] * (rng.random() < 0.02) + [ItemState.MERGED] * (rng.random() < 0.02)
+        )
         still_open = state in (ItemState.ASSIGNED, ItemState.IN_PROGRESS)
-        assigned_on = date(year, 1, 20) + timedelta(days=rng.randint(150 if still_open else 0, 300 if still_open else 200))
+        assigned_on = date(year, 1, 20) + timedelta(
+            days=rng.randint(150 if still_open else 0, 300 if still_open else 200)
+        )
         rounds = 2 if state is not ItemState.ASSIGNED and rng.random() < 0.08 else 1
         ended = state in (ItemState.WITHDRAWN, ItemState.MERGED)
 
@@ -74,23 +86,44 @@ def generate_items(profile: Profile, count: int, year: int = 2026, seed: int = 7
                 if replied:
                     sent = due + timedelta(days=rng.randint(1, 40) if rng.random() < 0.1 else rng.randint(-70, 0))
                     disclosure = rng.choice([Disclosure.FULL, Disclosure.FULL, Disclosure.SUMMARY, Disclosure.NONE])
-                    published = sent + timedelta(days=10) if disclosure is not Disclosure.NONE and rng.random() < 0.8 else None
-                    replies.append(ReplyFact(dept, rnd, sent, rng.choice(classes + [None] * (rng.random() < 0.05)), disclosure, published))
+                    published = (
+                        sent + timedelta(days=10) if disclosure is not Disclosure.NONE and rng.random() < 0.8 else None
+                    )
+                    replies.append(
+                        ReplyFact(
+                            dept, rnd, sent, rng.choice(classes + [None] * (rng.random() < 0.05)), disclosure, published
+                        )
+                    )
                     if rng.random() < 0.85:
-                        comms.append(CommunicationFact(dept, rnd, sent - timedelta(days=rng.randint(-5, 40)), "meeting"))
+                        comms.append(
+                            CommunicationFact(dept, rnd, sent - timedelta(days=rng.randint(-5, 40)), "meeting")
+                        )
                     if rnd < rounds or (state is ItemState.CLOSED and rng.random() < 0.9):
                         level = dissatisfied if rnd < rounds else rng.choice(levels)
                         giver = FeedbackGiver.OFFICE if rng.random() < 0.3 else FeedbackGiver.SUBMITTER
-                        feedback.append(FeedbackFact(rnd, level, giver, sent + timedelta(days=15), dept if split else None))
+                        feedback.append(
+                            FeedbackFact(rnd, level, giver, sent + timedelta(days=15), dept if split else None)
+                        )
                 a_state = S.CANCELLED if ended else (S.SENT if replied else S.DRAFTING)
                 assignments.append(AssignmentFact(dept, role, rnd, round_start, due_now, a_state))
             round_start = due + timedelta(days=20)
         for dept in picked[2 : 2 + rng.randint(0, 2)]:
-            assignments.append(AssignmentFact(dept, R.CO, 1, assigned_on, assigned_on + timedelta(days=30), S.CANCELLED if ended else S.OPINION_SENT))
+            assignments.append(
+                AssignmentFact(
+                    dept,
+                    R.CO,
+                    1,
+                    assigned_on,
+                    assigned_on + timedelta(days=30),
+                    S.CANCELLED if ended else S.OPINION_SENT,
+                )
+            )
         if rng.random() < 0.1:
             assignments.append(AssignmentFact(picked[4], R.REFERENCE, 1, assigned_on, None, S.CLOSED))
         if rng.random() < 0.05:
-            assignments.append(AssignmentFact(picked[4], R.LEAD, 1, assigned_on, assigned_on + timedelta(days=90), S.REASSIGNED))
+            assignments.append(
+                AssignmentFact(picked[4], R.LEAD, 1, assigned_on, assigned_on + timedelta(days=90), S.REASSIGNED)
+            )
 
         collective = rng.random() < 0.15
         items.append(

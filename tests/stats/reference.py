@@ -17,7 +17,9 @@ GONE = {AssignmentState.REASSIGNED, AssignmentState.CANCELLED}
 
 
 def in_scope(items: list[ItemFact], year: int, kind=None, department=None) -> list[ItemFact]:
-    chosen = [i for i in items if i.year == year and i.state != ItemState.WITHDRAWN and (kind is None or i.kind == kind)]
+    chosen = [
+        i for i in items if i.year == year and i.state != ItemState.WITHDRAWN and (kind is None or i.kind == kind)
+    ]
     if department:
         chosen = [i for i in chosen if any(a.department == department and a.state not in GONE for a in i.assignments)]
     return chosen
@@ -39,7 +41,9 @@ def obligations(item: ItemFact, as_of: date, extended: bool, department=None):
         sent = sorted(r.sent_on for r in item.replies if r.department == a.department and r.round == a.round)
         if sent:
             status = "on_time" if deadline is None or sent[0] <= deadline else "late"
-            talked = any(c.department == a.department and c.round == a.round and c.on <= sent[0] for c in item.communications)
+            talked = any(
+                c.department == a.department and c.round == a.round and c.on <= sent[0] for c in item.communications
+            )
         else:
             status = "overdue" if deadline is not None and deadline < as_of else "pending"
             talked = False
@@ -120,7 +124,9 @@ def figures(items, profile: Profile, year: int, as_of: date, kind=None, departme
         f["received"] = len(chosen)
         f["received_collective"] = sum(i.submitter_type.is_collective for i in chosen)
         f["key_supervision"] = sum(i.key_supervision for i in chosen)
-        f["rehandled_items"] = sum(max([i.round] + [a.round for a in i.assignments] + [x.round for x in i.feedback]) > 1 for i in chosen)
+        f["rehandled_items"] = sum(
+            max([i.round] + [a.round for a in i.assignments] + [x.round for x in i.feedback]) > 1 for i in chosen
+        )
         f["extensions_approved"] = sum(1 for i in chosen for e in i.extensions if e.approved)
     else:
         mine = [[a for a in i.assignments if a.department == department and a.state not in GONE] for i in chosen]

@@ -75,7 +75,11 @@ def test_groups(report):
     assert [(r.label, r.values["received"]) for r in report.delegations] == [
         ("海淀代表团", 2), ("朝阳代表团", 1), ("西城代表团", 1), ("未填写", 1),
     ]  # fmt: skip
-    assert [(r.label, r.values["received"]) for r in report.sectors] == [("医药卫生界", 1), ("经济界", 1), ("未填写", 1)]
+    assert [(r.label, r.values["received"]) for r in report.sectors] == [
+        ("医药卫生界", 1),
+        ("经济界", 1),
+        ("未填写", 1),
+    ]
     assert [(r.label, r.values["received"]) for r in report.parties] == [("民建", 1), ("民盟", 1), ("未填写", 1)]
     assert [(r.label, r.received_by_kind[K.NPC]) for r in report.sessions] == [(K.NPC_SESSION, 5), (K.CPPCC_SESSION, 0)]
 

@@ -87,7 +87,9 @@ def test_filters(seeded):
     assert {f.kind for f in stats.load_facts(seeded, OFFICE, year=K.YEAR, kind=ItemKind.CPPCC_PROPOSAL)} == {
         ItemKind.CPPCC_PROPOSAL
     }
-    assert len(stats.load_facts(seeded, OFFICE, year=K.YEAR, session_label=K.NPC_SESSION)) == 6  # withdrawn 0004 included: the domain drops it
+    assert (
+        len(stats.load_facts(seeded, OFFICE, year=K.YEAR, session_label=K.NPC_SESSION)) == 6
+    )  # withdrawn 0004 included: the domain drops it
     assert [f.number for f in stats.load_facts(seeded, OFFICE, year=2025)] == ["0005"]
 
 

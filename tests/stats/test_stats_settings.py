@@ -62,7 +62,11 @@ def test_statistics_errors_name_file_entry_problem(beijing, section, entry, prob
         ({"weights": {"on_time_rate": 0}}, "[appraisal] weights", "add up to zero"),
         ({"weights": {}}, "[appraisal] weights", "no weights"),
         ({"weights": {"on_time_rate": 1}, "missing_component": "skip"}, "[appraisal] missing_component", "reweight"),
-        ({"weights": {"on_time_rate": 1}, "penalty_per_late_reply": "1"}, "[appraisal] penalty_per_late_reply", "number"),
+        (
+            {"weights": {"on_time_rate": 1}, "penalty_per_late_reply": "1"},
+            "[appraisal] penalty_per_late_reply",
+            "number",
+        ),
         ({"weights": {"on_time_rate": 1}, "min_reply_obligations": 1.5}, "[appraisal] min_reply_obligations", "whole"),
         ({"weights": {"on_time_rate": 1}, "bonus": 3}, "[appraisal]", "unknown key(s) bonus"),
         ("weights", "[appraisal]", "expected a table"),
@@ -76,5 +80,7 @@ def test_appraisal_errors_name_file_entry_problem(beijing, section, entry, probl
 
 
 def test_components_follow_the_canonical_order(beijing):
-    settings = appraisal_settings(with_extra(beijing, appraisal={"weights": {"publication_rate": 1, "on_time_rate": 3}}))
+    settings = appraisal_settings(
+        with_extra(beijing, appraisal={"weights": {"publication_rate": 1, "on_time_rate": 3}})
+    )
     assert [c.indicator for c in settings.components] == ["on_time_rate", "publication_rate"]

@@ -158,7 +158,17 @@ def test_lists(wb):
     ]
     assert late[2][7].date() == date(2026, 2, 1) and late[2][10].date() == date(2026, 5, 10)
     rehandled = rows_of(wb["重新办理"])
-    assert rehandled[1][2:] == ["0002", "尽快解决翠花街变压器放置不合理问题", "王芳", "市住房城乡建设委", None, 2, "不满意", "基本满意", "已办结"]
+    assert rehandled[1][2:] == [
+        "0002",
+        "尽快解决翠花街变压器放置不合理问题",
+        "王芳",
+        "市住房城乡建设委",
+        None,
+        2,
+        "不满意",
+        "基本满意",
+        "已办结",
+    ]
     key = rows_of(wb["重点督办"])
     assert [r[2] for r in key[1:]] == ["0001", "2026001"]
     assert key[1][5:] == ["市交通委", "市公安局", "已办结", 1, 1, "已经解决或者基本解决", "满意"]
@@ -178,11 +188,11 @@ def test_definitions_sheet(wb):
 
 def test_formula_like_text_is_neutralised():
     items = K.build_items()
-    items[1] = replace(items[1], title="=HYPERLINK(\"http://x\",\"y\")", lead_submitter="@王芳")
+    items[1] = replace(items[1], title='=HYPERLINK("http://x","y")', lead_submitter="@王芳")
     wb = export(items)
     ws = wb["超期和逾期答复"]
     cell = ws.cell(row=3, column=4)
-    assert cell.value == "'=HYPERLINK(\"http://x\",\"y\")" and cell.data_type == "s"
+    assert cell.value == '\'=HYPERLINK("http://x","y")' and cell.data_type == "s"
     assert wb["重新办理"].cell(row=2, column=5).value == "'@王芳"
     assert [neutralise(v) for v in ("+1", "-1", "\tx", "ok", 5)] == ["'+1", "'-1", "'\tx", "ok", 5]
 

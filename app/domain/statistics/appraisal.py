@@ -53,7 +53,9 @@ def appraise_department(department: str, values: Mapping[str, Value], settings: 
         rate = rates[c.indicator]
         if rate.denominator:
             if settings.missing_component == "reweight" and scale != 1.0:
-                components.append(ComponentScore(c.indicator, c.weight, rate, c.weight * rate.value * scale, "reweighted"))
+                components.append(
+                    ComponentScore(c.indicator, c.weight, rate, c.weight * rate.value * scale, "reweighted")
+                )
             else:
                 components.append(ComponentScore(c.indicator, c.weight, rate, c.weight * rate.value, ""))
         elif settings.missing_component == "zero":
@@ -79,9 +81,7 @@ def appraise_department(department: str, values: Mapping[str, Value], settings: 
 
 def rank(results: Sequence[AppraisalResult]) -> list[AppraisalResult]:
     """Ranked departments first by score (ties share a rank: 1, 2, 2, 4), then the unranked in input order."""
-    ranked = sorted(
-        (r for r in results if r.unranked_reason is None), key=lambda r: -(r.score or 0.0)
-    )
+    ranked = sorted((r for r in results if r.unranked_reason is None), key=lambda r: -(r.score or 0.0))
     out: list[AppraisalResult] = []
     previous_score, previous_rank = None, 0
     for position, result in enumerate(ranked, start=1):
@@ -95,7 +95,9 @@ def rank(results: Sequence[AppraisalResult]) -> list[AppraisalResult]:
 def unranked(results: Sequence[AppraisalResult], reason: str) -> list[AppraisalResult]:
     """A view of one department: its score and components, no rank (there is nothing to rank it against)."""
     return [
-        AppraisalResult(r.department, r.components, r.late_replies, r.penalty, r.score, None, r.unranked_reason or reason)
+        AppraisalResult(
+            r.department, r.components, r.late_replies, r.penalty, r.score, None, r.unranked_reason or reason
+        )
         for r in results
     ]
 

@@ -133,7 +133,11 @@ RATE_PARTS = {
     "final_satisfaction_rate": ("final_satisfied", "final_feedback"),
     "publication_rate": ("published_replies", "publishable_replies"),
 }
-_STATUS_COUNTER = {"on_time": INDEX["replied_on_time"], "late": INDEX["replied_late"], "overdue": INDEX["overdue_unreplied"]}
+_STATUS_COUNTER = {
+    "on_time": INDEX["replied_on_time"],
+    "late": INDEX["replied_late"],
+    "overdue": INDEX["overdue_unreplied"],
+}
 _ROLE_COUNTER = {role: INDEX[f"{role.value}_items"] for role in AssignmentRole}
 
 Contribution = tuple[tuple[int, int], ...]  # (counter index, amount), non-zero amounts only

@@ -168,7 +168,9 @@ def build_report(
             else unranked([row.appraisal for row in department_rows], DEPARTMENT_VIEW)
         ),
         sessions=groups["sessions"].rows(),
-        categories=tuple(sorted(groups["categories"].rows(), key=lambda r: category_order.get(r.label, len(category_order)))),
+        categories=tuple(
+            sorted(groups["categories"].rows(), key=lambda r: category_order.get(r.label, len(category_order)))
+        ),
         delegations=groups["delegations"].rows(),
         sectors=groups["sectors"].rows(),
         parties=groups["parties"].rows(),
@@ -253,6 +255,7 @@ def _item_list(profile: Profile, analyses: list[ItemAnalysis]) -> list[ItemListR
     department = department_names(profile)
     rows = []
     for a in sorted(analyses, key=lambda a: (KIND_ORDER[a.item.kind], a.item.session, a.item.number)):
+
         def names(role: AssignmentRole, analysis: ItemAnalysis = a) -> tuple[str, ...]:
             return tuple(department.get(d, d) for d, roles in sorted(analysis.roles.items()) if role in roles)
 
@@ -274,5 +277,3 @@ def _item_list(profile: Profile, analyses: list[ItemAnalysis]) -> list[ItemListR
 
 def _rating_text(levels: dict[str, str], ratings: list[Rating]) -> str:
     return "、".join(levels.get(r.feedback.level, r.feedback.level) for r in ratings)
-
-

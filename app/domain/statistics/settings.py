@@ -122,14 +122,22 @@ def statistics_settings(profile: Profile) -> StatisticsSettings:
     file = profile_file(profile)
     section = _Section(file, "statistics", profile.extra.get("statistics", {}))
     section.only(
-        {"on_time_deadline", "satisfied_levels", "resolved_buckets", "publication_denominator", "total_includes_reference"}
+        {
+            "on_time_deadline",
+            "satisfied_levels",
+            "resolved_buckets",
+            "publication_denominator",
+            "total_includes_reference",
+        }
     )
     level_codes = [level.code for level in profile.satisfaction]
     default_levels = [level.code for level in profile.satisfaction if level.counts_as_satisfied]
     levels = section.texts("satisfied_levels", default_levels)
     for code in levels:
         if code not in level_codes:
-            raise section.fail("satisfied_levels", f"'{code}' is not a satisfaction level; known: {', '.join(level_codes)}")
+            raise section.fail(
+                "satisfied_levels", f"'{code}' is not a satisfaction level; known: {', '.join(level_codes)}"
+            )
     buckets_raw = section.texts("resolved_buckets", [KpiBucket.RESOLVED.value])
     buckets = set()
     for raw in buckets_raw:

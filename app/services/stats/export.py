@@ -40,13 +40,17 @@ def parse_kind(raw: str | None) -> ItemKind | None:
     """npc | cppcc | all (or empty) as written on the command line, in the API and in the page's form."""
     key = (raw or "all").strip().lower()
     if key not in KIND_CHOICES:
-        raise ValidationFailed(_("The statistics were not computed."), [Problem("kind", _("must be npc, cppcc or all"), raw)])
+        raise ValidationFailed(
+            _("The statistics were not computed."), [Problem("kind", _("must be npc, cppcc or all"), raw)]
+        )
     return KIND_CHOICES[key]
 
 
 def validate(query: StatisticsQuery) -> None:
     if not 1949 <= query.year <= 2100:
-        raise ValidationFailed(_("The statistics were not computed."), [Problem("year", _("not a plausible year"), query.year)])
+        raise ValidationFailed(
+            _("The statistics were not computed."), [Problem("year", _("not a plausible year"), query.year)]
+        )
 
 
 @contextmanager
@@ -107,7 +111,9 @@ def available_years(session: Session) -> list[int]:
 def session_labels(session: Session, year: int) -> list[tuple[str, str]]:
     """(label, body) of the year's sessions, NPC first."""
     rows = session.execute(
-        select(CongressSession.label, CongressSession.body).where(CongressSession.year == year).order_by(CongressSession.id)
+        select(CongressSession.label, CongressSession.body)
+        .where(CongressSession.year == year)
+        .order_by(CongressSession.id)
     ).all()
     return sorted(((label, body) for label, body in rows), key=lambda r: (r[1] != Body.NPC.value, r[0]))
 

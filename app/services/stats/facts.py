@@ -54,7 +54,9 @@ def office_day(moment: datetime | None) -> date | None:
 
 def item_ids(actor: Actor, year: int, kind: ItemKind | None, session_label: str | None) -> Select:
     """The ids of the items in scope, as a sub-select every other query filters on."""
-    stmt = select(Item.id).join(CongressSession, Item.session_id == CongressSession.id).where(CongressSession.year == year)
+    stmt = (
+        select(Item.id).join(CongressSession, Item.session_id == CongressSession.id).where(CongressSession.year == year)
+    )
     if kind is not None:
         stmt = stmt.where(Item.kind == kind.value)
     if session_label:
@@ -206,7 +208,11 @@ class _FactParts:
     def load_communications(self, session: Session, actor: Actor, ids: Select) -> None:
         stmt = (
             select(
-                Communication.item_id, Department.code, Communication.round, Communication.happened_at, Communication.method
+                Communication.item_id,
+                Department.code,
+                Communication.round,
+                Communication.happened_at,
+                Communication.method,
             )
             .join(Assignment, Communication.assignment_id == Assignment.id)
             .join(Department, Assignment.department_id == Department.id)
@@ -249,5 +255,7 @@ class _FactParts:
             access.scope_assignments(stmt, actor)
         ):
             self.extensions[item_id].append(
-                ExtensionFact(code, round_, office_day(requested_at), EXTENSION_DECISIONS.get(status), previous, requested)
+                ExtensionFact(
+                    code, round_, office_day(requested_at), EXTENSION_DECISIONS.get(status), previous, requested
+                )
             )

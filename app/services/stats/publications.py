@@ -23,7 +23,8 @@ def record_publication(
     assignment = access.get_assignment_for(session, actor, assignment_id)
     if assignment.role not in (AssignmentRole.LEAD.value, AssignmentRole.SPLIT.value):
         raise ValidationFailed(
-            _("Only replies are published."), [Problem("assignment_id", _("not a lead or split assignment"), assignment_id)]
+            _("Only replies are published."),
+            [Problem("assignment_id", _("not a lead or split assignment"), assignment_id)],
         )
     publication = session.scalar(select(ReplyPublication).where(ReplyPublication.assignment_id == assignment.id))
     before = None
@@ -45,4 +46,3 @@ def record_publication(
         after={"published_on": published_on, "location": location},
     )
     return publication
-

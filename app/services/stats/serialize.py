@@ -48,7 +48,13 @@ def report_as_dict(report: StatisticsReport) -> dict[str, Any]:
                 "unranked_reason": result.unranked_reason,
                 "penalty": result.penalty,
                 "components": [
-                    {"indicator": c.indicator, "weight": c.weight, "rate": value(c.rate), "points": c.points, "note": c.note}
+                    {
+                        "indicator": c.indicator,
+                        "weight": c.weight,
+                        "rate": value(c.rate),
+                        "points": c.points,
+                        "note": c.note,
+                    }
                     for c in result.components
                 ],
                 "values": {code: value(departments[result.department].values[code]) for code in DEPARTMENT_CODES},

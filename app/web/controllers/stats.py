@@ -68,7 +68,10 @@ def _charts(report: StatisticsReport) -> list[Markup]:
             horizontal_bars(
                 _("Items per department"),
                 names,
-                [(_name(code), [row.values[code] for row in rows]) for code in ("lead_items", "co_items", "split_items")],
+                [
+                    (_name(code), [row.values[code] for row in rows])
+                    for code in ("lead_items", "co_items", "split_items")
+                ],
                 stacked=True,
             )
         )
@@ -114,9 +117,7 @@ def stats_page(
             "columns": columns,
             "summary": [(_name(code), [_cell(report.summary[k][code]) for _, k in columns]) for code in SUMMARY_CODES],
             "department_headers": [_name(code) for code in DEPARTMENT_CODES],
-            "component_headers": [
-                f"{_name(c.indicator)} ({c.weight:g})" for c in report.appraisal_settings.components
-            ],
+            "component_headers": [f"{_name(c.indicator)} ({c.weight:g})" for c in report.appraisal_settings.components],
             "appraisal": [
                 {
                     "rank": result.rank,
@@ -235,7 +236,11 @@ class PublicationIn:
 )
 def api_record_publication(request: Request, db_session: DbSession, data: JSONBody[PublicationIn]) -> dict[str, object]:
     publication = stats.record_publication(
-        db_session, request.user, assignment_id=data.assignment_id, published_on=data.published_on, location=data.location
+        db_session,
+        request.user,
+        assignment_id=data.assignment_id,
+        published_on=data.published_on,
+        location=data.location,
     )
     return {"assignment_id": publication.assignment_id, "published_on": publication.published_on.isoformat()}
 
