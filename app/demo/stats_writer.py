@@ -1,7 +1,10 @@
 """Writes statistics fact records into the database as the application stores them (bulk inserts).
 
 Used for a past, finished year in the demo, by the statistics tests (loading must give back what was
-written) and by the benchmark. Not a use-case: nothing here checks transitions, it records history.
+written) and by the benchmark. Not a use-case: nothing here checks transitions, it records history,
+as an office does when it takes over last year's records from its previous system. Each item and
+assignment gets one `archive_import` audit row carrying its state, so the audit log still explains
+every state (`jianti workflow verify`).
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from app.db.models import Assignment, Category, CongressSession, Department, Item
+from app.db.models import Assignment, AuditEntry, Category, CongressSession, Department, Item
 from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
 from app.db.models.workflow import Communication, Feedback, Reply
 from app.domain.enums import BODY_OF_KIND, Disclosure
+from app.domain.lifecycle import ARCHIVE_IMPORT
 from app.domain.statistics.facts import FeedbackGiver, ItemFact
 
 CHUNK = 5_000
@@ -141,6 +145,7 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
             )  # fmt: skip
     _insert(session, Item, items)
     _insert(session, Assignment, assignments)
+    _insert(session, AuditEntry, _archive_audit_rows(items, "item") + _archive_audit_rows(assignments, "assignment"))
     _insert(session, ReplyPublication, publications)
     _insert(session, Reply, replies)
     _insert(session, Communication, communications)
@@ -149,6 +154,21 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
     _insert(session, ExtensionRequest, extensions)
     session.flush()
     _advance_sequences(session, ("items", "assignments", "deadlines"))
+
+
+ARCHIVE_REASON = "上一年度办理记录，归档导入"
+
+
+def _archive_audit_rows(rows: list[dict], entity: str) -> list[dict]:
+    return [
+        {
+            "at": row["created_at"], "actor_id": None, "actor_name": "system", "entity": entity,
+            "entity_id": row["id"], "action": ARCHIVE_IMPORT, "before": None,
+            "after": {"state": row["state"], "version": row["version"], "source": "archive"},
+            "reason": ARCHIVE_REASON,
+        }
+        for row in rows
+    ]  # fmt: skip
 
 
 def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:

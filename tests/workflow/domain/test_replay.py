@@ -87,3 +87,11 @@ def test_rows_without_a_state_are_skipped():
         Step("deadline_recomputed", None, None),
     ]
     assert replay("assignment", trail) == "signed"
+
+
+def test_archive_import_enters_in_its_final_state_and_nothing_else_does():
+    from app.domain.lifecycle import ARCHIVE_IMPORT, ReplayError, Step, replay
+
+    assert replay("assignment", [Step(ARCHIVE_IMPORT, None, "sent")]) == "sent"
+    with pytest.raises(ReplayError, match="created in sent"):
+        replay("assignment", [Step("create", None, "sent")])
