@@ -16,7 +16,7 @@ VAR_DIR = PROJECT_ROOT / "var"
 
 
 class SettingsError(ValueError):
-    pass
+    """A JIANTI_* variable has a value Jianti cannot use; the message names the variable."""
 
 
 @dataclass(frozen=True)
