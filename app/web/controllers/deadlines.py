@@ -32,7 +32,7 @@ from app.services.errors import Problem, ValidationFailed
 from app.services.supervision import run_supervision
 from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board, recent_moves
 from app.settings import get_settings
-from app.web.deps import DbSession
+from app.web.deps import DbSession, FormData
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
 from app.web.nav import NavEntry
 
@@ -251,7 +251,7 @@ class DeadlinePages(Controller):
 
     @post("/supervision/run", guards=[office_only], sync_to_thread=True)
     def run_page(
-        self, request: Request, db_session: DbSession, data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+        self, request: Request, db_session: DbSession, data: FormData
     ) -> Redirect:
         today = _parse_day(data.get("day"), "day", office_today())
         run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=today)

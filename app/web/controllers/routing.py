@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,7 +31,7 @@ from app.services.routing.text import (
     summary,
     why_lost_text,
 )
-from app.web.deps import DbSession
+from app.web.deps import DbSession, FormData
 from app.web.guards import office_only
 from app.web.nav import NavEntry
 
@@ -165,7 +164,7 @@ class RoutingPages(Controller):
         self,
         request: Request,
         db_session: DbSession,
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: FormData,
     ) -> Template | Redirect:
         congress = _session_or_404(db_session, int(data.get("session_id") or 0))
         dry_run = data.get("dry_run") == "1"
@@ -193,7 +192,7 @@ class RoutingPages(Controller):
         self,
         request: Request,
         db_session: DbSession,
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: FormData,
     ) -> Redirect:
         session_id = int(data.get("session_id") or 0) or None
         ids = _ids(data.get("item_ids"))
@@ -281,7 +280,7 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         item_id: FromPath[int],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: FormData,
     ) -> Template | Redirect:
         def act() -> str:
             routing.override(
@@ -316,7 +315,7 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         item_id: FromPath[int],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: FormData,
     ) -> Template | Redirect:
         def act() -> str:
             due = _day(data.get("due_on"), "due_on")
@@ -331,7 +330,7 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         item_id: FromPath[int],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: FormData,
     ) -> Template | Redirect:
         def act() -> str:
             routing.set_key_supervision(db_session, request.user, item_id, data.get("key_supervision") == "1")
@@ -345,7 +344,7 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         item_id: FromPath[int],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: FormData,
     ) -> Template | Redirect:
         def act() -> str:
             routing.assign(db_session, request.user, item_id, assigned_on=_day(data.get("assigned_on"), "assigned_on"))
@@ -359,7 +358,7 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         item_id: FromPath[int],
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: FormData,
     ) -> Template | Redirect:
         def act() -> str:
             routing.reroute_item(
