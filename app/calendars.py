@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 from collections.abc import Iterable
+from datetime import date, datetime
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from app.domain.calendar import CalendarEntry, CalendarError, WorkingCalendar, YearData
 from app.domain.calendar_file import parse_year_document

@@ -35,7 +35,9 @@ class SupervisionEngine:
     def __init__(self, rules: SupervisionRules) -> None:
         self.rules = rules
         self._by_name = {r.name: r for r in rules.rules}
-        self._engine = RuleEngine("supervision", FACT_KIND, [compile_rule(r) for r in rules.rules]) if rules.rules else None
+        self._engine = (
+            RuleEngine("supervision", FACT_KIND, [compile_rule(r) for r in rules.rules]) if rules.rules else None
+        )
 
     def matcher(self, fact: Mapping[str, Any]) -> list[SupervisionRule]:
         if self._engine is None:

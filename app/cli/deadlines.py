@@ -56,7 +56,9 @@ def calendar_group() -> None:
 @click.option("--days", type=click.IntRange(1, 3650), help="period in calendar days")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="print the explanation as JSON")
-def calendar_due(start: str, months: int | None, working_days: int | None, days: int | None, lang: str, as_json: bool) -> None:
+def calendar_due(
+    start: str, months: int | None, working_days: int | None, days: int | None, lang: str, as_json: bool
+) -> None:
     given = [(n, u) for n, u in ((months, "months"), (working_days, "working_days"), (days, "days")) if n]
     if len(given) != 1:
         raise click.UsageError("give exactly one of --months, --working-days, --days")
@@ -66,7 +68,13 @@ def calendar_due(start: str, months: int | None, working_days: int | None, days:
     if note:
         click.echo(note, err=True)
     if as_json:
-        click.echo(json.dumps({"due": deadline.due.isoformat(), "explanation": deadline.to_dict(), "text": explain(deadline, lang)}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"due": deadline.due.isoformat(), "explanation": deadline.to_dict(), "text": explain(deadline, lang)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     click.echo(deadline.due.isoformat())
     for line in explain(deadline, lang):
@@ -83,18 +91,24 @@ def calendar_show(year: int, as_json: bool) -> None:
     if note:
         click.echo(note, err=True)
     if as_json:
-        click.echo(json.dumps({"source": source.to_dict(), "days": [d.to_dict() for d in days]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"source": source.to_dict(), "days": [d.to_dict() for d in days]}, ensure_ascii=False, indent=2)
+        )
         return
     origins = ", ".join(source.origins) or "-"
     click.echo(f"{year}: {source.source.value} ({origins})")
     if source.source.is_fallback:
-        click.echo("  no holiday schedule: Monday to Friday are taken as working days; load the year with `jianti calendar load FILE`")
+        click.echo(
+            "  no holiday schedule: Monday to Friday are taken as working days; load the year with `jianti calendar load FILE`"
+        )
     for day in days:
         kind = "调休上班" if day.kind is DayKind.MAKEUP_WORKDAY else ("休" if not day.is_working else "班")
         click.echo(f"  {day.day.isoformat()} {kind} {day.name_zh}")
 
 
-@calendar_group.command("load", help="Load (or replace) a year's schedule from a TOML file, then recompute open deadlines.")
+@calendar_group.command(
+    "load", help="Load (or replace) a year's schedule from a TOML file, then recompute open deadlines."
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
 def calendar_load(path: Path, as_json: bool) -> None:
@@ -105,7 +119,9 @@ def calendar_load(path: Path, as_json: bool) -> None:
     except CalendarError as exc:
         raise click.ClickException(str(exc)) from None
     with session_scope() as session:
-        report = deadline_service.load_calendar_year(session, Actor.system(), profile_name, data, note=f"imported from {path.name}")
+        report = deadline_service.load_calendar_year(
+            session, Actor.system(), profile_name, data, note=f"imported from {path.name}"
+        )
     _print_report(report, as_json, f"loaded {data.year}: {len(data.entries)} days")
 
 
@@ -119,7 +135,9 @@ def calendar_remove(year: int, as_json: bool) -> None:
     _print_report(report, as_json, f"removed {year}")
 
 
-@calendar_group.command("recompute", help="Recompute open deadlines (after a change of rules/ files or deadline settings).")
+@calendar_group.command(
+    "recompute", help="Recompute open deadlines (after a change of rules/ files or deadline settings)."
+)
 @click.option("--reason", default="recompute requested from the command line", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def calendar_recompute(reason: str, as_json: bool) -> None:
@@ -140,7 +158,9 @@ def _print_report(report, as_json: bool, head: str) -> None:
     )
     for moved in report.moved[:200]:
         kept = " (extension/manual date kept)" if moved.override_kept else ""
-        click.echo(f"  item {moved.item_id} assignment {moved.assignment_id} {moved.rule}: {moved.old_due} -> {moved.new_due}{kept}")
+        click.echo(
+            f"  item {moved.item_id} assignment {moved.assignment_id} {moved.rule}: {moved.old_due} -> {moved.new_due}{kept}"
+        )
     if len(report.moved) > 200:
         click.echo(f"  … and {len(report.moved) - 200} more (use --json)")
 

@@ -71,8 +71,14 @@ def _summary(preview: importing.ImportPreview) -> str:
 @click.option("--json", "as_json", is_flag=True, help="print the outcome as JSON")
 @click.option("--user", "username", default=None, help="record the import as this office user (default: system)")
 def import_command(
-    file: Path, kind: str, session_label: str, dry_run: bool, errors_out: Path | None, confirm_changes: bool,
-    as_json: bool, username: str | None,
+    file: Path,
+    kind: str,
+    session_label: str,
+    dry_run: bool,
+    errors_out: Path | None,
+    confirm_changes: bool,
+    as_json: bool,
+    username: str | None,
 ) -> None:
     if not file.is_file():
         _finish(as_json, 2, {"error": "unusable_file", "message": f"{file}: no such file"})
@@ -90,8 +96,13 @@ def import_command(
                 outcome = {"dry_run": True, **preview.as_dict()}
             else:
                 batch, preview = importing.commit_import(
-                    session, actor, file, kind=KINDS[kind], session_label=session_label,
-                    confirm_changes=confirm_changes, progress=progress,
+                    session,
+                    actor,
+                    file,
+                    kind=KINDS[kind],
+                    session_label=session_label,
+                    confirm_changes=confirm_changes,
+                    progress=progress,
                 )
                 outcome = {"dry_run": False, **preview.as_dict(), "batch": importing.batch_as_dict(batch)}
     except importing.UnusableUpload as exc:
@@ -172,8 +183,14 @@ def export_group() -> None:
 @click.option("--key-only", is_flag=True, help="only key-supervision items")
 @click.option("--q", default=None, help="text in the title or number")
 def export_items_command(
-    out: Path, session_label: str | None, kind: str | None, category: str | None, state: str | None,
-    department: str | None, key_only: bool, q: str | None,
+    out: Path,
+    session_label: str | None,
+    kind: str | None,
+    category: str | None,
+    state: str | None,
+    department: str | None,
+    key_only: bool,
+    q: str | None,
 ) -> None:
     require_database()
     with session_scope() as session:
@@ -183,8 +200,13 @@ def export_items_command(
 
             session_id = get_session_by_label(session, session_label).id
         filters = ItemFilters(
-            session_id=session_id, kind=KINDS[kind].value if kind else None, category=category, state=state,
-            department=department, key_only=key_only, q=q,
+            session_id=session_id,
+            kind=KINDS[kind].value if kind else None,
+            category=category,
+            state=state,
+            department=department,
+            key_only=key_only,
+            q=q,
         )
         count = export_to(session, Actor.system(), filters, out)
     click.echo(f"exported {count} items to {out}")

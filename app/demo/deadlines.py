@@ -19,15 +19,20 @@ from app.services.supervision import run_supervision
 
 ORDER = 80  # after the items exist (import, routing, workflow): states move only through services
 
+
 def seed(session: Session, ctx) -> None:
     system = Actor.system()
     calendar = deadline_service.current_calendar(session, ctx.profile.name)
     with_deadlines = select(DeadlineRecord.assignment_id)
     missing = session.scalars(
-        select(Assignment).where(Assignment.id.not_in(with_deadlines), Assignment.ended_at.is_(None)).order_by(Assignment.id)
+        select(Assignment)
+        .where(Assignment.id.not_in(with_deadlines), Assignment.ended_at.is_(None))
+        .order_by(Assignment.id)
     ).all()
     for assignment in missing:
-        deadline_service.record_assignment_deadlines(session, system, assignment, profile=ctx.profile, calendar=calendar)
+        deadline_service.record_assignment_deadlines(
+            session, system, assignment, profile=ctx.profile, calendar=calendar
+        )
 
     # one extension request from 市交通委, waiting on the board
     if "jtw" in ctx.users and not session.scalar(select(func.count()).select_from(ExtensionRequest)):

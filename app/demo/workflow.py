@@ -39,50 +39,152 @@ class DemoItem:
 
 
 ITEMS = (
-    DemoItem("9001", "npc", "关于在中小学推广课后延时托管服务的建议", "刘海燕",
-             "双职工家庭接送困难，建议全市中小学普遍开展课后延时托管服务，并明确经费保障。", "registered",
-             plan=(("jw", "lead"),)),
-    DemoItem("9002", "npc", "关于优化回龙观地区公交线路的建议", "王建国",
-             "回龙观、天通苑地区通勤需求大，建议增开直达中关村、望京的通勤快线。", "assigned",
-             assigned_days_ago=120),
-    DemoItem("9003", "npc", "关于修整安立路和慧忠路交叉路口过街天桥的建议", "张建华",
-             "安立路与慧忠路交叉路口过街天桥年久失修，台阶破损，建议尽快修整并加装无障碍电梯。", "signed",
-             plan=(("jtw", "lead"), ("jw", "co")), key=True, co_signers=("李卫东", "陈晓红"), assigned_days_ago=100),
-    DemoItem("9004", "npc", "关于学校周边交通安全综合治理的建议", "赵丽萍",
-             "部分学校周边上下学时段交通拥堵，建议设置护学岗、限时停车位和接送区。", "drafting_with_opinion",
-             plan=(("jtw", "lead"), ("jw", "co"))),
-    DemoItem("9005", "npc", "关于增设城市副中心共享单车停放区的建议", "孙志刚",
-             "通州城市副中心部分地铁站出口共享单车乱停乱放，建议规划电子围栏停放区。", "signed_off",
-             assigned_days_ago=85),
-    DemoItem("9006", "cppcc", "关于推进京津冀交通一卡通互联互通的提案", "民盟北京市委",
-             "建议推动京津冀公交地铁一卡通、二维码乘车全面互认。", "under_review", collective=True),
-    DemoItem("9007", "npc", "关于完善地铁站无障碍设施的建议", "周敏",
-             "部分地铁站无障碍电梯缺失或经常停用，建议全面排查并建立维护机制。", "returned"),
-    DemoItem("9008", "npc", "关于规范校外培训机构收费的建议", "吴强",
-             "建议加强校外培训机构预收费资金监管，防止卷款跑路。", "reassignment_requested",
-             plan=(("jw", "lead"),)),
-    DemoItem("9009", "npc", "关于加强背街小巷环境整治的建议", "郑宏",
-             "建议对背街小巷私搭乱建、堆物堆料开展常态化整治。", "reassigned"),
-    DemoItem("9010", "cppcc", "关于老旧小区增设电梯无障碍入户模式的提案", "九三学社北京市委",
-             "建议推广平层入户加装电梯模式，完善资金分摊和后续维护机制。", "replied",
-             plan=(("jtw", "lead"), ("jw", "co"))),
-    DemoItem("9011", "npc", "关于提高公交车准点率的建议", "钱玉兰",
-             "建议扩大公交专用道覆盖并加强执法，提高早晚高峰公交准点率。", "awaiting_feedback"),
-    DemoItem("9012", "npc", "关于解决翠花街路口信号灯配时不合理问题的建议", "冯立新",
-             "翠花街路口左转信号时间过短，早高峰排队严重，建议优化信号配时。", "rehandling", key=True),
-    DemoItem("9013", "npc", "关于发展职业教育构建先进制造业人才高地的建议", "陈立军",
-             "建议深化产教融合，支持职业院校与重点企业共建实训基地。", "closed_changed",
-             plan=(("jw", "lead"),)),
-    DemoItem("9014", "npc", "关于解决石景山区八宝山街道小区停车难问题的建议", "马晓东",
-             "远洋山水小区周边停车位严重不足，建议挖潜共享停车资源。", "reference_closed",
-             plan=(("jw", "reference"),)),
-    DemoItem("9015", "npc", "关于修缮安立路过街天桥并加装电梯的建议", "杨帆",
-             "与第9003号内容相近：安立路过街天桥破损，建议加装电梯。", "merged"),
-    DemoItem("9016", "npc", "关于在长安街沿线增设公共卫生间的建议", "许文", "建议在长安街沿线增设公共卫生间。",
-             "withdrawn"),
-    DemoItem("9017", "npc", "关于统筹中小学校车与公交接驳的建议", "黄丽",
-             "建议交通、教育部门分别就公交接驳和校车管理研究解决。", "split_half",
-             plan=(("jtw", "split"), ("jw", "split"))),
+    DemoItem(
+        "9001",
+        "npc",
+        "关于在中小学推广课后延时托管服务的建议",
+        "刘海燕",
+        "双职工家庭接送困难，建议全市中小学普遍开展课后延时托管服务，并明确经费保障。",
+        "registered",
+        plan=(("jw", "lead"),),
+    ),
+    DemoItem(
+        "9002",
+        "npc",
+        "关于优化回龙观地区公交线路的建议",
+        "王建国",
+        "回龙观、天通苑地区通勤需求大，建议增开直达中关村、望京的通勤快线。",
+        "assigned",
+        assigned_days_ago=120,
+    ),
+    DemoItem(
+        "9003",
+        "npc",
+        "关于修整安立路和慧忠路交叉路口过街天桥的建议",
+        "张建华",
+        "安立路与慧忠路交叉路口过街天桥年久失修，台阶破损，建议尽快修整并加装无障碍电梯。",
+        "signed",
+        plan=(("jtw", "lead"), ("jw", "co")),
+        key=True,
+        co_signers=("李卫东", "陈晓红"),
+        assigned_days_ago=100,
+    ),
+    DemoItem(
+        "9004",
+        "npc",
+        "关于学校周边交通安全综合治理的建议",
+        "赵丽萍",
+        "部分学校周边上下学时段交通拥堵，建议设置护学岗、限时停车位和接送区。",
+        "drafting_with_opinion",
+        plan=(("jtw", "lead"), ("jw", "co")),
+    ),
+    DemoItem(
+        "9005",
+        "npc",
+        "关于增设城市副中心共享单车停放区的建议",
+        "孙志刚",
+        "通州城市副中心部分地铁站出口共享单车乱停乱放，建议规划电子围栏停放区。",
+        "signed_off",
+        assigned_days_ago=85,
+    ),
+    DemoItem(
+        "9006",
+        "cppcc",
+        "关于推进京津冀交通一卡通互联互通的提案",
+        "民盟北京市委",
+        "建议推动京津冀公交地铁一卡通、二维码乘车全面互认。",
+        "under_review",
+        collective=True,
+    ),
+    DemoItem(
+        "9007",
+        "npc",
+        "关于完善地铁站无障碍设施的建议",
+        "周敏",
+        "部分地铁站无障碍电梯缺失或经常停用，建议全面排查并建立维护机制。",
+        "returned",
+    ),
+    DemoItem(
+        "9008",
+        "npc",
+        "关于规范校外培训机构收费的建议",
+        "吴强",
+        "建议加强校外培训机构预收费资金监管，防止卷款跑路。",
+        "reassignment_requested",
+        plan=(("jw", "lead"),),
+    ),
+    DemoItem(
+        "9009",
+        "npc",
+        "关于加强背街小巷环境整治的建议",
+        "郑宏",
+        "建议对背街小巷私搭乱建、堆物堆料开展常态化整治。",
+        "reassigned",
+    ),
+    DemoItem(
+        "9010",
+        "cppcc",
+        "关于老旧小区增设电梯无障碍入户模式的提案",
+        "九三学社北京市委",
+        "建议推广平层入户加装电梯模式，完善资金分摊和后续维护机制。",
+        "replied",
+        plan=(("jtw", "lead"), ("jw", "co")),
+    ),
+    DemoItem(
+        "9011",
+        "npc",
+        "关于提高公交车准点率的建议",
+        "钱玉兰",
+        "建议扩大公交专用道覆盖并加强执法，提高早晚高峰公交准点率。",
+        "awaiting_feedback",
+    ),
+    DemoItem(
+        "9012",
+        "npc",
+        "关于解决翠花街路口信号灯配时不合理问题的建议",
+        "冯立新",
+        "翠花街路口左转信号时间过短，早高峰排队严重，建议优化信号配时。",
+        "rehandling",
+        key=True,
+    ),
+    DemoItem(
+        "9013",
+        "npc",
+        "关于发展职业教育构建先进制造业人才高地的建议",
+        "陈立军",
+        "建议深化产教融合，支持职业院校与重点企业共建实训基地。",
+        "closed_changed",
+        plan=(("jw", "lead"),),
+    ),
+    DemoItem(
+        "9014",
+        "npc",
+        "关于解决石景山区八宝山街道小区停车难问题的建议",
+        "马晓东",
+        "远洋山水小区周边停车位严重不足，建议挖潜共享停车资源。",
+        "reference_closed",
+        plan=(("jw", "reference"),),
+    ),
+    DemoItem(
+        "9015",
+        "npc",
+        "关于修缮安立路过街天桥并加装电梯的建议",
+        "杨帆",
+        "与第9003号内容相近：安立路过街天桥破损，建议加装电梯。",
+        "merged",
+    ),
+    DemoItem(
+        "9016", "npc", "关于在长安街沿线增设公共卫生间的建议", "许文", "建议在长安街沿线增设公共卫生间。", "withdrawn"
+    ),
+    DemoItem(
+        "9017",
+        "npc",
+        "关于统筹中小学校车与公交接驳的建议",
+        "黄丽",
+        "建议交通、教育部门分别就公交接驳和校车管理研究解决。",
+        "split_half",
+        plan=(("jtw", "split"), ("jw", "split")),
+    ),
 )
 
 REPLY_BODY = (
@@ -135,7 +237,10 @@ class _Driver:
     def talk(self, department: str, how: str = "meeting") -> None:
         a = self.assignment(department)
         actions.record_communication(
-            self.s, self.who(department), a.id, method=how,
+            self.s,
+            self.who(department),
+            a.id,
+            method=how,
             happened_at=datetime.now(UTC) - timedelta(days=3),
             participants=f"{self.item.lead_submitter}、承办处室负责人",
             notes="听取代表意见，介绍办理思路，代表表示理解。",
@@ -143,13 +248,20 @@ class _Driver:
 
     def draft(self, department: str, result_class: str = "B") -> None:
         a = self.assignment(department)
-        actions.save_reply(self.s, self.who(department), a.id, _draft(self.item.title[2:12], result_class),
-                           files=[_pdf("答复函（盖章件）.pdf")], today=self.today)
+        actions.save_reply(
+            self.s,
+            self.who(department),
+            a.id,
+            _draft(self.item.title[2:12], result_class),
+            files=[_pdf("答复函（盖章件）.pdf")],
+            today=self.today,
+        )
 
     def opinion(self, department: str) -> None:
         a = self.assignment(department)
-        actions.save_opinion(self.s, self.who(department), a.id,
-                             body="我委同意主办单位意见，将配合做好相关工作。", today=self.today)
+        actions.save_opinion(
+            self.s, self.who(department), a.id, body="我委同意主办单位意见，将配合做好相关工作。", today=self.today
+        )
         actions.send_opinion(self.s, self.who(department, head=True), a.id, today=self.today)
 
     def to_review(self, department: str) -> None:
@@ -197,18 +309,25 @@ def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
         d.draft(lead, "A")
         d.to_review(lead)
         if goal == "returned":
-            actions.return_reply(s, office, d.assignment(lead).id, reason="答复未逐条回应代表所提问题，请补充。",
-                                 today=today)
+            actions.return_reply(
+                s, office, d.assignment(lead).id, reason="答复未逐条回应代表所提问题，请补充。", today=today
+            )
     elif goal == "reassignment_requested":
         d.sign(lead)
-        actions.request_reassignment(s, d.who(lead), d.assignment(lead).id,
-                                     reason="该事项属市场监管职责，建议调整至市市场监管局。",
-                                     suggested_department_code="scjgj", today=today)
+        actions.request_reassignment(
+            s,
+            d.who(lead),
+            d.assignment(lead).id,
+            reason="该事项属市场监管职责，建议调整至市市场监管局。",
+            suggested_department_code="scjgj",
+            today=today,
+        )
     elif goal == "reassigned":
         d.sign(lead)
         a = d.assignment(lead)
-        actions.request_reassignment(s, d.who(lead), a.id, reason="背街小巷整治属城市管理职责。",
-                                     suggested_department_code="cgw", today=today)
+        actions.request_reassignment(
+            s, d.who(lead), a.id, reason="背街小巷整治属城市管理职责。", suggested_department_code="cgw", today=today
+        )
         actions.approve_reassignment(s, office, a.id, new_department_code="cgw", reason="同意调整", today=today)
     elif goal in ("replied", "awaiting_feedback", "rehandling", "closed_changed"):
         d.reply(lead, "B", co)
@@ -216,16 +335,32 @@ def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
             actions.request_feedback(s, office, item.id, today=today)
         elif goal == "rehandling":
             actions.request_feedback(s, office, item.id, today=today)
-            actions.record_feedback(s, office, item.id, level="dissatisfied", given_by="submitter",
-                                    result_level="dissatisfied", handling_level="basically_satisfied",
-                                    comment="信号配时仍未调整，希望尽快解决。", today=today)
+            actions.record_feedback(
+                s,
+                office,
+                item.id,
+                level="dissatisfied",
+                given_by="submitter",
+                result_level="dissatisfied",
+                handling_level="basically_satisfied",
+                comment="信号配时仍未调整，希望尽快解决。",
+                today=today,
+            )
             d.sign(lead)
         elif goal == "closed_changed":
-            actions.record_feedback(s, office, item.id, level="satisfied", given_by="staff_on_behalf",
-                                    comment="电话回访，代表表示满意。", today=today)
+            actions.record_feedback(
+                s,
+                office,
+                item.id,
+                level="satisfied",
+                given_by="staff_on_behalf",
+                comment="电话回访，代表表示满意。",
+                today=today,
+            )
             reply = s.scalar(select(Reply).where(Reply.item_id == item.id))
-            actions.change_result_class(s, office, reply.id, result_class="A",
-                                        reason="回头看：实训基地已建成投用。", today=today)
+            actions.change_result_class(
+                s, office, reply.id, result_class="A", reason="回头看：实训基地已建成投用。", today=today
+            )
     elif goal == "reference_closed":
         d.sign(lead)
         actions.acknowledge(s, d.who(lead), d.assignment(lead).id, today=today)

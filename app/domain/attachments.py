@@ -26,9 +26,7 @@ class FileKind:
 
 
 PDF = FileKind("pdf", "PDF", "application/pdf", (".pdf",))
-DOCX = FileKind(
-    "docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)
-)
+DOCX = FileKind("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",))
 XLSX = FileKind("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",))
 PNG = FileKind("png", "PNG", "image/png", (".png",))
 JPEG = FileKind("jpeg", "JPEG", "image/jpeg", (".jpg", ".jpeg"))

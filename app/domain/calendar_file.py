@@ -50,7 +50,9 @@ def parse_year_document(doc: Mapping[str, Any], origin: str, expected_year: int 
     allowed = {"year", "note", "holiday", "makeup_workday"}
     unknown = sorted(set(doc) - allowed)
     if unknown:
-        raise CalendarError(origin, "file", f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise CalendarError(
+            origin, "file", f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
     year = doc.get("year")
     if not isinstance(year, int) or not 1949 <= year <= 2200:
         raise CalendarError(origin, "year", "'year' must be a year such as 2027")
@@ -124,7 +126,9 @@ def _rows(doc: Mapping[str, Any], key: str, origin: str) -> list[Mapping[str, An
 def _check_keys(row: Mapping[str, Any], allowed: set[str], origin: str, entry: str) -> None:
     unknown = sorted(set(row) - allowed)
     if unknown:
-        raise CalendarError(origin, entry, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise CalendarError(
+            origin, entry, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
 
 
 def _text(row: Mapping[str, Any], key: str, origin: str, entry: str) -> str:

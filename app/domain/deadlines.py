@@ -52,7 +52,9 @@ DEADLINE_RULES: dict[str, DeadlineRule] = {
     rule.name: rule
     for rule in (
         DeadlineRule("reply", "答复期限", "reply deadline", StartReason.ASSIGNED),
-        DeadlineRule("reply_max", "最长答复期限（含延期）", "longest reply deadline (with extension)", StartReason.ASSIGNED),
+        DeadlineRule(
+            "reply_max", "最长答复期限（含延期）", "longest reply deadline (with extension)", StartReason.ASSIGNED
+        ),
         DeadlineRule("co_opinion", "会办意见期限", "co-handler opinion deadline", StartReason.ASSIGNED),
         DeadlineRule("reassignment_window", "申请调整期限", "reassignment request window", StartReason.ASSIGNED),
         DeadlineRule(
@@ -61,7 +63,9 @@ DEADLINE_RULES: dict[str, DeadlineRule] = {
             "office answer to a reassignment request",
             StartReason.REASSIGNMENT_REQUESTED,
         ),
-        DeadlineRule("rehandling_reply", "重新办理答复期限", "re-handling reply deadline", StartReason.RATED_DISSATISFIED),
+        DeadlineRule(
+            "rehandling_reply", "重新办理答复期限", "re-handling reply deadline", StartReason.RATED_DISSATISFIED
+        ),
         DeadlineRule("feedback", "征询意见期限", "submitter feedback deadline", StartReason.REPLIED),
         DeadlineRule("publication", "答复公开期限", "reply publication deadline", StartReason.REPLIED),
         DeadlineRule("custom", "期限", "period", StartReason.GIVEN),
@@ -79,7 +83,9 @@ ASSIGNMENT_DEADLINES: dict[AssignmentRole, tuple[str, ...]] = {
 
 def rule_period(settings: DeadlineSettings, rule: str) -> Period:
     if rule not in DEADLINE_RULES or rule == "custom":
-        raise KeyError(f"unknown deadline rule '{rule}'; known: {', '.join(n for n in DEADLINE_RULES if n != 'custom')}")
+        raise KeyError(
+            f"unknown deadline rule '{rule}'; known: {', '.join(n for n in DEADLINE_RULES if n != 'custom')}"
+        )
     return getattr(settings, rule)
 
 
@@ -104,7 +110,9 @@ class DayNote:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> DayNote:
-        return cls(date.fromisoformat(data["day"]), DayKind(data["kind"]), data.get("name_zh", ""), data.get("name_en", ""))
+        return cls(
+            date.fromisoformat(data["day"]), DayKind(data["kind"]), data.get("name_zh", ""), data.get("name_en", "")
+        )
 
 
 @dataclass(frozen=True)
@@ -280,9 +288,7 @@ def compute_deadline(
     )
 
 
-def compute_rule_deadline(
-    settings: DeadlineSettings, calendar: WorkingCalendar, rule: str, start: date
-) -> Deadline:
+def compute_rule_deadline(settings: DeadlineSettings, calendar: WorkingCalendar, rule: str, start: date) -> Deadline:
     return compute_deadline(calendar, start, rule_period(settings, rule), rule)
 
 
@@ -443,12 +449,20 @@ def explain(deadline: Deadline, lang: str = "zh") -> list[str]:
             else f"The due date {format_day(note.day, lang)} is a make-up working day ({reason}), so it stands."
         )
     elif deadline.makeup_counted:
-        days = "、".join(
-            f"{format_day(n.day, lang)}（{_reason(n.kind, n.name_zh, n.name_en, lang)}）" for n in deadline.makeup_counted
-        ) if zh else ", ".join(
-            f"{format_day(n.day, lang)} ({_reason(n.kind, n.name_zh, n.name_en, lang)})" for n in deadline.makeup_counted
+        days = (
+            "、".join(
+                f"{format_day(n.day, lang)}（{_reason(n.kind, n.name_zh, n.name_en, lang)}）"
+                for n in deadline.makeup_counted
+            )
+            if zh
+            else ", ".join(
+                f"{format_day(n.day, lang)} ({_reason(n.kind, n.name_zh, n.name_en, lang)})"
+                for n in deadline.makeup_counted
+            )
         )
-        lines.append(f"计为工作日的调休上班日：{days}。" if zh else f"Make-up working days counted as working days: {days}.")
+        lines.append(
+            f"计为工作日的调休上班日：{days}。" if zh else f"Make-up working days counted as working days: {days}."
+        )
 
     for year in deadline.years:
         template_zh, template_en = _SOURCES[year.source]

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.domain.text import N_
 from app.domain.enums import Disclosure, ItemKind
 from app.domain.profile import Profile
+from app.domain.text import N_
 
 
 class CommunicationMethod(StrEnum):

@@ -546,11 +546,7 @@ def offered_actions(
 ) -> list[Transition]:
     """What a user may do now: not derived, role and assignment role fit, every guard holds."""
     context = _with(context, assignment_role)
-    return [
-        t
-        for t in actions_for(entity, state, role, assignment_role)
-        if not t.system and t.refusal(context) is None
-    ]
+    return [t for t in actions_for(entity, state, role, assignment_role) if not t.system and t.refusal(context) is None]
 
 
 def _with(context: GuardContext, assignment_role: str | None, *, by_system: bool = False) -> GuardContext:

@@ -209,7 +209,9 @@ def _parse_mail(raw: Any, origin: str) -> MailRecipients:
         raise SupervisionRuleError(origin, "[mail]", "must be a table")
     unknown = sorted(set(raw) - {"office", "leader", "departments"})
     if unknown:
-        raise SupervisionRuleError(origin, "[mail]", f"unknown key(s) {', '.join(unknown)}; allowed: departments, leader, office")
+        raise SupervisionRuleError(
+            origin, "[mail]", f"unknown key(s) {', '.join(unknown)}; allowed: departments, leader, office"
+        )
     departments = raw.get("departments", {})
     if not isinstance(departments, Mapping):
         raise SupervisionRuleError(origin, "[mail] departments", "must be a table: department code = address(es)")
@@ -225,7 +227,9 @@ def _parse_rule(row: Mapping[str, Any], origin: str, index: int) -> SupervisionR
     allowed = {"name", "label", "label_en", "outcome", "repeat", "priority", "when"}
     unknown = sorted(set(row) - allowed)
     if unknown:
-        raise SupervisionRuleError(origin, entry, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise SupervisionRuleError(
+            origin, entry, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
     name = row.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 64:
         raise SupervisionRuleError(origin, entry, "'name' must be non-empty text of at most 64 characters")
@@ -423,19 +427,35 @@ def digest_text(digest: Digest, department_name: str = "", lang: str = "zh") -> 
     """Plain-text body of a digest (for mail and the CLI)."""
     zh = lang == "zh"
     outcome_zh, outcome_en = OUTCOME_LABELS[digest.outcome]
-    head = f"{department_name or digest.department_code or ''}{outcome_zh}" if zh else f"{outcome_en}: {department_name or digest.department_code or ''}"
+    head = (
+        f"{department_name or digest.department_code or ''}{outcome_zh}"
+        if zh
+        else f"{outcome_en}: {department_name or digest.department_code or ''}"
+    )
     lines = [head.strip(), ""]
     for reminder in digest.reminders:
         t = reminder.target
         overdue = reminder.fact.get("days_overdue", 0)
         if zh:
             status = f"已超期{overdue}天" if overdue else f"剩余{reminder.fact.get('working_days_to_due')}个工作日"
-            lines.append(f"- {t.item_number}《{t.item_title}》 {reminder.rule_label}：截止{t.due.isoformat()}，{status}")
+            lines.append(
+                f"- {t.item_number}《{t.item_title}》 {reminder.rule_label}：截止{t.due.isoformat()}，{status}"
+            )
         else:
-            status = f"{overdue} day(s) overdue" if overdue else f"{reminder.fact.get('working_days_to_due')} working day(s) left"
-            lines.append(f"- {t.item_number} {t.item_title} — {reminder.rule_label_en}: due {t.due.isoformat()}, {status}")
+            status = (
+                f"{overdue} day(s) overdue"
+                if overdue
+                else f"{reminder.fact.get('working_days_to_due')} working day(s) left"
+            )
+            lines.append(
+                f"- {t.item_number} {t.item_title} — {reminder.rule_label_en}: due {t.due.isoformat()}, {status}"
+            )
         if t.has_warning:
-            lines.append("  ⚠ 该截止日期所涉年份尚无节假日安排数据" if zh else "  ⚠ the due date relies on a year without holiday data")
+            lines.append(
+                "  ⚠ 该截止日期所涉年份尚无节假日安排数据"
+                if zh
+                else "  ⚠ the due date relies on a year without holiday data"
+            )
     lines.append("")
     lines.append(f"共{len(digest.reminders)}项。" if zh else f"{len(digest.reminders)} item(s).")
     return "\n".join(lines)

@@ -183,12 +183,48 @@ def _xlsx_cell(sheet, value: Any):
     return cell
 
 
-CSV_HEADERS = ("类型", "会议", "编号", "标题", "领衔人", "附议/联名", "提出人数", "提出者性质", "代表团", "界别", "党派",
-               "类别", "会上/闭会", "可否公开", "提出时间", "意向主办单位", "意向会办单位", "分办单位", "重点", "状态", "内容")
-CSV_FIELDS = (Field.NUMBER, Field.TITLE, Field.LEAD_SUBMITTER, Field.CO_SIGNERS, Field.SUBMITTER_COUNT,
-              Field.SUBMITTER_TYPE, Field.DELEGATION, Field.SECTOR, Field.PARTY, Field.CATEGORY, Field.DURING_SESSION,
-              Field.AGREE_TO_PUBLISH, Field.SUBMITTED_ON, Field.INTENDED_LEAD, Field.INTENDED_CO, Field.INTENDED_SPLIT,
-              Field.KEY_SUPERVISION)
+CSV_HEADERS = (
+    "类型",
+    "会议",
+    "编号",
+    "标题",
+    "领衔人",
+    "附议/联名",
+    "提出人数",
+    "提出者性质",
+    "代表团",
+    "界别",
+    "党派",
+    "类别",
+    "会上/闭会",
+    "可否公开",
+    "提出时间",
+    "意向主办单位",
+    "意向会办单位",
+    "分办单位",
+    "重点",
+    "状态",
+    "内容",
+)
+CSV_FIELDS = (
+    Field.NUMBER,
+    Field.TITLE,
+    Field.LEAD_SUBMITTER,
+    Field.CO_SIGNERS,
+    Field.SUBMITTER_COUNT,
+    Field.SUBMITTER_TYPE,
+    Field.DELEGATION,
+    Field.SECTOR,
+    Field.PARTY,
+    Field.CATEGORY,
+    Field.DURING_SESSION,
+    Field.AGREE_TO_PUBLISH,
+    Field.SUBMITTED_ON,
+    Field.INTENDED_LEAD,
+    Field.INTENDED_CO,
+    Field.INTENDED_SPLIT,
+    Field.KEY_SUPERVISION,
+)
 
 
 def _csv_text(value: Any) -> str:
@@ -208,9 +244,16 @@ def write_csv(rows: Iterable[ExportRow], path: Path) -> int:
             values = row.cells()
             session, state = row.extra()
             writer.writerow(
-                [_csv_text(v) for v in (
-                    KIND_LABELS[row.kind], session, *(values[f] for f in CSV_FIELDS), state, values[Field.CONTENT]
-                )]
+                [
+                    _csv_text(v)
+                    for v in (
+                        KIND_LABELS[row.kind],
+                        session,
+                        *(values[f] for f in CSV_FIELDS),
+                        state,
+                        values[Field.CONTENT],
+                    )
+                ]
             )
             count += 1
     return count

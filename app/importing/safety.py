@@ -7,12 +7,12 @@ parser stack trace or a machine running out of memory.
 
 from __future__ import annotations
 
-from app.domain.text import N_
-
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from app.domain.text import N_
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_OOXML_MARKER = "EncryptionInfo".encode("utf-16-le")
@@ -30,7 +30,9 @@ UNUSABLE_REASONS: dict[str, str] = {
     "xlsb": N_("Binary .xlsb workbooks are not supported; save the workbook as .xlsx"),
     "corrupt": N_("The workbook is damaged and cannot be read ({detail})"),
     "zip_bomb": N_("The workbook unpacks to {size} bytes, more than the {limit} allowed; it is refused as unsafe"),
-    "suspicious_compression": N_("Part {part} of the workbook is compressed {ratio}:1, which only crafted files do; refused as unsafe"),
+    "suspicious_compression": N_(
+        "Part {part} of the workbook is compressed {ratio}:1, which only crafted files do; refused as unsafe"
+    ),
     "too_many_parts": N_("The workbook has {count} internal parts (at most {limit})"),
     "too_many_rows": N_("The workbook has more than {limit} rows to import; split it into smaller files"),
     "empty_workbook": N_("The workbook has no data: every sheet is empty"),
@@ -133,4 +135,3 @@ def _check_zip(path: Path, limits: ReaderLimits) -> None:
                 raise UnusableFile("suspicious_compression", name, part=info.filename, ratio=ratio)
     if total > limits.max_uncompressed_bytes:
         raise UnusableFile("zip_bomb", name, size=total, limit=limits.max_uncompressed_bytes)
-

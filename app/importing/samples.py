@@ -30,29 +30,85 @@ TOPICS_DIR = PROJECT_ROOT / "imports" / "topics"
 SURNAMES = list(
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 )
-GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯鹏鑫晨阳建国志文海波宁欣怡佳琪雪梅立新春晓东振宏俊峰永亮晶慧颖")
+GIVEN = list(
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯鹏鑫晨阳建国志文海波宁欣怡佳琪雪梅立新春晓东振宏俊峰永亮晶慧颖"
+)
 SECTORS = [
-    ("中国共产党", "中共"), ("民革", "民革"), ("民盟", "民盟"), ("民建", "民建"), ("民进", "民进"),
-    ("农工党", "农工党"), ("致公党", "致公党"), ("九三学社", "九三学社"), ("台盟", "台盟"),
-    ("无党派人士", "无党派"), ("共青团", "中共"), ("工会", "中共"), ("妇联", "中共"), ("工商联", "无党派"),
-    ("科协", "九三学社"), ("文化艺术界", "无党派"), ("科学技术界", "九三学社"), ("社会科学界", "民盟"),
-    ("经济界", "民建"), ("农业界", "农工党"), ("教育界", "民进"), ("体育界", "无党派"), ("新闻出版界", "民盟"),
-    ("医药卫生界", "农工党"), ("对外友好界", "致公党"), ("社会福利和社会保障界", "中共"),
-    ("少数民族界", "中共"), ("宗教界", "无党派"), ("特别邀请人士", "中共"),
+    ("中国共产党", "中共"),
+    ("民革", "民革"),
+    ("民盟", "民盟"),
+    ("民建", "民建"),
+    ("民进", "民进"),
+    ("农工党", "农工党"),
+    ("致公党", "致公党"),
+    ("九三学社", "九三学社"),
+    ("台盟", "台盟"),
+    ("无党派人士", "无党派"),
+    ("共青团", "中共"),
+    ("工会", "中共"),
+    ("妇联", "中共"),
+    ("工商联", "无党派"),
+    ("科协", "九三学社"),
+    ("文化艺术界", "无党派"),
+    ("科学技术界", "九三学社"),
+    ("社会科学界", "民盟"),
+    ("经济界", "民建"),
+    ("农业界", "农工党"),
+    ("教育界", "民进"),
+    ("体育界", "无党派"),
+    ("新闻出版界", "民盟"),
+    ("医药卫生界", "农工党"),
+    ("对外友好界", "致公党"),
+    ("社会福利和社会保障界", "中共"),
+    ("少数民族界", "中共"),
+    ("宗教界", "无党派"),
+    ("特别邀请人士", "中共"),
 ]
-PARTY_GROUPS = ["民革北京市委", "民盟北京市委", "民建北京市委", "民进北京市委", "农工党北京市委",
-                "致公党北京市委", "九三学社北京市委", "台盟北京市委", "北京市工商联", "北京市妇联", "北京市科协"]
-COMMITTEES = ["市政协城市建设和管理委员会", "市政协教育文化卫生体育委员会", "市政协经济委员会",
-              "市政协社会和法制委员会", "市政协农业和农村委员会", "市政协人口资源环境建设委员会"]
+PARTY_GROUPS = [
+    "民革北京市委",
+    "民盟北京市委",
+    "民建北京市委",
+    "民进北京市委",
+    "农工党北京市委",
+    "致公党北京市委",
+    "九三学社北京市委",
+    "台盟北京市委",
+    "北京市工商联",
+    "北京市妇联",
+    "北京市科协",
+]
+COMMITTEES = [
+    "市政协城市建设和管理委员会",
+    "市政协教育文化卫生体育委员会",
+    "市政协经济委员会",
+    "市政协社会和法制委员会",
+    "市政协农业和农村委员会",
+    "市政协人口资源环境建设委员会",
+]
 SECTOR_SUBMITTERS = ["经济界", "医药卫生界", "教育界", "科学技术界", "农业界", "文化艺术界"]
 NAME_SEPARATORS = ["、", "、", "、", "，", ",", ";", "；", "\n"]
 
-NPC_TEMPLATES_ACTION = ["关于{a}的建议", "关于进一步{a}的建议", "建议{a}", "关于{a}的意见和建议", "关于在{district}{a}的建议"]
-NPC_TEMPLATES_PROBLEM = ["关于解决{place}{p}问题的建议", "尽快解决{place}{p}问题", "关于{place}{p}问题的建议",
-                         "关于解决{p}问题的建议", "{place}{p}问题亟待解决"]
+NPC_TEMPLATES_ACTION = [
+    "关于{a}的建议",
+    "关于进一步{a}的建议",
+    "建议{a}",
+    "关于{a}的意见和建议",
+    "关于在{district}{a}的建议",
+]
+NPC_TEMPLATES_PROBLEM = [
+    "关于解决{place}{p}问题的建议",
+    "尽快解决{place}{p}问题",
+    "关于{place}{p}问题的建议",
+    "关于解决{p}问题的建议",
+    "{place}{p}问题亟待解决",
+]
 CPPCC_TEMPLATES_ACTION = ["关于{a}的提案", "关于进一步{a}的提案", "关于{a}的建议", "建议{a}", "关于{a}，{a2}的提案"]
-CPPCC_TEMPLATES_PROBLEM = ["关于解决{place}{p}问题的提案", "尽快解决{place}{p}问题", "关于{place}{p}问题的提案",
-                           "关于切实解决{p}问题的提案"]
+CPPCC_TEMPLATES_PROBLEM = [
+    "关于解决{place}{p}问题的提案",
+    "尽快解决{place}{p}问题",
+    "关于{place}{p}问题的提案",
+    "关于切实解决{p}问题的提案",
+]
 CONTENT_OPENINGS = ["近年来，", "随着城市发展，", "经过调研发现，", "群众反映，", "当前，"]
 
 
@@ -79,12 +135,20 @@ def load_topics(profile_name: str = "beijing") -> TopicCorpus:
     with (TOPICS_DIR / f"{profile_name}.toml").open("rb") as fh:
         doc = tomllib.load(fh)
     topics = [
-        Topic(t["dept"], t["category"], tuple(t.get("co", ())), tuple(t.get("actions", ())), tuple(t.get("problems", ())))
+        Topic(
+            t["dept"], t["category"], tuple(t.get("co", ())), tuple(t.get("actions", ())), tuple(t.get("problems", ()))
+        )
         for t in doc["topic"]
     ]
     district = doc["district"]
-    return TopicCorpus(topics, district["actions"], district["problems"], district["category"],
-                       doc["places"], doc["communities"]["names"])
+    return TopicCorpus(
+        topics,
+        district["actions"],
+        district["problems"],
+        district["category"],
+        doc["places"],
+        doc["communities"]["names"],
+    )
 
 
 @dataclass
@@ -165,7 +229,9 @@ class SampleGenerator:
                 action = rng.choice(self.corpus.district_actions).format(place=place)
                 return rng.choice(action_templates[:4]).format(a=action, a2=action, district="", place="", p="")
             problem = rng.choice(self.corpus.district_problems).format(place=place)
-            return rng.choice(["关于解决{p}问题的建议" if npc else "关于解决{p}问题的提案", "尽快解决{p}问题"]).format(p=problem)
+            return rng.choice(["关于解决{p}问题的建议" if npc else "关于解决{p}问题的提案", "尽快解决{p}问题"]).format(
+                p=problem
+            )
         use_problem = topic.problems and (not topic.actions or rng.random() < 0.35)
         if use_problem:
             template = rng.choice(problem_templates)
@@ -201,8 +267,25 @@ class SampleGenerator:
         every = [(self.rng.choice(by_dept[code]), code) for code in sorted(by_dept)]
         every += [(None, d.code) for d in self.districts]
         plan.extend(every)
-        busy = {"jtw": 6, "jw": 6, "wjw": 6, "zjw": 5, "mzj": 5, "cgw": 4, "sthjj": 3, "rsj": 3, "gaj": 3,
-                "swj": 2, "yllhj": 2, "scjgj": 3, "swuj": 2, "ybj": 2, "kw": 2, "jxj": 2, "nyncj": 2}
+        busy = {
+            "jtw": 6,
+            "jw": 6,
+            "wjw": 6,
+            "zjw": 5,
+            "mzj": 5,
+            "cgw": 4,
+            "sthjj": 3,
+            "rsj": 3,
+            "gaj": 3,
+            "swj": 2,
+            "yllhj": 2,
+            "scjgj": 3,
+            "swuj": 2,
+            "ybj": 2,
+            "kw": 2,
+            "jxj": 2,
+            "nyncj": 2,
+        }
         weighted = [(t, t.dept) for t in self.corpus.topics for _ in range(busy.get(t.dept, 1))]
         weighted += [(None, d.code) for d in self.districts]
         while len(plan) < count:
@@ -322,28 +405,91 @@ class SampleGenerator:
 
 # ---------------------------------------------------------------------- workbooks
 
-NPC_COLUMNS = ["建议号", "标题", "领衔代表", "附议代表", "提出人数", "代表团", "类别", "会上/闭会", "可否公开", "提出时间", "重点", "内容"]
-CPPCC_GROUP = ["提案号", "案由", "提案人", None, None, "界别", "党派", "提案分类", "提出方式", "是否同意公开", "提交时间", "意向主办单位", "意向会办单位", "重点", "提案内容"]
-CPPCC_COLUMNS = [None, None, "提案者性质", "第一提案人", "联名提案人", None, None, None, None, None, None, None, None, None, None]
+NPC_COLUMNS = [
+    "建议号",
+    "标题",
+    "领衔代表",
+    "附议代表",
+    "提出人数",
+    "代表团",
+    "类别",
+    "会上/闭会",
+    "可否公开",
+    "提出时间",
+    "重点",
+    "内容",
+]
+CPPCC_GROUP = [
+    "提案号",
+    "案由",
+    "提案人",
+    None,
+    None,
+    "界别",
+    "党派",
+    "提案分类",
+    "提出方式",
+    "是否同意公开",
+    "提交时间",
+    "意向主办单位",
+    "意向会办单位",
+    "重点",
+    "提案内容",
+]
+CPPCC_COLUMNS = [
+    None,
+    None,
+    "提案者性质",
+    "第一提案人",
+    "联名提案人",
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+]
 TITLE_FONT = Font(bold=True, size=16)
 
 
 def _npc_row(item: SampleItem) -> list[Any]:
     return [
-        item.number_cell, item.title, item.lead, item.separator.join(item.co_signers) or None,
-        1 + len(item.co_signers), item.delegation, item.category_cell,
-        "会上" if item.during_session else "闭会期间", "是" if item.publish else "否",
-        item.submitted_cell, "是" if item.key else None, item.content,
+        item.number_cell,
+        item.title,
+        item.lead,
+        item.separator.join(item.co_signers) or None,
+        1 + len(item.co_signers),
+        item.delegation,
+        item.category_cell,
+        "会上" if item.during_session else "闭会期间",
+        "是" if item.publish else "否",
+        item.submitted_cell,
+        "是" if item.key else None,
+        item.content,
     ]
 
 
 def _cppcc_row(item: SampleItem) -> list[Any]:
     return [
-        item.number_cell, item.title, item.submitter_type, item.lead,
-        item.separator.join(item.co_signers) or None, item.sector, item.party, item.category_cell,
-        "大会" if item.during_session else "平时", "同意" if item.publish else "不同意", item.submitted_cell,
-        "、".join(item.intended_lead) or None, "、".join(item.intended_co) or None,
-        "√" if item.key else None, item.content,
+        item.number_cell,
+        item.title,
+        item.submitter_type,
+        item.lead,
+        item.separator.join(item.co_signers) or None,
+        item.sector,
+        item.party,
+        item.category_cell,
+        "大会" if item.during_session else "平时",
+        "同意" if item.publish else "不同意",
+        item.submitted_cell,
+        "、".join(item.intended_lead) or None,
+        "、".join(item.intended_co) or None,
+        "√" if item.key else None,
+        item.content,
     ]
 
 
@@ -386,8 +532,10 @@ def _merge_run(sheet, column: int, first: int, last: int) -> None:
 def write_cppcc_workbook(items: Sequence[SampleItem], path: Path, session_label: str) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, subset in (("大会期间提案", [i for i in items if i.during_session]),
-                          ("平时提案", [i for i in items if not i.during_session])):
+    for title, subset in (
+        ("大会期间提案", [i for i in items if i.during_session]),
+        ("平时提案", [i for i in items if not i.during_session]),
+    ):
         sheet = workbook.create_sheet(title)
         sheet.append([f"{session_label}提案交办清单（{title}）"])
         sheet.append(CPPCC_GROUP)

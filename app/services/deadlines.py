@@ -310,7 +310,9 @@ def recompute_open_deadlines(
             report.warnings_cleared += 1
         if new.due != row.computed_due:
             report.moved.append(
-                MovedDeadline(row.id, row.assignment_id, row.item_id, row.rule, row.computed_due, new.due, bool(row.override_kind))
+                MovedDeadline(
+                    row.id, row.assignment_id, row.item_id, row.rule, row.computed_due, new.due, bool(row.override_kind)
+                )
             )
             audit_rows.append(
                 {
@@ -319,7 +321,11 @@ def recompute_open_deadlines(
                     "entity": "assignment",
                     "entity_id": row.assignment_id,
                     "action": "deadline_recomputed",
-                    "before": {"rule": row.rule, "due": row.computed_due.isoformat(), "in_force": row.due_on.isoformat()},
+                    "before": {
+                        "rule": row.rule,
+                        "due": row.computed_due.isoformat(),
+                        "in_force": row.due_on.isoformat(),
+                    },
                     "after": {"rule": row.rule, "due": new.due.isoformat(), "in_force": new_due_on.isoformat()},
                     "reason": reason,
                 }
@@ -385,14 +391,18 @@ def load_calendar_year(
     """Store (or replace) a year's schedule entered or imported by the office, then recompute."""
     _require_office(actor)
     existing = session.scalar(
-        select(CalendarYearRecord).where(CalendarYearRecord.profile == profile_name, CalendarYearRecord.year == data.year)
+        select(CalendarYearRecord).where(
+            CalendarYearRecord.profile == profile_name, CalendarYearRecord.year == data.year
+        )
     )
     before = None
     if existing is not None:
         before = {"entries": len(existing.entries), "origin": existing.origin}
         session.delete(existing)
         session.flush()
-    record = CalendarYearRecord(profile=profile_name, year=data.year, note=note, origin=data.origin, loaded_by_id=actor.user_id)
+    record = CalendarYearRecord(
+        profile=profile_name, year=data.year, note=note, origin=data.origin, loaded_by_id=actor.user_id
+    )
     record.entries = [
         CalendarEntryRecord(day=e.day, working=e.working, name_zh=e.name_zh, name_en=e.name_en) for e in data.entries
     ]
@@ -426,7 +436,9 @@ def remove_calendar_year(session: Session, actor: Actor, profile_name: str, year
     )
     session.delete(existing)
     session.flush()
-    return recompute_open_deadlines(session, actor, profile=load_profile(profile_name), reason=f"calendar {year} removed")
+    return recompute_open_deadlines(
+        session, actor, profile=load_profile(profile_name), reason=f"calendar {year} removed"
+    )
 
 
 def _require_office(actor: Actor) -> None:
@@ -452,9 +464,9 @@ def longest_limit(session: Session, profile: Profile, record: DeadlineRecord, ca
     if record.rule != "reply":
         return None
     stored = session.scalar(
-        select(DeadlineRecord.due_on).where(
-            DeadlineRecord.assignment_id == record.assignment_id, DeadlineRecord.rule == "reply_max"
-        ).order_by(DeadlineRecord.id.desc())
+        select(DeadlineRecord.due_on)
+        .where(DeadlineRecord.assignment_id == record.assignment_id, DeadlineRecord.rule == "reply_max")
+        .order_by(DeadlineRecord.id.desc())
     )
     if stored is not None:
         return stored
@@ -462,11 +474,18 @@ def longest_limit(session: Session, profile: Profile, record: DeadlineRecord, ca
 
 
 def _check_new_due(
-    session: Session, profile: Profile, record: DeadlineRecord, new_due: date, calendar: WorkingCalendar, field_name: str
+    session: Session,
+    profile: Profile,
+    record: DeadlineRecord,
+    new_due: date,
+    calendar: WorkingCalendar,
+    field_name: str,
 ) -> None:
     problems = []
     if not calendar.is_working_day(new_due):
-        problems.append(Problem(field_name, _("%(day)s is not a working day.", day=new_due.isoformat()), new_due.isoformat()))
+        problems.append(
+            Problem(field_name, _("%(day)s is not a working day.", day=new_due.isoformat()), new_due.isoformat())
+        )
     limit = longest_limit(session, profile, record, calendar)
     if limit is not None and new_due > limit:
         problems.append(
@@ -491,11 +510,18 @@ def request_extension(
     if requested_due <= record.due_on:
         raise ValidationFailed(
             _("The new deadline is not allowed."),
-            [Problem("requested_due", _("It must be later than the current deadline %(day)s.", day=record.due_on.isoformat()))],
+            [
+                Problem(
+                    "requested_due",
+                    _("It must be later than the current deadline %(day)s.", day=record.due_on.isoformat()),
+                )
+            ],
         )
     _check_new_due(session, profile, record, requested_due, calendar, "requested_due")
     pending = session.scalar(
-        select(ExtensionRequest.id).where(ExtensionRequest.deadline_id == record.id, ExtensionRequest.status == "requested")
+        select(ExtensionRequest.id).where(
+            ExtensionRequest.deadline_id == record.id, ExtensionRequest.status == "requested"
+        )
     )
     if pending is not None:
         raise Conflict(_("An extension request for this deadline is already waiting for the office."))
@@ -532,7 +558,9 @@ def decide_extension(
     if approve:
         profile = load_profile(get_settings().profile)
         # the limit is checked again: the calendar or the rule may have changed since the request
-        _check_new_due(session, profile, record, extension.requested_due, current_calendar(session, profile.name), "requested_due")
+        _check_new_due(
+            session, profile, record, extension.requested_due, current_calendar(session, profile.name), "requested_due"
+        )
     action = "approve_extension" if approve else "reject_extension"
     old_due = record.due_on
     if approve:
@@ -591,7 +619,9 @@ def edit_deadline(
     return record
 
 
-def pending_extensions(session: Session, actor: Actor) -> list[tuple[ExtensionRequest, DeadlineRecord, Assignment, Item, Department]]:
+def pending_extensions(
+    session: Session, actor: Actor
+) -> list[tuple[ExtensionRequest, DeadlineRecord, Assignment, Item, Department]]:
     stmt = (
         select(ExtensionRequest, DeadlineRecord, Assignment, Item, Department)
         .join(DeadlineRecord, DeadlineRecord.id == ExtensionRequest.deadline_id)

@@ -91,7 +91,10 @@ class ChangesNeedConfirmation(Conflict):
                 "%(count)s item(s) already imported with different content; confirm to update them.",
                 count=len(numbers),
             ),
-            details={"changed": numbers[:500], "problems": [p.as_dict(gettext) for p in preview.change_notices()[:500]]},
+            details={
+                "changed": numbers[:500],
+                "problems": [p.as_dict(gettext) for p in preview.change_notices()[:500]],
+            },
         )
 
 
@@ -134,8 +137,15 @@ class ImportPreview:
         if not self.plan:
             return []
         return [
-            Problem(c.record.sheet, c.record.row, None, None, c.record.number, "changed_needs_confirmation",
-                    {"number": c.record.number, "fields": ", ".join(c.fields)})
+            Problem(
+                c.record.sheet,
+                c.record.row,
+                None,
+                None,
+                c.record.number,
+                "changed_needs_confirmation",
+                {"number": c.record.number, "fields": ", ".join(c.fields)},
+            )
             for c in self.plan.changed
         ]
 
@@ -147,8 +157,13 @@ class ImportPreview:
         changed = []
         if self.plan:
             changed = [
-                {"number": c.record.number, "title": c.record.title, "fields": list(c.fields), "row": c.record.row,
-                 "sheet": c.record.sheet}
+                {
+                    "number": c.record.number,
+                    "title": c.record.title,
+                    "fields": list(c.fields),
+                    "row": c.record.row,
+                    "sheet": c.record.sheet,
+                }
                 for c in self.plan.changed[:problem_limit]
             ]
         return {
@@ -191,8 +206,6 @@ def _session_for(session: Session, kind: ItemKind, session_label: str) -> Congre
     return congress
 
 
-
-
 # --------------------------------------------------------------------------- what is stored
 
 
@@ -200,9 +213,22 @@ def _stored_values(session: Session, session_id: int) -> tuple[dict[str, tuple[i
     """number -> (item id, comparable values) and item id -> state, for one session."""
     rows = session.execute(
         select(
-            Item.id, Item.number, Item.state, Item.title, Item.content, Category.code, Item.submitter_type,
-            Item.lead_submitter, Item.submitter_count, Item.delegation, Item.sector, Item.party, Item.during_session,
-            Item.agree_to_publish, Item.submitted_on, Item.key_supervision,
+            Item.id,
+            Item.number,
+            Item.state,
+            Item.title,
+            Item.content,
+            Category.code,
+            Item.submitter_type,
+            Item.lead_submitter,
+            Item.submitter_count,
+            Item.delegation,
+            Item.sector,
+            Item.party,
+            Item.during_session,
+            Item.agree_to_publish,
+            Item.submitted_on,
+            Item.key_supervision,
         )
         .outerjoin(Category, Category.id == Item.category_id)
         .where(Item.session_id == session_id)
@@ -227,15 +253,42 @@ def _stored_values(session: Session, session_id: int) -> tuple[dict[str, tuple[i
         intended[item_id][role].append(code)
     stored, states = {}, {}
     for row in rows:
-        (item_id, number, state, title, content, category, submitter_type, lead, count, delegation, sector, party,
-         during, publish, submitted, key) = row
+        (
+            item_id,
+            number,
+            state,
+            title,
+            content,
+            category,
+            submitter_type,
+            lead,
+            count,
+            delegation,
+            sector,
+            party,
+            during,
+            publish,
+            submitted,
+            key,
+        ) = row
         roles = intended.get(item_id, {})
         values = {
-            "title": title, "content": content, "category_code": category, "submitter_type": submitter_type,
-            "lead_submitter": lead, "co_signers": co_signers.get(item_id, []), "submitter_count": count,
-            "delegation": delegation, "sector": sector, "party": party, "during_session": during,
-            "agree_to_publish": publish, "submitted_on": submitted, "key_supervision": key,
-            "intended_lead": roles.get("lead", []), "intended_co": roles.get("co", []),
+            "title": title,
+            "content": content,
+            "category_code": category,
+            "submitter_type": submitter_type,
+            "lead_submitter": lead,
+            "co_signers": co_signers.get(item_id, []),
+            "submitter_count": count,
+            "delegation": delegation,
+            "sector": sector,
+            "party": party,
+            "during_session": during,
+            "agree_to_publish": publish,
+            "submitted_on": submitted,
+            "key_supervision": key,
+            "intended_lead": roles.get("lead", []),
+            "intended_co": roles.get("co", []),
             "intended_split": roles.get("split", []),
         }
         stored[number] = (item_id, comparable_values(values))
@@ -305,7 +358,12 @@ def preview_import(
             preview.locked += 1
             preview.problems.append(
                 Problem(
-                    change.record.sheet, change.record.row, None, None, change.record.number, "locked_item",
+                    change.record.sheet,
+                    change.record.row,
+                    None,
+                    None,
+                    change.record.number,
+                    "locked_item",
                     {"number": change.record.number, "state": _state_label(state)},
                 )
             )
@@ -371,7 +429,10 @@ def commit_import(
         entity_id=batch.id,
         action="commit",
         after={
-            "file_name": batch.file_name, "sha256": batch.sha256, "kind": batch.kind, "session": preview.session_label,
+            "file_name": batch.file_name,
+            "sha256": batch.sha256,
+            "kind": batch.kind,
+            "session": preview.session_label,
             **plan.counts,
         },
     )
@@ -382,8 +443,15 @@ def _insert_links(session: Session, batch_id: int, outcome: str, pairs) -> None:
     """Link rows in chunks, so that 50,000 of them never sit in memory at once."""
     chunk: list[dict[str, Any]] = []
     for record, item_id in pairs:
-        chunk.append({"batch_id": batch_id, "item_id": item_id, "outcome": outcome, "sheet": record.sheet[:100],
-                      "row": record.row})
+        chunk.append(
+            {
+                "batch_id": batch_id,
+                "item_id": item_id,
+                "outcome": outcome,
+                "sheet": record.sheet[:100],
+                "row": record.row,
+            }
+        )
         if len(chunk) >= INSERT_CHUNK:
             _bulk_insert(session, ImportBatchItem.__table__, chunk)
             chunk = []
@@ -427,8 +495,14 @@ def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRe
         chunk = records[start : start + INSERT_CHUNK]
         rows = [
             {
-                "kind": preview.kind.value, "session_id": preview.session_id, "number": r.number,
-                "state": ItemState.REGISTERED.value, "round": 1, "version": 1, "created_at": now, "updated_at": now,
+                "kind": preview.kind.value,
+                "session_id": preview.session_id,
+                "number": r.number,
+                "state": ItemState.REGISTERED.value,
+                "round": 1,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
                 **_item_values(r, lookups),
             }
             for r in chunk
@@ -504,7 +578,12 @@ def _intended_rows(records: list[ImportRecord], ids: list[int], lookups: _Lookup
 
 
 def _update_changed(
-    session: Session, actor: Actor, item_id: int, record: ImportRecord, fields: tuple[str, ...], lookups: _Lookups,
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    record: ImportRecord,
+    fields: tuple[str, ...],
+    lookups: _Lookups,
     batch_id: int,
 ) -> None:
     item = session.scalar(
@@ -610,9 +689,7 @@ def _pending_root() -> Path:
     return _data_dir() / "imports" / "pending"
 
 
-def save_pending(
-    actor: Actor, source, *, file_name: str, kind: ItemKind | str, session_label: str
-) -> PendingUpload:
+def save_pending(actor: Actor, source, *, file_name: str, kind: ItemKind | str, session_label: str) -> PendingUpload:
     """Store an upload until it is confirmed; `source` is a binary file object. Enforces the size limit."""
     require_office(actor)
     _remove_stale_pending()
@@ -629,10 +706,16 @@ def save_pending(
                 shutil.rmtree(directory, ignore_errors=True)
                 raise UnusableUpload(UnusableFile("too_large", file_name, size=written, limit=limit))
             out.write(block)
-    pending = PendingUpload(token, directory, Path(file_name).name or "upload.xlsx", ItemKind(kind), session_label,
-                            actor.user_id)
-    meta = {"file_name": pending.file_name, "kind": pending.kind.value, "session": session_label,
-            "user_id": actor.user_id, "saved": date.today().isoformat()}
+    pending = PendingUpload(
+        token, directory, Path(file_name).name or "upload.xlsx", ItemKind(kind), session_label, actor.user_id
+    )
+    meta = {
+        "file_name": pending.file_name,
+        "kind": pending.kind.value,
+        "session": session_label,
+        "user_id": actor.user_id,
+        "saved": date.today().isoformat(),
+    }
     (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return pending
 
@@ -691,8 +774,10 @@ def batch_items(
     session: Session, actor: Actor, batch_id: int, *, outcome: str | None = None, offset: int = 0, limit: int = 100
 ) -> tuple[list[tuple[ImportBatchItem, Item]], int]:
     require_office(actor)
-    stmt = select(ImportBatchItem, Item).join(Item, Item.id == ImportBatchItem.item_id).where(
-        ImportBatchItem.batch_id == batch_id
+    stmt = (
+        select(ImportBatchItem, Item)
+        .join(Item, Item.id == ImportBatchItem.item_id)
+        .where(ImportBatchItem.batch_id == batch_id)
     )
     if outcome:
         stmt = stmt.where(ImportBatchItem.outcome == outcome)

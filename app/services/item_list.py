@@ -53,8 +53,13 @@ class ItemFilters:
 
     def as_query(self) -> dict[str, Any]:
         values = {
-            "session": self.session_id, "kind": self.kind, "category": self.category, "state": self.state,
-            "department": self.department, "key": "1" if self.key_only else None, "q": self.q,
+            "session": self.session_id,
+            "kind": self.kind,
+            "category": self.category,
+            "state": self.state,
+            "department": self.department,
+            "key": "1" if self.key_only else None,
+            "q": self.q,
         }
         return {k: v for k, v in values.items() if v not in (None, "")}
 
@@ -105,9 +110,7 @@ class ItemPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def list_items(
-    session: Session, actor: Actor, filters: ItemFilters, *, page: int = 1, per_page: int = 50
-) -> ItemPage:
+def list_items(session: Session, actor: Actor, filters: ItemFilters, *, page: int = 1, per_page: int = 50) -> ItemPage:
     filters.validate()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)

@@ -31,9 +31,9 @@ from app.domain.supervision import (
     digests,
     evaluate,
 )
+from app.profiles import load_profile
 from app.services import audit
 from app.services.actor import Actor
-from app.profiles import load_profile
 from app.services.deadlines import RecomputeReport, current_calendar, recompute_open_deadlines
 from app.settings import Settings, get_settings
 from app.supervision_engine import SupervisionEngine

@@ -100,9 +100,7 @@ def _sort_key(sort: str):
     return lambda r: (r.due, r.department_name, r.item_number)
 
 
-def build_board(
-    session: Session, actor: Actor, today: date, calendar: WorkingCalendar, sort: str = "due"
-) -> Board:
+def build_board(session: Session, actor: Actor, today: date, calendar: WorkingCalendar, sort: str = "due") -> Board:
     stmt = (
         select(DeadlineRecord, Assignment, Item, Department)
         .join(Assignment, Assignment.id == DeadlineRecord.assignment_id)
@@ -142,7 +140,9 @@ def build_board(
     key = _sort_key(sort if sort in SORT_KEYS else "due")
     sections = {
         "due_this_week": [r for r in rows if today <= r.due <= week_end],
-        "overdue": [r for r in rows if r.due < today and r.rule in ("reply", "rehandling_reply", "reassignment_answer")],
+        "overdue": [
+            r for r in rows if r.due < today and r.rule in ("reply", "rehandling_reply", "reassignment_answer")
+        ],
         "key_items": [r for r in rows if r.key_supervision and r.rule in ("reply", "rehandling_reply")],
         "co_opinions_late": [r for r in rows if r.rule == "co_opinion" and r.due < today],
         "feedback_missing": [r for r in rows if r.rule == "feedback" and r.due < today],

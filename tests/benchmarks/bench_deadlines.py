@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     engine, profile, assignments, deadlines = _setup(url, args.assignments)
-    print(f"setup: {assignments} open assignments, {deadlines} open deadlines in {time.perf_counter() - started:.1f} s ({engine.dialect.name})")
+    print(
+        f"setup: {assignments} open assignments, {deadlines} open deadlines in {time.perf_counter() - started:.1f} s ({engine.dialect.name})"
+    )
 
     from app.calendars import parse_year_text
     from app.db.engine import session_scope
@@ -215,7 +217,9 @@ def main(argv: list[str] | None = None) -> None:
     shorter = replace(profile, deadlines=replace(profile.deadlines, reply=Period(2, "months")))
     started = time.perf_counter()
     with session_scope(engine) as session:
-        rule_report = service.recompute_open_deadlines(session, Actor.system(), profile=shorter, reason="bench rule change")
+        rule_report = service.recompute_open_deadlines(
+            session, Actor.system(), profile=shorter, reason="bench rule change"
+        )
     rule_seconds = time.perf_counter() - started
     print(
         f"rule change (reply 3 -> 2 months): {rule_seconds:.2f} s — recomputed {rule_report.recomputed}, "
@@ -223,7 +227,9 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     baseline_seconds, counted = _bare_library_baseline(engine)
-    print(f"baseline, bare chinesecalendar loop over {counted} deadlines (no explanation, no writes): {baseline_seconds:.2f} s")
+    print(
+        f"baseline, bare chinesecalendar loop over {counted} deadlines (no explanation, no writes): {baseline_seconds:.2f} s"
+    )
     print(
         f"ratios: calendar change / baseline = {calendar_seconds / baseline_seconds:.2f}x; "
         f"rule change / baseline = {rule_seconds / baseline_seconds:.2f}x"

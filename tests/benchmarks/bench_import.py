@@ -95,10 +95,17 @@ def measure_import(path: Path, backend: str, pg_url: str) -> dict:
         workdir = Path(tmp)
         url, drop = _database(backend, pg_url, workdir)
         try:
-            use_settings(load_settings({
-                "JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench", "JIANTI_DATA_DIR": str(workdir / "files"),
-                "JIANTI_IMPORT_ROW_LIMIT": "100000", "JIANTI_MAX_UPLOAD_MB": "100",
-            }))
+            use_settings(
+                load_settings(
+                    {
+                        "JIANTI_DATABASE_URL": url,
+                        "JIANTI_SECRET_KEY": "bench",
+                        "JIANTI_DATA_DIR": str(workdir / "files"),
+                        "JIANTI_IMPORT_ROW_LIMIT": "100000",
+                        "JIANTI_MAX_UPLOAD_MB": "100",
+                    }
+                )
+            )
             engine = engine_for(url)
             migrate.upgrade(engine)
             with session_scope(engine) as session:
@@ -124,15 +131,22 @@ def measure_import(path: Path, backend: str, pg_url: str) -> dict:
         finally:
             drop()
     return {
-        "seconds": seconds, "new": new, "peak_mb": import_peak,
-        "reimport_seconds": reimport, "unchanged": unchanged, "reimport_peak_mb": peak_mb(),
+        "seconds": seconds,
+        "new": new,
+        "peak_mb": import_peak,
+        "reimport_seconds": reimport,
+        "unchanged": unchanged,
+        "reimport_peak_mb": peak_mb(),
     }
 
 
 def _child(args: list[str]) -> dict:
     completed = subprocess.run(
         [sys.executable, "-m", "tests.benchmarks.bench_import", "--child", *args],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=False,
     )
     if completed.returncode != 0:
         raise RuntimeError(completed.stderr[-3000:])
@@ -166,8 +180,10 @@ def main() -> int:
     backends = ["sqlite"] + (["postgresql"] if _pg_reachable(pg_url) else [])
     print(f"backends: {', '.join(backends)}  (python {sys.version.split()[0]}, {os.cpu_count()} cpus)")
     print("each bare read is measured right before the import it is compared with (the machine may be shared)")
-    print(f"{'rows':>7} {'backend':<11} {'bare read':>10} {'import':>9} {'ratio':>6} {'peak MB':>8} "
-          f"{'re-import':>10} {'peak MB':>8}")
+    print(
+        f"{'rows':>7} {'backend':<11} {'bare read':>10} {'import':>9} {'ratio':>6} {'peak MB':>8} "
+        f"{'re-import':>10} {'peak MB':>8}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         path = workbook(size)
         for backend in backends:

@@ -43,16 +43,27 @@ def bench_table(rounds: int = 200_000) -> None:
     cases = [(t.entity, t.action, s) for t in TRANSITIONS for s in t.sources]
     lookup = {(t.entity, t.action, s): t.target for t in TRANSITIONS for s in t.sources}
     context = GuardContext(
-        {"assignment_role": "lead", "has_reply_draft": True, "communication_count": 1, "co_opinions_pending": 0,
-         "within_reassignment_window": True, "any_assignment_signed": True, "all_replies_sent": True,
-         "feedback_recorded": True, "feedback_opens_new_round": False, "reference_only": False,
-         "merge_target_ok": True, "co_opinions_overdue": 1, "has_opinion": True}
+        {
+            "assignment_role": "lead",
+            "has_reply_draft": True,
+            "communication_count": 1,
+            "co_opinions_pending": 0,
+            "within_reassignment_window": True,
+            "any_assignment_signed": True,
+            "all_replies_sent": True,
+            "feedback_recorded": True,
+            "feedback_opens_new_round": False,
+            "reference_only": False,
+            "merge_target_ok": True,
+            "co_opinions_overdue": 1,
+            "has_opinion": True,
+        }
     )
     picks = [random.choice(cases) for _ in range(rounds)]
     roles = [random.choice(list(Role)) for _ in range(rounds)]
 
     start = time.perf_counter()
-    for (entity, action, state), role in zip(picks, roles):
+    for (entity, action, state), role in zip(picks, roles, strict=False):
         try:
             decide(entity, action, state, role, context, "lead")
         except Refused:
@@ -62,8 +73,10 @@ def bench_table(rounds: int = 200_000) -> None:
     for key in picks:
         lookup.get(key)
     bare = time.perf_counter() - start
-    print(f"1. decide: {rounds / table:,.0f} decisions/s ({table / rounds * 1e6:.2f} µs each); "
-          f"bare dict lookup {rounds / bare:,.0f}/s; ratio {table / bare:.0f}×")
+    print(
+        f"1. decide: {rounds / table:,.0f} decisions/s ({table / rounds * 1e6:.2f} µs each); "
+        f"bare dict lookup {rounds / bare:,.0f}/s; ratio {table / bare:.0f}×"
+    )
 
 
 def _setup(url: str, items: int):
@@ -76,39 +89,67 @@ def _setup(url: str, items: int):
     from app.settings import load_settings, use_settings
 
     data_dir = Path(tempfile.mkdtemp(prefix="jianti-bench-files-"))
-    use_settings(load_settings({"JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench",
-                                "JIANTI_DATA_DIR": str(data_dir)}))
+    use_settings(
+        load_settings({"JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench", "JIANTI_DATA_DIR": str(data_dir)})
+    )
     engine = engine_for(url)
     migrate.upgrade(engine)
     with session_scope(engine) as session:
         departments.sync_departments(session, Actor.system(), load_profile("beijing"))
         people = {}
-        for name, role, dept in (("office", "office_staff", None), ("jtw", "dept_handler", "jtw"),
-                                 ("jtw_head", "dept_leader", "jtw")):
-            people[name] = Actor.of(accounts.create_user(session, Actor.system(), username=name,
-                                                         password="bench-password-1", role=role,
-                                                         department_code=dept))
+        for name, role, dept in (
+            ("office", "office_staff", None),
+            ("jtw", "dept_handler", "jtw"),
+            ("jtw_head", "dept_leader", "jtw"),
+        ):
+            people[name] = Actor.of(
+                accounts.create_user(
+                    session, Actor.system(), username=name, password="bench-password-1", role=role, department_code=dept
+                )
+            )
         congress = CongressSession(body="npc", label="市十六届人大四次会议", year=2026, number_width=4)
         session.add(congress)
         session.flush()
         dept_ids = [d.id for d in session.scalars(select(Department).order_by(Department.id))]
         jtw = session.scalar(select(Department.id).where(Department.code == "jtw"))
         others = [d for d in dept_ids if d != jtw]
-        session.execute(insert(Item), [
-            {"kind": "npc_suggestion", "session_id": congress.id, "number": f"{n:04d}", "title": f"关于第{n}项工作的建议",
-             "content": "内容", "lead_submitter": "代表", "state": "assigned", "round": 1, "version": 1,
-             "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)}
-            for n in range(1, items + 1)
-        ])
+        session.execute(
+            insert(Item),
+            [
+                {
+                    "kind": "npc_suggestion",
+                    "session_id": congress.id,
+                    "number": f"{n:04d}",
+                    "title": f"关于第{n}项工作的建议",
+                    "content": "内容",
+                    "lead_submitter": "代表",
+                    "state": "assigned",
+                    "round": 1,
+                    "version": 1,
+                    "created_at": datetime.now(UTC),
+                    "updated_at": datetime.now(UTC),
+                }
+                for n in range(1, items + 1)
+            ],
+        )
         item_ids = list(session.scalars(select(Item.id).order_by(Item.id)))
         rows = []
         for index, item_id in enumerate(item_ids):
             lead = jtw if index < 150 else others[index % len(others)]
-            rows.append({"item_id": item_id, "department_id": lead, "role": "lead", "round": 1,
-                         "state": random.choice(["pending_signature", "signed", "drafting", "sent"]),
-                         "assigned_on": TODAY - timedelta(days=index % 120),
-                         "due_on": TODAY + timedelta(days=90 - index % 120), "version": 1,
-                         "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)})
+            rows.append(
+                {
+                    "item_id": item_id,
+                    "department_id": lead,
+                    "role": "lead",
+                    "round": 1,
+                    "state": random.choice(["pending_signature", "signed", "drafting", "sent"]),
+                    "assigned_on": TODAY - timedelta(days=index % 120),
+                    "due_on": TODAY + timedelta(days=90 - index % 120),
+                    "version": 1,
+                    "created_at": datetime.now(UTC),
+                    "updated_at": datetime.now(UTC),
+                }
+            )
             if 150 <= index < 200:
                 rows.append({**rows[-1], "department_id": jtw, "role": "co", "state": "signed"})
         session.execute(insert(Assignment), rows)
@@ -118,24 +159,36 @@ def _setup(url: str, items: int):
 def bench_database(url: str, items: int, lives: int) -> None:
     from sqlalchemy.orm import Session
 
-    from app.db.models import Assignment
-    from app.services.workflow import actions, views
+    from app.db.models import Assignment, CongressSession
     from app.demo.workflow_items import register_item
-    from app.db.models import CongressSession
+    from app.services.workflow import actions, views
 
     engine, p = _setup(url, items)
 
     # 2. whole lives through the services
     def one_life(session: Session) -> None:
         congress = session.scalar(select(CongressSession))
-        item = register_item(session, p["office"], congress, number=f"L{random.randrange(10**9)}", title="关于某项工作的建议",
-                             lead_submitter="张建华")
+        item = register_item(
+            session,
+            p["office"],
+            congress,
+            number=f"L{random.randrange(10**9)}",
+            title="关于某项工作的建议",
+            lead_submitter="张建华",
+        )
         (lead,) = actions.assign(session, p["office"], item.id, [("jtw", "lead")], today=TODAY)
         actions.sign_for(session, p["jtw"], lead.id, today=TODAY)
-        actions.record_communication(session, p["jtw"], lead.id, method="phone",
-                                     happened_at=datetime.now(UTC) - timedelta(days=1), participants="张建华")
-        actions.save_reply(session, p["jtw"], lead.id, actions.ReplyDraft("一、关于……", "A", "王明", "010-57079999"),
-                           today=TODAY)
+        actions.record_communication(
+            session,
+            p["jtw"],
+            lead.id,
+            method="phone",
+            happened_at=datetime.now(UTC) - timedelta(days=1),
+            participants="张建华",
+        )
+        actions.save_reply(
+            session, p["jtw"], lead.id, actions.ReplyDraft("一、关于……", "A", "王明", "010-57079999"), today=TODAY
+        )
         actions.sign_off(session, p["jtw_head"], lead.id, today=TODAY)
         actions.submit_for_review(session, p["jtw"], lead.id, today=TODAY)
         actions.accept_reply(session, p["office"], lead.id, today=TODAY)
@@ -147,28 +200,38 @@ def bench_database(url: str, items: int, lives: int) -> None:
         life = _timed(lambda: one_life(session), lives)
 
     def bare_life(session: Session) -> None:
-        for step in range(11):
+        for _step in range(11):
             session.execute(text("UPDATE assignments SET state = 'signed', version = version + 1 WHERE id = 1"))
-            session.execute(text(
-                "INSERT INTO audit_log (at, actor_name, entity, entity_id, action) "
-                "VALUES (:at, 'bench', 'assignment', 1, 'x')"), {"at": datetime.now(UTC)})
+            session.execute(
+                text(
+                    "INSERT INTO audit_log (at, actor_name, entity, entity_id, action) "
+                    "VALUES (:at, 'bench', 'assignment', 1, 'x')"
+                ),
+                {"at": datetime.now(UTC)},
+            )
         session.commit()
 
     with Session(bind=engine) as session:
         bare = _timed(lambda: bare_life(session), lives)
-    print(f"2. whole life through the services: {life * 1000:.1f} ms per item ({1 / life:,.0f} items/s); "
-          f"bare writes {bare * 1000:.1f} ms; ratio {life / bare:.1f}×")
+    print(
+        f"2. whole life through the services: {life * 1000:.1f} ms per item ({1 / life:,.0f} items/s); "
+        f"bare writes {bare * 1000:.1f} ms; ratio {life / bare:.1f}×"
+    )
 
     # 3. inbox and item page
     with Session(bind=engine) as session:
         inbox = _timed(lambda: views.inbox(session, p["jtw"], today=TODAY, include_finished=True), 20)
         count = len(views.inbox(session, p["jtw"], today=TODAY, include_finished=True))
-        bare_inbox = _timed(lambda: session.scalars(select(Assignment).where(
-            Assignment.department_id == p["jtw"].department_id)).all(), 20)
+        bare_inbox = _timed(
+            lambda: session.scalars(select(Assignment).where(Assignment.department_id == p["jtw"].department_id)).all(),
+            20,
+        )
         item_id = session.scalar(select(Assignment.item_id).where(Assignment.department_id == p["jtw"].department_id))
         page = _timed(lambda: views.item_page(session, p["jtw"], item_id, today=TODAY), 50)
-    print(f"3. inbox of 市交通委 ({count} assignments among {items} items): {inbox * 1000:.1f} ms; "
-          f"bare select {bare_inbox * 1000:.1f} ms; ratio {inbox / bare_inbox:.1f}×")
+    print(
+        f"3. inbox of 市交通委 ({count} assignments among {items} items): {inbox * 1000:.1f} ms; "
+        f"bare select {bare_inbox * 1000:.1f} ms; ratio {inbox / bare_inbox:.1f}×"
+    )
     print(f"   item page data: {page * 1000:.1f} ms")
 
 

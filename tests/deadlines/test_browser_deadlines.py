@@ -22,7 +22,9 @@ def test_calendar_page_loads_a_year_and_the_board_shows_the_move(page, make_user
     admin = make_user("office_admin")
     with session_scope(clean_db) as session:
         assignment = make_assignment(session, assigned_on=date(2026, 10, 1))  # reply due 2027-01-01 (fallback)
-        deadline_service.record_assignment_deadlines(session, Actor.system(), assignment, profile=load_profile("beijing"))
+        deadline_service.record_assignment_deadlines(
+            session, Actor.system(), assignment, profile=load_profile("beijing")
+        )
         assignment_id = assignment.id
     browser_login(page, admin)
     page.goto(f"/deadlines/assignments/{assignment_id}")

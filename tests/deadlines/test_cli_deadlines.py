@@ -63,7 +63,9 @@ def test_due_needs_exactly_one_period(run):
 def test_load_a_year_moves_open_deadlines_and_show_lists_it(run, clean_db, tmp_path):
     with session_scope(clean_db) as session:
         assignment = make_assignment(session, assigned_on=date(2026, 10, 1))  # reply due 2027-01-01 (fallback)
-        deadline_service.record_assignment_deadlines(session, Actor.system(), assignment, profile=load_profile("beijing"))
+        deadline_service.record_assignment_deadlines(
+            session, Actor.system(), assignment, profile=load_profile("beijing")
+        )
     assert "fallback" in run("calendar", "show", "2027").output
     path = tmp_path / "2027.toml"
     path.write_text(SCHEDULE_2027, encoding="utf-8")
@@ -91,7 +93,9 @@ def test_load_reports_file_mistakes(run, tmp_path):
 def test_supervise_is_idempotent(run, clean_db):
     with session_scope(clean_db) as session:
         assignment = make_assignment(session)
-        deadline_service.record_assignment_deadlines(session, Actor.system(), assignment, profile=load_profile("beijing"))
+        deadline_service.record_assignment_deadlines(
+            session, Actor.system(), assignment, profile=load_profile("beijing")
+        )
     first = run("supervise", "--date", "2026-09-28").output
     assert "1 new" in first and "【督办提醒】市交通委 2026-09-28 共1项" in first
     second = json.loads(run("supervise", "--date", "2026-09-28", "--json").output)

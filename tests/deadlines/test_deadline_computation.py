@@ -43,20 +43,40 @@ for = "春节"
 @pytest.mark.parametrize(
     ("start", "period", "due", "why"),
     [
-        (date(2026, 9, 28), Period(5, "working_days"), date(2026, 10, 10), "National Day skipped, make-up Saturday counts"),
+        (
+            date(2026, 9, 28),
+            Period(5, "working_days"),
+            date(2026, 10, 10),
+            "National Day skipped, make-up Saturday counts",
+        ),
         (date(2026, 7, 1), Period(3, "months"), date(2026, 10, 8), "2026-10-01 is a holiday"),
         (date(2026, 3, 31), Period(1, "months"), date(2026, 4, 30), "April has no 31st"),
         (date(2026, 1, 31), Period(1, "months"), date(2026, 2, 28), "last day clamped onto a make-up Saturday, stays"),
         (date(2026, 9, 30), Period(10, "days"), date(2026, 10, 10), "a make-up Saturday as last day stays"),
-        (date(2026, 2, 11), Period(5, "working_days"), date(2026, 2, 25), "Spring Festival 02-15..02-23 skipped, 02-14 counts"),
+        (
+            date(2026, 2, 11),
+            Period(5, "working_days"),
+            date(2026, 2, 25),
+            "Spring Festival 02-15..02-23 skipped, 02-14 counts",
+        ),
         (date(2026, 2, 10), Period(1, "months"), date(2026, 3, 10), "month span over the Spring Festival"),
         (date(2026, 1, 16), Period(1, "months"), date(2026, 2, 24), "last day inside the Spring Festival moves"),
-        (date(2026, 2, 2), Period(20, "working_days"), date(2026, 3, 6), "20 working days across the Spring Festival, both make-up Saturdays count"),
+        (
+            date(2026, 2, 2),
+            Period(20, "working_days"),
+            date(2026, 3, 6),
+            "20 working days across the Spring Festival, both make-up Saturdays count",
+        ),
         (date(2026, 4, 30), Period(7, "days"), date(2026, 5, 7), "7 days ending in the Labour Day holiday"),
         (date(2026, 6, 18), Period(1, "working_days"), date(2026, 6, 22), "Dragon Boat Festival Fri–Sun"),
         (date(2025, 12, 31), Period(1, "working_days"), date(2026, 1, 4), "New Year: make-up Sunday 2026-01-04"),
         (date(2024, 1, 31), Period(1, "months"), date(2024, 2, 29), "leap year"),
-        (date(2026, 10, 10), Period(6, "months"), date(2027, 4, 12), "into 2027 (fallback): Saturday 04-10 moves to Monday"),
+        (
+            date(2026, 10, 10),
+            Period(6, "months"),
+            date(2027, 4, 12),
+            "into 2027 (fallback): Saturday 04-10 moves to Monday",
+        ),
     ],
 )
 def test_known_due_dates(start, period, due, why):
@@ -79,7 +99,9 @@ def test_national_day_case_is_explained():
     en = "\n".join(explain(deadline, "en"))
     assert "2026-10-01 to 2026-10-07 National Day (7 days)" in en
     assert "make-up working day for National Day" in en
-    assert summary(deadline, "en") == "reassignment request window: 5 working day(s) from 2026-09-28, due 2026-10-10 (Sat)"
+    assert (
+        summary(deadline, "en") == "reassignment request window: 5 working day(s) from 2026-09-28, due 2026-10-10 (Sat)"
+    )
 
 
 def test_month_period_moved_off_a_holiday_is_explained():

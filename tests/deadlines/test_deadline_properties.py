@@ -29,7 +29,9 @@ def test_due_date_is_a_working_day_and_never_earlier_than_the_period_allows(star
         assert CALENDAR.working_days_between(start, deadline.due) == period.amount
         assert deadline.due >= start + timedelta(days=period.amount)
     else:
-        earliest = add_months(start, period.amount)[0] if period.unit == "months" else start + timedelta(days=period.amount)
+        earliest = (
+            add_months(start, period.amount)[0] if period.unit == "months" else start + timedelta(days=period.amount)
+        )
         assert deadline.period_end == earliest
         assert deadline.due >= earliest
         # every day between the period's end and the due date is a day off, and is listed as skipped

@@ -55,7 +55,9 @@ def test_loading_a_year_recomputes_open_deadlines_and_audits_the_moves(db_sessio
     service.record_assignment_deadlines(db_session, admin, closed_one, profile=profile)
     service.close_deadlines(db_session, closed_one, met_on=date(2026, 12, 20))
     window_before = db_session.scalar(
-        select(DeadlineRecord).where(DeadlineRecord.assignment_id == open_one.id, DeadlineRecord.rule == "reassignment_window")
+        select(DeadlineRecord).where(
+            DeadlineRecord.assignment_id == open_one.id, DeadlineRecord.rule == "reassignment_window"
+        )
     )
     assert window_before.due_on == date(2026, 12, 8)
 
@@ -76,7 +78,9 @@ def test_loading_a_year_recomputes_open_deadlines_and_audits_the_moves(db_sessio
     assert feedback.due_on == date(2027, 1, 18)
     assert feedback.explanation["years"][1]["source"] == "office"
     report = service.remove_calendar_year(db_session, admin, profile.name, 2027)
-    assert [(m.rule, m.old_due, m.new_due) for m in report.moved] == [("feedback", date(2027, 1, 18), date(2027, 1, 15))]
+    assert [(m.rule, m.old_due, m.new_due) for m in report.moved] == [
+        ("feedback", date(2027, 1, 18), date(2027, 1, 15))
+    ]
     db_session.refresh(feedback)
     assert feedback.due_on == date(2027, 1, 15) and feedback.has_warning
     audited = db_session.scalar(

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from app.db.engine import session_scope
 from app.db.models.deadlines import DeadlineRecord, ExtensionRequest, Reminder
-from app.demo import ensure_accounts, load_context
 from app.demo import deadlines as demo_deadlines
+from app.demo import ensure_accounts, load_context
 from app.demo import sessions as demo_sessions
 from app.demo import workflow as demo_workflow
 from app.profiles import load_profile

@@ -81,7 +81,9 @@ def test_reminder_keys_repeat_as_the_rule_says(beijing_rules):
     t = target()
     once = by_name["reply-due-in-3"]
     assert reminder_key(once, t, date(2026, 9, 28)) == reminder_key(once, t, date(2026, 9, 29))
-    assert reminder_key(once, t, date(2026, 9, 28)) != reminder_key(once, target(due=date(2026, 10, 9)), date(2026, 9, 28))
+    assert reminder_key(once, t, date(2026, 9, 28)) != reminder_key(
+        once, target(due=date(2026, 10, 9)), date(2026, 9, 28)
+    )
     weekly = by_name["reply-overdue"]
     assert reminder_key(weekly, t, date(2026, 10, 12)) == reminder_key(weekly, t, date(2026, 10, 16))
     assert reminder_key(weekly, t, date(2026, 10, 12)) != reminder_key(weekly, t, date(2026, 10, 19))
@@ -129,12 +131,27 @@ def test_field_test_meaning(op, value, fact_value, holds):
         ({"rules": []}, "unknown key"),
         ({"version": 2}, "only version = 1"),
         ({"rule": [{"label": "x", "outcome": "warn_department", "when": {"overdue": True}}]}, "rule #1: 'name'"),
-        ({"rule": [{"name": "a", "label": "x", "outcome": "shout", "when": {"overdue": True}}]}, r"rule #1 \(a\): 'outcome' is 'shout'"),
+        (
+            {"rule": [{"name": "a", "label": "x", "outcome": "shout", "when": {"overdue": True}}]},
+            r"rule #1 \(a\): 'outcome' is 'shout'",
+        ),
         ({"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {}}]}, "'when' must be a table"),
-        ({"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"colour": "red"}}]}, "unknown field 'colour'"),
-        ({"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"round": "2"}}]}, "needs a whole number"),
-        ({"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"state": {"le": "x"}}}]}, "compares numbers"),
-        ({"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"round": {"about": 2}}}]}, "unknown test 'about'"),
+        (
+            {"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"colour": "red"}}]},
+            "unknown field 'colour'",
+        ),
+        (
+            {"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"round": "2"}}]},
+            "needs a whole number",
+        ),
+        (
+            {"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"state": {"le": "x"}}}]},
+            "compares numbers",
+        ),
+        (
+            {"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"round": {"about": 2}}}]},
+            "unknown test 'about'",
+        ),
         ({"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"role": []}}]}, "non-empty list"),
         (
             {"rule": [{"name": "a", "label": "x", "outcome": "warn_department", "when": {"overdue": True}}] * 2},

@@ -56,9 +56,16 @@ def test_closed_deadlines_and_ended_assignments_are_not_supervised(db_session, p
 def test_digests_are_mailed_to_a_local_smtp_server(db_session, profile):
     _seed(db_session, profile)
     with SmtpSink() as sink:
-        settings = replace(get_settings(), smtp_host="127.0.0.1", smtp_port=sink.port, smtp_sender="jianti@test.example")
+        settings = replace(
+            get_settings(), smtp_host="127.0.0.1", smtp_port=sink.port, smtp_sender="jianti@test.example"
+        )
         run = run_supervision(
-            db_session, Actor.system(), profile_name="beijing", today=date(2026, 9, 28), send_mail=True, settings=settings
+            db_session,
+            Actor.system(),
+            profile_name="beijing",
+            today=date(2026, 9, 28),
+            send_mail=True,
+            settings=settings,
         )
     recipients = sorted(to[0] for to, _message in sink.messages)
     assert recipients == [

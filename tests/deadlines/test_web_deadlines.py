@@ -20,9 +20,13 @@ def _seed(clean_db):
     with session_scope(clean_db) as session:
         lead = make_assignment(session, "jtw", key_supervision=True)  # reply 2026-10-08
         co = make_assignment(session, "jw", role="co", item=lead.item)  # opinion 2026-08-03
-        late = make_assignment(session, "jw", assigned_on=date(2026, 10, 1), title="关于老旧小区增设电梯无障碍入户模式的提案")
+        late = make_assignment(
+            session, "jw", assigned_on=date(2026, 10, 1), title="关于老旧小区增设电梯无障碍入户模式的提案"
+        )
         for assignment in (lead, co, late):
-            deadline_service.record_assignment_deadlines(session, Actor.system(), assignment, profile=load_profile("beijing"))
+            deadline_service.record_assignment_deadlines(
+                session, Actor.system(), assignment, profile=load_profile("beijing")
+            )
         return lead.id, co.id, late.id
 
 
@@ -44,9 +48,7 @@ def test_board_shows_sections_grouped_by_department(login_as, clean_db):
 def test_board_run_button_records_reminders(login_as, clean_db):
     client, _user = login_as("office_admin")
     _seed(clean_db)
-    response = client.post(
-        "/supervision/run", data={"day": "2026-09-28", "_csrf": client.csrf}, follow_redirects=False
-    )
+    response = client.post("/supervision/run", data={"day": "2026-09-28", "_csrf": client.csrf}, follow_redirects=False)
     assert response.status_code in (302, 303)
     assert "ran=" in response.headers["location"]
     page = client.get(response.headers["location"]).text
@@ -125,7 +127,9 @@ def test_extension_through_the_api_and_the_assignment_page(login_as, clean_db, m
     reply = next(d for d in deadlines if d["rule"] == "reply")
     headers = {"X-CSRF-Token": client.csrf}
     too_late = client.post(
-        f"/api/deadlines/{reply['id']}/extension-requests", json={"requested_due": "2027-02-01", "reason": "x"}, headers=headers
+        f"/api/deadlines/{reply['id']}/extension-requests",
+        json={"requested_due": "2027-02-01", "reason": "x"},
+        headers=headers,
     )
     assert too_late.status_code == 422 and "2027-01-01" in too_late.text
     ok = client.post(
@@ -143,7 +147,9 @@ def test_extension_through_the_api_and_the_assignment_page(login_as, clean_db, m
     board = office.get("/supervision").text
     assert "需要现场勘查" in board and "同意延期" in board
     decided = office.post(
-        f"/api/extension-requests/{ok.json()['id']}/decision", json={"approve": True}, headers={"X-CSRF-Token": office.csrf}
+        f"/api/extension-requests/{ok.json()['id']}/decision",
+        json={"approve": True},
+        headers={"X-CSRF-Token": office.csrf},
     )
     assert decided.status_code == 201, decided.text
     assert decided.json()["deadline"]["due"] == "2026-11-09"
@@ -171,12 +177,19 @@ def test_api_loads_a_year_and_lists_the_moves(login_as, clean_db):
     _lead, _co, late_id = _seed(clean_db)
     client, _ = login_as("office_admin")
     headers = {"X-CSRF-Token": client.csrf}
-    bad = client.post("/api/calendar/years", json={"text": "year = 2027\n[[holiday]]\nname = '元旦'\n"}, headers=headers)
+    bad = client.post(
+        "/api/calendar/years", json={"text": "year = 2027\n[[holiday]]\nname = '元旦'\n"}, headers=headers
+    )
     assert bad.status_code == 422 and bad.json()["problems"][0]["place"] == "holiday #1 (元旦)"
     response = client.post("/api/calendar/years", json={"text": SCHEDULE_2027, "note": "API"}, headers=headers)
     assert response.status_code == 201, response.text
     data = response.json()
-    assert data["document"]["holiday"][0] == {"name": "元旦", "name_en": "New Year's Day", "from": "2027-01-01", "to": "2027-01-03"}
+    assert data["document"]["holiday"][0] == {
+        "name": "元旦",
+        "name_en": "New Year's Day",
+        "from": "2027-01-01",
+        "to": "2027-01-03",
+    }
     moved = {(m["assignment_id"], m["rule"], m["new_due"]) for m in data["recompute"]["moved"]}
     assert moved == {(_lead, "reply_max", "2027-01-04"), (late_id, "reply", "2027-01-04")}
     year = client.get("/api/calendar/years/2027").json()

@@ -108,9 +108,7 @@ def test_year_data_rejects_a_date_of_another_year():
 def test_build_calendar_reads_the_profile_calendar_folder(tmp_path):
     folder = tmp_path / "demo" / "calendar"
     folder.mkdir(parents=True)
-    (folder / "2027.toml").write_text(
-        'year = 2027\n[[holiday]]\nname = "元旦"\nfrom = 2027-01-01\n', encoding="utf-8"
-    )
+    (folder / "2027.toml").write_text('year = 2027\n[[holiday]]\nname = "元旦"\nfrom = 2027-01-01\n', encoding="utf-8")
     calendar = build_calendar("demo", rules_dir=tmp_path)
     assert calendar.year_source(2027).source is CalendarSource.OFFICE
     assert calendar.day(date(2027, 1, 1)).name_en == "New Year's Day"

@@ -17,12 +17,26 @@ def as_export_rows(records, profile, session):
     short = {d.code: d.short_name for d in profile.departments}
     return [
         ExportRow(
-            kind=r.kind, session=session, number=r.number, title=r.title, lead_submitter=r.lead_submitter,
-            state="registered", content=r.content, category=categories.get(r.category_code),
-            submitter_type=r.submitter_type.value, co_signers=list(r.co_signers), submitter_count=r.submitter_count,
-            delegation=r.delegation, sector=r.sector, party=r.party, during_session=r.during_session,
-            agree_to_publish=r.agree_to_publish, submitted_on=r.submitted_on, key_supervision=r.key_supervision,
-            intended_lead=[short[c] for c in r.intended_lead], intended_co=[short[c] for c in r.intended_co],
+            kind=r.kind,
+            session=session,
+            number=r.number,
+            title=r.title,
+            lead_submitter=r.lead_submitter,
+            state="registered",
+            content=r.content,
+            category=categories.get(r.category_code),
+            submitter_type=r.submitter_type.value,
+            co_signers=list(r.co_signers),
+            submitter_count=r.submitter_count,
+            delegation=r.delegation,
+            sector=r.sector,
+            party=r.party,
+            during_session=r.during_session,
+            agree_to_publish=r.agree_to_publish,
+            submitted_on=r.submitted_on,
+            key_supervision=r.key_supervision,
+            intended_lead=[short[c] for c in r.intended_lead],
+            intended_co=[short[c] for c in r.intended_co],
             intended_split=[short[c] for c in r.intended_split],
         )
         for r in records
@@ -45,8 +59,16 @@ def test_an_export_reads_back_to_the_same_records(beijing_profile, tmp_path):
 
 
 def test_formula_injection_is_neutralised(beijing_profile, tmp_path):
-    row = ExportRow(ItemKind.NPC_SUGGESTION, "会议", "0001", '=HYPERLINK("http://x","点我")', "@张三", "registered",
-                    co_signers=["+李四", "-王五"], submitter_count=3)
+    row = ExportRow(
+        ItemKind.NPC_SUGGESTION,
+        "会议",
+        "0001",
+        '=HYPERLINK("http://x","点我")',
+        "@张三",
+        "registered",
+        co_signers=["+李四", "-王五"],
+        submitter_count=3,
+    )
     export_items([row], tmp_path / "x.xlsx")
     export_items([row], tmp_path / "x.csv")
     export_items([row], tmp_path / "x.json")
@@ -55,7 +77,7 @@ def test_formula_injection_is_neutralised(beijing_profile, tmp_path):
     assert sheet["B2"].value == '=HYPERLINK("http://x","点我")'
     with (tmp_path / "x.csv").open(encoding="utf-8-sig") as fh:
         data = list(csv.reader(fh))[1]
-    assert data[3] == "'=HYPERLINK(\"http://x\",\"点我\")" and data[4] == "'@张三" and data[5] == "'+李四、-王五"
+    assert data[3] == '\'=HYPERLINK("http://x","点我")' and data[4] == "'@张三" and data[5] == "'+李四、-王五"
     assert json.loads((tmp_path / "x.json").read_text())[0]["title"].startswith("=")
     # the xlsx value imports back unchanged: no formula, no apostrophe
     record = parse_file(tmp_path / "x.xlsx", ItemKind.NPC_SUGGESTION, beijing_profile).records[0]

@@ -2,12 +2,12 @@
 
 import random
 import zipfile
-from datetime import date, datetime, time
+from datetime import date, datetime
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.domain.enums import ItemKind
 from app.domain.importing import REASONS, parse_workbook
@@ -20,8 +20,27 @@ HEADER_WORDS = sorted(
     | {a for aliases in COMMON_ALIASES.values() for a in aliases}
     | {a for table in KIND_ALIASES.values() for aliases in table.values() for a in aliases}
 )
-TRICKY_TEXT = ["", " ", "第0259号", "2026年2月30日", "2026.1.15", "市交通委、市月球局", "是", "不可", "会上",
-               "交通出行", "城乡建设/教育", "=A1", "#N/A", "张三、李四，王五", "\n", "0", "-1", "1e309", "𠀀𠀁"]
+TRICKY_TEXT = [
+    "",
+    " ",
+    "第0259号",
+    "2026年2月30日",
+    "2026.1.15",
+    "市交通委、市月球局",
+    "是",
+    "不可",
+    "会上",
+    "交通出行",
+    "城乡建设/教育",
+    "=A1",
+    "#N/A",
+    "张三、李四，王五",
+    "\n",
+    "0",
+    "-1",
+    "1e309",
+    "𠀀𠀁",
+]
 
 cell_values = st.one_of(
     st.none(),
@@ -103,7 +122,9 @@ def seed_workbook(tmp_path_factory):
     sheet.append(["市十六届人大四次会议代表建议交办清单"])
     sheet.append(["建议号", "标题", "领衔代表", "附议代表", "代表团", "类别", "主办单位", "提出时间"])
     for n in range(1, 40):
-        sheet.append([n, f"关于第{n}件事的建议", "张三", "李四、王五", "朝阳代表团", "交通出行", "市交通委", date(2026, 1, 15)])
+        sheet.append(
+            [n, f"关于第{n}件事的建议", "张三", "李四、王五", "朝阳代表团", "交通出行", "市交通委", date(2026, 1, 15)]
+        )
     sheet.merge_cells("A1:H1")
     path = tmp_path_factory.mktemp("seed") / "seed.xlsx"
     workbook.save(path)
@@ -118,7 +139,9 @@ def _mutate_member(data: bytes, rng: random.Random) -> bytes:
         if action < 0.4 and data:
             data[position] = rng.randrange(256)
         elif action < 0.7:
-            data[position:position] = rng.choice([b"<", b">", b'"', b"</c>", b"<f>1+</f>", b"&#0;", b"<v>x</v>", b't="e"'])
+            data[position:position] = rng.choice(
+                [b"<", b">", b'"', b"</c>", b"<f>1+</f>", b"&#0;", b"<v>x</v>", b't="e"']
+            )
         else:
             del data[position : position + rng.randint(1, 40)]
     return bytes(data)

@@ -8,10 +8,18 @@ from app.domain.enums import ItemKind
 from app.importing.reader import parse_file
 from app.importing.safety import ENCRYPTED_OOXML_MARKER, OLE_MAGIC, ReaderLimits, UnusableFile
 
-
 NPC = ItemKind.NPC_SUGGESTION
 NPC_HEADER = ("建议号", "标题", "领衔代表", "附议代表", "代表团", "类别", "主办单位", "提出时间")
-GOOD_ROW = (259, "关于解决石景山区停车难问题的建议", "张三", "李四、王五", "石景山代表团", "交通出行", "市交通委", "2026年1月15日")
+GOOD_ROW = (
+    259,
+    "关于解决石景山区停车难问题的建议",
+    "张三",
+    "李四、王五",
+    "石景山代表团",
+    "交通出行",
+    "市交通委",
+    "2026年1月15日",
+)
 
 
 def refused(path, beijing, limits=None) -> str:
@@ -24,9 +32,24 @@ def refused(path, beijing, limits=None) -> str:
 
 def test_reads_a_real_looking_workbook(make_xlsx, beijing):
     path = make_xlsx(
-        [("市十六届人大四次会议代表建议交办清单",), ("（第一批）",), NPC_HEADER, GOOD_ROW,
-         (260, "关于修整安立路和慧忠路交叉路口过街天桥的建议", "赵六", None, None, "交通出行", "市交通委", datetime(2026, 1, 16)),
-         (None,) * 8, (None,) * 8],
+        [
+            ("市十六届人大四次会议代表建议交办清单",),
+            ("（第一批）",),
+            NPC_HEADER,
+            GOOD_ROW,
+            (
+                260,
+                "关于修整安立路和慧忠路交叉路口过街天桥的建议",
+                "赵六",
+                None,
+                None,
+                "交通出行",
+                "市交通委",
+                datetime(2026, 1, 16),
+            ),
+            (None,) * 8,
+            (None,) * 8,
+        ],
         merges={"清单": ["A1:H1", "E4:E5"]},
     )
     result = parse_file(path, NPC, beijing)
@@ -126,7 +149,7 @@ def test_hidden_sheets_are_skipped_and_all_hidden_refused(beijing, tmp_path):
 
 
 def test_formulas_without_cached_values_are_named(make_xlsx, beijing):
-    result = parse_file(make_xlsx([NPC_HEADER, (*GOOD_ROW[:2], "=CONCAT(\"张\",\"三\")", *GOOD_ROW[3:])]), NPC, beijing)
+    result = parse_file(make_xlsx([NPC_HEADER, (*GOOD_ROW[:2], '=CONCAT("张","三")', *GOOD_ROW[3:])]), NPC, beijing)
     assert [(p.cell, p.code, str(p.value)) for p in result.errors] == [
         ("C2", "formula_without_value", '=CONCAT("张","三")')
     ]

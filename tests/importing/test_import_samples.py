@@ -2,7 +2,6 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -73,7 +72,9 @@ def test_committed_files_are_up_to_date():
 
 def test_topics_cover_every_department_of_the_profile(beijing_profile):
     corpus = load_topics("beijing")
-    covered = {t.dept for t in corpus.topics} | {d.code for d in beijing_profile.departments if d.kind.value == "district"}
+    covered = {t.dept for t in corpus.topics} | {
+        d.code for d in beijing_profile.departments if d.kind.value == "district"
+    }
     assert covered == {d.code for d in beijing_profile.departments}
     assert set(corpus.places) == {d.short_name for d in beijing_profile.departments if d.kind.value == "district"}
 

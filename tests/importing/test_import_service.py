@@ -1,7 +1,5 @@
 """Import use-cases against the database: preview, all-or-nothing commit, idempotent re-import."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -99,8 +97,14 @@ def test_unusable_files_write_nothing(sessions, office, tmp_path, content):
 def test_changed_items_need_confirmation_then_update_with_audit(sessions, office, make_xlsx):
     first = make_xlsx([HEADER, (1, "关于A的建议", "张三", "李四"), (2, "关于B的建议", "王五")])
     importing.commit_import(sessions, office, first, kind="npc_suggestion", session_label=NPC_SESSION)
-    changed = make_xlsx([HEADER, (1, "关于A的建议（修改）", "张三", "李四、赵六", None, None, "市交通委"),
-                         (2, "关于B的建议", "王五"), (3, "关于C的建议", "钱七")])
+    changed = make_xlsx(
+        [
+            HEADER,
+            (1, "关于A的建议（修改）", "张三", "李四、赵六", None, None, "市交通委"),
+            (2, "关于B的建议", "王五"),
+            (3, "关于C的建议", "钱七"),
+        ]
+    )
     preview = importing.preview_import(sessions, office, changed, kind="npc_suggestion", session_label=NPC_SESSION)
     assert preview.counts == {"rows": 3, "new": 1, "unchanged": 1, "changed": 1, "errors": 0}
     assert preview.plan.changed[0].fields == ("title", "co_signers", "submitter_count", "intended_lead")
@@ -120,30 +124,43 @@ def test_changed_items_need_confirmation_then_update_with_audit(sessions, office
 
 
 def test_assigned_items_keep_their_content(sessions, office, make_xlsx):
-    importing.commit_import(sessions, office, make_xlsx([HEADER, (1, "关于A的建议", "张三")]),
-                            kind="npc_suggestion", session_label=NPC_SESSION)
+    importing.commit_import(
+        sessions,
+        office,
+        make_xlsx([HEADER, (1, "关于A的建议", "张三")]),
+        kind="npc_suggestion",
+        session_label=NPC_SESSION,
+    )
     item = sessions.scalar(select(Item))
     item.state = "assigned"
     sessions.flush()
-    preview = importing.preview_import(sessions, office, make_xlsx([HEADER, (1, "关于A的建议（改）", "张三")]),
-                                       kind="npc_suggestion", session_label=NPC_SESSION)
+    preview = importing.preview_import(
+        sessions,
+        office,
+        make_xlsx([HEADER, (1, "关于A的建议（改）", "张三")]),
+        kind="npc_suggestion",
+        session_label=NPC_SESSION,
+    )
     assert [p.code for p in preview.problems] == ["locked_item"]
 
 
 def test_kind_must_match_the_session_and_only_the_office_imports(sessions, office, make_user):
     with pytest.raises(ValidationFailed):
-        importing.preview_import(sessions, office, SAMPLES / "beijing_npc_2026.xlsx", kind="npc_suggestion",
-                                 session_label=CPPCC_SESSION)
+        importing.preview_import(
+            sessions, office, SAMPLES / "beijing_npc_2026.xlsx", kind="npc_suggestion", session_label=CPPCC_SESSION
+        )
     handler = make_user("dept_handler", "jtw").actor
     with pytest.raises(Forbidden):
-        importing.preview_import(sessions, handler, SAMPLES / "beijing_npc_2026.xlsx", kind="npc_suggestion",
-                                 session_label=NPC_SESSION)
+        importing.preview_import(
+            sessions, handler, SAMPLES / "beijing_npc_2026.xlsx", kind="npc_suggestion", session_label=NPC_SESSION
+        )
 
 
 def test_pending_uploads_belong_to_their_uploader(sessions, office, make_user, tmp_path):
     source = (SAMPLES / "beijing_npc_2026.xlsx").open("rb")
-    pending = importing.save_pending(office, source, file_name="../清单.xlsx", kind=ItemKind.NPC_SUGGESTION,
-                                     session_label=NPC_SESSION)
+    pending = importing.save_pending(
+        office, source, file_name="../清单.xlsx", kind=ItemKind.NPC_SUGGESTION, session_label=NPC_SESSION
+    )
     assert pending.file_name == "清单.xlsx" and pending.path.is_file()
     assert importing.load_pending(office, pending.token).path == pending.path
     other = make_user("office_staff").actor
@@ -169,7 +186,9 @@ def test_generated_bad_workbooks_never_write_partially(sessions, office, tmp_pat
     sheet.append(list(HEADER))
     good = rng.randint(1, 30)
     for number in range(1, good + 1):
-        sheet.append([number, f"关于第{number}件事的建议", "张三", "李四、王五", "朝阳区代表团", "教育", "市教委", "2026.1.15"])
+        sheet.append(
+            [number, f"关于第{number}件事的建议", "张三", "李四、王五", "朝阳区代表团", "教育", "市教委", "2026.1.15"]
+        )
     bad_value = rng.choice([("", 1), ("外星", 5), ("2026-13-45", 7), ("市月球局", 6), (None, 2), ("=A1", 0)])
     if rng.random() < 0.8:
         row = [good + 1, "关于…的建议", "张三", None, None, None, None, None]

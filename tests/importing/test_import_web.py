@@ -48,8 +48,9 @@ def test_api_preview_then_commit_then_reimport_is_unchanged(login_as, sessions, 
     body = response.json()
     assert body["counts"] == {"rows": 800, "new": 800, "unchanged": 0, "changed": 0, "errors": 0}
     assert item_count(clean_db) == 0  # a preview writes nothing
-    committed = client.post(f"/api/imports/pending/{body['token']}/commit", json={},
-                            headers={"X-CSRF-Token": client.csrf})
+    committed = client.post(
+        f"/api/imports/pending/{body['token']}/commit", json={}, headers={"X-CSRF-Token": client.csrf}
+    )
     assert committed.status_code == 201, committed.text
     batch = committed.json()["batch"]
     assert batch["counts"]["new"] == 800 and item_count(clean_db) == 800
@@ -65,19 +66,24 @@ def test_api_preview_then_commit_then_reimport_is_unchanged(login_as, sessions, 
 
 def test_api_errors_return_problems_and_the_marked_up_copy(login_as, sessions, clean_db, make_xlsx):
     client, _ = login_as("office_staff")
-    bad = make_xlsx([("建议号", "标题", "领衔代表", "类别"), (1, "关于…的建议", "张三", "外星"), (2, None, "李四", None)])
+    bad = make_xlsx(
+        [("建议号", "标题", "领衔代表", "类别"), (1, "关于…的建议", "张三", "外星"), (2, None, "李四", None)]
+    )
     response = upload(client, bad)
     body = response.json()
     assert response.status_code == 200 and body["counts"]["errors"] == 2
     assert [(p["sheet"], p["column"], p["row"], p["header"], p["value"]) for p in body["problems"]] == [
-        ("清单", "D", 2, "类别", "外星"), ("清单", "B", 3, "标题", None)
+        ("清单", "D", 2, "类别", "外星"),
+        ("清单", "B", 3, "标题", None),
     ]
     assert body["problems"][0]["reason"] == "未知的分类“外星”"
     copy = client.get(body["errors_url"])
     assert copy.status_code == 200
     sheet = load_workbook(io.BytesIO(copy.content))["清单"]
     assert sheet["D2"].comment is not None and sheet["E1"].value == "错误说明"
-    refused = client.post(f"/api/imports/pending/{body['token']}/commit", json={}, headers={"X-CSRF-Token": client.csrf})
+    refused = client.post(
+        f"/api/imports/pending/{body['token']}/commit", json={}, headers={"X-CSRF-Token": client.csrf}
+    )
     assert refused.status_code == 422 and len(refused.json()["problems"]) == 2
     one_shot = upload(client, bad, url="/api/imports/")
     assert one_shot.status_code == 422
@@ -146,8 +152,9 @@ def test_pages_upload_preview_confirm(login_as, sessions, clean_db):
     assert preview.status_code == 200, preview.text[:500]
     assert 'data-testid="count-new">1200<' in preview.text
     pending = preview.text.split('name="token" value="')[1].split('"')[0]
-    done = client.post("/imports/confirm", data={"token": pending, "_csrf": csrf_from(preview.text)},
-                       follow_redirects=False)
+    done = client.post(
+        "/imports/confirm", data={"token": pending, "_csrf": csrf_from(preview.text)}, follow_redirects=False
+    )
     assert done.status_code in (302, 303), done.text[:300]
     detail = client.get(done.headers["location"])
     assert 'data-testid="batch-new">1200<' in detail.text
@@ -157,8 +164,11 @@ def test_pages_upload_preview_confirm(login_as, sessions, clean_db):
 def test_page_shows_unusable_file_error(login_as, sessions, clean_db):
     client, _ = login_as("office_staff")
     token = csrf_from(client.get("/imports").text)
-    response = client.post("/imports/preview", files={"file": ("x.xlsx", b"%PDF-1.4", XLSX)},
-                           data={"kind": "npc_suggestion", "session": NPC_SESSION, "_csrf": token})
+    response = client.post(
+        "/imports/preview",
+        files={"file": ("x.xlsx", b"%PDF-1.4", XLSX)},
+        data={"kind": "npc_suggestion", "session": NPC_SESSION, "_csrf": token},
+    )
     assert response.status_code == 400 and "PDF" in response.text
 
 
@@ -186,8 +196,10 @@ def test_item_list_filters_paging_scoping_and_export(login_as, make_user, sessio
         assert client.get(f"/api/items/export?format={fmt}").status_code == 200
     # the export imported again is recognised as unchanged
     again = client.post(
-        "/api/imports/", files={"file": ("export.xlsx", exported.content, XLSX)},
-        data={"kind": "npc_suggestion", "session": NPC_SESSION}, headers={"X-CSRF-Token": client.csrf},
+        "/api/imports/",
+        files={"file": ("export.xlsx", exported.content, XLSX)},
+        data={"kind": "npc_suggestion", "session": NPC_SESSION},
+        headers={"X-CSRF-Token": client.csrf},
     )
     assert again.status_code == 201 and again.json()["counts"]["unchanged"] == 800
 
@@ -206,8 +218,15 @@ def test_department_users_see_only_their_department(client, make_user, sessions,
     with session_scope(clean_db) as session:
         item = session.scalar(select(Item).order_by(Item.id))
         dept = session.scalar(select(Department).where(Department.code == "jtw"))
-        session.add(Assignment(item_id=item.id, department_id=dept.id, role="lead", state="pending_signature",
-                               assigned_on=date(2026, 2, 1)))
+        session.add(
+            Assignment(
+                item_id=item.id,
+                department_id=dept.id,
+                role="lead",
+                state="pending_signature",
+                assigned_on=date(2026, 2, 1),
+            )
+        )
         number = item.number
     client.cookies.clear()
     login(client, make_user("dept_handler", "jtw"))

@@ -36,21 +36,34 @@ def handled_item(session, users) -> Scenario:
     lead, co = found["jtw"], found["cgw"]
     actions.sign_for(session, jtw, lead.id, today=TODAY)
     actions.record_communication(
-        session, jtw, lead.id, method="meeting", happened_at=yesterday(), participants="张建华代表",
+        session,
+        jtw,
+        lead.id,
+        method="meeting",
+        happened_at=yesterday(),
+        participants="张建华代表",
         files=[Upload("座谈记录.png", PNG_BYTES)],
     )
     actions.sign_for(session, cg, co.id, today=TODAY)
     actions.save_opinion(session, cg, co.id, body="同意", files=[Upload("会办意见.pdf", PDF_BYTES)], today=TODAY)
     actions.send_opinion(session, cg, co.id, today=TODAY)
-    reply = actions.save_reply(session, jtw, lead.id, good_draft(), files=[Upload("答复函.pdf", PDF_BYTES + b"1")],
-                               today=TODAY)
+    reply = actions.save_reply(
+        session, jtw, lead.id, good_draft(), files=[Upload("答复函.pdf", PDF_BYTES + b"1")], today=TODAY
+    )
     actions.sign_off(session, jtw_head, lead.id, today=TODAY)
     actions.submit_for_review(session, jtw, lead.id, today=TODAY)
     actions.accept_reply(session, office, lead.id, today=TODAY)
     session.commit()
     files = {a.owner_type: a.id for a in session.scalars(select(Attachment).where(Attachment.item_id == item.id))}
     return Scenario(
-        item.id, other.id, lead.id, co.id, reply.id, files["opinion"], files["reply"], files["communication"],
+        item.id,
+        other.id,
+        lead.id,
+        co.id,
+        reply.id,
+        files["opinion"],
+        files["reply"],
+        files["communication"],
         item.title,
     )
 

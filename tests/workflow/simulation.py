@@ -121,7 +121,9 @@ class SimItem:
 
     def _system_assignments(self, action: str, targets: list[SimAssignment]) -> None:
         for a in targets:
-            transition = decide("assignment", action, a.state, Role.OFFICE_ADMIN, GuardContext({}), a.role, by_system=True)
+            transition = decide(
+                "assignment", action, a.state, Role.OFFICE_ADMIN, GuardContext({}), a.role, by_system=True
+            )
             self._move_assignment(a, transition)
 
     def add_assignment(self, department: str, role: str) -> SimAssignment:

@@ -42,7 +42,8 @@ def test_demo_audit_trails_replay(db_session):
     for entity, model in (("item", Item), ("assignment", Assignment)):
         for record in db_session.scalars(select(model)):
             rows = db_session.scalars(
-                select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == record.id)
+                select(AuditEntry)
+                .where(AuditEntry.entity == entity, AuditEntry.entity_id == record.id)
                 .order_by(AuditEntry.id)
             )
             steps = [Step(r.action, (r.before or {}).get("state"), (r.after or {}).get("state")) for r in rows]

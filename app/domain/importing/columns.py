@@ -57,12 +57,29 @@ COMMON_ALIASES: dict[Field, tuple[str, ...]] = {
     Field.DELEGATION: ("代表团", "所属代表团", "delegation"),
     Field.SECTOR: ("界别", "所属界别", "sector"),
     Field.PARTY: ("党派", "党派团体", "政治面貌", "party"),
-    Field.DURING_SESSION: ("会上/闭会", "会上", "闭会", "会上闭会", "提出时段", "提出方式", "会上或闭会", "during session"),
+    Field.DURING_SESSION: (
+        "会上/闭会",
+        "会上",
+        "闭会",
+        "会上闭会",
+        "提出时段",
+        "提出方式",
+        "会上或闭会",
+        "during session",
+    ),
     Field.AGREE_TO_PUBLISH: ("可否公开", "是否公开", "是否同意公开", "同意公开", "公开", "public", "publish"),
     Field.SUBMITTED_ON: ("提出时间", "提交时间", "提出日期", "提交日期", "日期", "submitted on", "date"),
     Field.KEY_SUPERVISION: ("重点", "重点督办", "是否重点", "重点督办件", "key", "key supervision"),
     Field.INTENDED_LEAD: ("主办单位", "意向主办单位", "建议主办单位", "承办单位", "lead department", "intended lead"),
-    Field.INTENDED_CO: ("协办单位", "会办单位", "协办/会办单位", "意向会办单位", "意向协办单位", "co departments", "intended co"),
+    Field.INTENDED_CO: (
+        "协办单位",
+        "会办单位",
+        "协办/会办单位",
+        "意向会办单位",
+        "意向协办单位",
+        "co departments",
+        "intended co",
+    ),
     Field.INTENDED_SPLIT: ("分办单位", "split departments"),
     Field.SUBMITTER_TYPE: ("提案者性质", "提出者性质", "提案人性质", "提出者类型", "submitter type"),
     Field.LEAD_SUBMITTER: ("提出人", "lead submitter"),
@@ -175,7 +192,11 @@ KIND_SIGNATURES = {kind: _signature(kind) for kind in ItemKind}
 
 
 def accepted_headers(kind: ItemKind, fld: Field) -> list[str]:
-    names = [CANONICAL_HEADERS[kind].get(fld, "")] + list(KIND_ALIASES[kind].get(fld, ())) + list(COMMON_ALIASES.get(fld, ()))
+    names = (
+        [CANONICAL_HEADERS[kind].get(fld, "")]
+        + list(KIND_ALIASES[kind].get(fld, ()))
+        + list(COMMON_ALIASES.get(fld, ()))
+    )
     seen: list[str] = []
     for name in names:
         if name and name not in seen:

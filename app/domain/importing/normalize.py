@@ -175,7 +175,25 @@ def a_date(value: Any) -> date | None:
     raise CellIssue("bad_date", value=raw)
 
 
-_YES = {"是", "可", "可以", "公开", "同意", "同意公开", "可公开", "y", "yes", "true", "1", "√", "✓", "✔", "★", "重点", "是重点"}
+_YES = {
+    "是",
+    "可",
+    "可以",
+    "公开",
+    "同意",
+    "同意公开",
+    "可公开",
+    "y",
+    "yes",
+    "true",
+    "1",
+    "√",
+    "✓",
+    "✔",
+    "★",
+    "重点",
+    "是重点",
+}
 _NO = {"否", "不可", "不可以", "不公开", "不同意", "不同意公开", "n", "no", "false", "0", "×", "✗", "非重点"}
 
 
@@ -355,7 +373,7 @@ class Resolver:
             codes.append(self.department(raw))
         except CellIssue:
             pass
-        for name in ([] if codes else _split_departments(raw)):
+        for name in [] if codes else _split_departments(raw):
             code = self.department(name)
             if code not in codes:
                 codes.append(code)

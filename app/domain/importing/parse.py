@@ -100,9 +100,12 @@ class WorkbookParser:
     def _report(self, problem: Problem) -> None:
         if not problem.is_note:
             self.result.problem_count += 1
-        if len(self.result.problems) < PROBLEM_LIMIT or problem.is_note and len(self.result.problems) < PROBLEM_LIMIT * 2:
+        if (
+            len(self.result.problems) < PROBLEM_LIMIT
+            or problem.is_note
+            and len(self.result.problems) < PROBLEM_LIMIT * 2
+        ):
             self.result.problems.append(problem)
-
 
     def finish(self) -> ParseResult:
         """Close the parse: a workbook where no sheet had a header is one problem."""
@@ -179,7 +182,12 @@ class WorkbookParser:
         for fld, first, second in layout.duplicates:
             self._report(
                 Problem(
-                    sheet, header_row, second, layout.headers.get(second), None, "duplicate_column",
+                    sheet,
+                    header_row,
+                    second,
+                    layout.headers.get(second),
+                    None,
+                    "duplicate_column",
                     {"field": self._label(fld), "first": _col(first, layout), "second": _col(second, layout)},
                 )
             )
@@ -188,8 +196,15 @@ class WorkbookParser:
             if fld not in layout.columns:
                 accepted = "、".join(accepted_headers(self.kind, fld)[:6])
                 self._report(
-                    Problem(sheet, header_row, None, None, None, "missing_column",
-                            {"field": self._label(fld), "accepted": accepted})
+                    Problem(
+                        sheet,
+                        header_row,
+                        None,
+                        None,
+                        None,
+                        "missing_column",
+                        {"field": self._label(fld), "accepted": accepted},
+                    )
                 )
                 ok = False
         return ok
@@ -272,8 +287,15 @@ class WorkbookParser:
         if count is not None and count < named:
             column = layout.columns[Field.SUBMITTER_COUNT]
             self._report(
-                Problem(sheet, row_number, column, layout.headers.get(column), row[column], "count_too_small",
-                        {"count": count, "named": named})
+                Problem(
+                    sheet,
+                    row_number,
+                    column,
+                    layout.headers.get(column),
+                    row[column],
+                    "count_too_small",
+                    {"count": count, "named": named},
+                )
             )
         if number is not None:
             self._check_unique(sheet, row_number, row, layout, number)
@@ -317,8 +339,15 @@ class WorkbookParser:
         first_sheet, first_row, first_column = earlier
         first = f"{first_sheet}!{_letter(first_column)}{first_row}"
         self._report(
-            Problem(sheet, row_number, column, layout.headers.get(column), row[column], "duplicate_number",
-                    {"number": number, "first": first})
+            Problem(
+                sheet,
+                row_number,
+                column,
+                layout.headers.get(column),
+                row[column],
+                "duplicate_number",
+                {"number": number, "first": first},
+            )
         )
 
 

@@ -6,11 +6,11 @@ above can translate them. The domain never depends on a translation machinery.
 
 from __future__ import annotations
 
-from app.domain.text import N_
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.domain.text import N_
 
 #: reason code -> English message template (formatted with the problem's params).
 REASONS: dict[str, str] = {
@@ -19,7 +19,9 @@ REASONS: dict[str, str] = {
     "missing_column": N_("Required column '{field}' is missing (accepted headers: {accepted})"),
     "duplicate_column": N_("Column '{field}' appears twice: {first} and {second}"),
     "wrong_kind": N_("This looks like a {found} workbook, but the import was started for {expected}"),
-    "formula_without_value": N_("Formula without a computed value; open the file in Excel and save it, or paste values"),
+    "formula_without_value": N_(
+        "Formula without a computed value; open the file in Excel and save it, or paste values"
+    ),
     "cell_too_long": N_("Cell is too long ({length} characters; at most {limit})"),
     # content of a row
     "missing_value": N_("'{field}' is empty"),
@@ -41,7 +43,9 @@ REASONS: dict[str, str] = {
     "text_too_long": N_("Text is too long ({length} characters; at most {limit})"),
     "bad_text": N_("'{value}' should be text"),
     # against what is already stored (filled in by the service)
-    "changed_needs_confirmation": N_("Number {number} is already imported in this session with different content ({fields}); confirm to update it"),
+    "changed_needs_confirmation": N_(
+        "Number {number} is already imported in this session with different content ({fields}); confirm to update it"
+    ),
     "locked_item": N_("Number {number} is already {state}; its content can no longer be replaced by an import"),
 }
 

@@ -123,8 +123,13 @@ class RouteReport:
             "dry_run": self.dry_run,
             "refused_rule_file": [p.as_dict() for p in self.refused_file_problems],
             "items": [
-                {"item_id": o.item_id, "number": o.number, "title": o.title, "action": o.action,
-                 "proposal": o.decision.as_dict()}
+                {
+                    "item_id": o.item_id,
+                    "number": o.number,
+                    "title": o.title,
+                    "action": o.action,
+                    "proposal": o.decision.as_dict(),
+                }
                 for o in self.outcomes
             ],
         }
@@ -367,4 +372,3 @@ def diff_rules(
         if not old.same_proposal(new):
             changed.append(DiffLine(item.id, item.session.label, item.number, item.title, old, new))
     return DiffReport(active.version.content_hash, parsed.content_hash, len(items), changed)
-

@@ -355,4 +355,3 @@ def assign_many(session: Session, actor: Actor, item_ids: Iterable[int], assigne
         else:
             result.done.append(item_id)
     return result
-

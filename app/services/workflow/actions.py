@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.workflow import (
+    Communication,
     CoOpinion,
     CoOpinionWaiver,
-    Communication,
     Feedback,
     ItemMerge,
     ReassignmentRequest,

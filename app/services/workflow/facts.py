@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, Item
 from app.db.models.deadlines import DeadlineRecord
-from app.db.models.workflow import Attachment, CoOpinion, CoOpinionWaiver, Communication, Feedback, Reply
+from app.db.models.workflow import Attachment, Communication, CoOpinion, CoOpinionWaiver, Feedback, Reply
+from app.domain.deadlines import compute_deadline
 from app.domain.enums import AssignmentRole, AssignmentState
 from app.domain.handling import opens_new_round
 from app.domain.lifecycle import ASSIGNMENT_LIVE, ITEM_TERMINAL, GuardContext
-from app.domain.deadlines import compute_deadline
 from app.domain.profile import Period, Profile
 from app.services.deadlines import current_calendar
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.db.models import Assignment, AuditEntry, Department, Item, User
 from app.db.models.workflow import (
     Attachment,
-    CoOpinion,
     Communication,
+    CoOpinion,
     Feedback,
     ItemMerge,
     ReassignmentRequest,
@@ -55,7 +55,9 @@ class InboxRow:
     days_left: int | None
 
 
-def inbox(session: Session, actor: Actor, *, today: date | None = None, include_finished: bool = False) -> list[InboxRow]:
+def inbox(
+    session: Session, actor: Actor, *, today: date | None = None, include_finished: bool = False
+) -> list[InboxRow]:
     """The actor's department's assignments: overdue first, then by deadline; key items marked by the page."""
     today = today or Clock.now().today
     stmt = select(Assignment).options(selectinload(Assignment.item).selectinload(Item.session))

@@ -61,7 +61,12 @@ RULE_LABELS = {
     "publication": N_("Publication"),
 }
 
-SORT_LABELS = {"due": N_("due date"), "department": N_("department"), "item": N_("item number"), "overdue": N_("days overdue")}
+SORT_LABELS = {
+    "due": N_("due date"),
+    "department": N_("department"),
+    "item": N_("item number"),
+    "overdue": N_("days overdue"),
+}
 SOURCE_LABELS = {
     "library": N_("official schedule (chinesecalendar)"),
     "office": N_("entered by the office"),
@@ -139,7 +144,10 @@ def _deadline_out(record) -> dict[str, Any]:
         "calendar_warning": record.has_warning,
         "met_on": record.met_on.isoformat() if record.met_on else None,
         "explanation": record.explanation,
-        "explanation_text": {"zh": explain_dict(record.explanation, "zh"), "en": explain_dict(record.explanation, "en")},
+        "explanation_text": {
+            "zh": explain_dict(record.explanation, "zh"),
+            "en": explain_dict(record.explanation, "en"),
+        },
     }
 
 
@@ -228,9 +236,7 @@ class DeadlinePages(Controller):
         today = _parse_day(day, "day", office_today())
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         board = build_board(db_session, request.user, today, calendar, sort)
-        reminders = list(
-            db_session.scalars(select(ReminderRecord).order_by(ReminderRecord.id.desc()).limit(20))
-        )
+        reminders = list(db_session.scalars(select(ReminderRecord).order_by(ReminderRecord.id.desc()).limit(20)))
         return Template(
             "deadlines/board.html",
             context={
@@ -241,7 +247,9 @@ class DeadlinePages(Controller):
                 "labels": LABELS,
                 "sort": sort if sort in SORT_KEYS else "due",
                 "sort_keys": SORT_KEYS,
-                "extensions": deadline_service.pending_extensions(db_session, request.user) if request.user.is_office else [],
+                "extensions": deadline_service.pending_extensions(db_session, request.user)
+                if request.user.is_office
+                else [],
                 "reminders": reminders,
                 "moves": recent_moves(db_session),
                 "ran": ran,
@@ -250,9 +258,7 @@ class DeadlinePages(Controller):
         )
 
     @post("/supervision/run", guards=[office_only], sync_to_thread=True)
-    def run_page(
-        self, request: Request, db_session: DbSession, data: FormData
-    ) -> Redirect:
+    def run_page(self, request: Request, db_session: DbSession, data: FormData) -> Redirect:
         today = _parse_day(data.get("day"), "day", office_today())
         run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=today)
         return Redirect(f"/supervision?day={today.isoformat()}&ran={len(run.new)}")
@@ -272,7 +278,9 @@ class DeadlinePages(Controller):
 
     @get("/calendar", guards=[logged_in], sync_to_thread=True)
     def calendar_page(self, db_session: DbSession, year: FromQuery[int | None] = None) -> Template:
-        return Template("deadlines/calendar.html", context=_calendar_context(db_session, year or office_today().year + 1))
+        return Template(
+            "deadlines/calendar.html", context=_calendar_context(db_session, year or office_today().year + 1)
+        )
 
     @post("/calendar/years", guards=[office_admin_only])
     async def calendar_load_page(
@@ -325,7 +333,12 @@ class DeadlinePages(Controller):
         data: Annotated[EditForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
         record = deadline_service.edit_deadline(
-            db_session, request.user, deadline_id, _parse_day(data.due_on, "due_on"), data.reason, expected_version=data.version
+            db_session,
+            request.user,
+            deadline_id,
+            _parse_day(data.due_on, "due_on"),
+            data.reason,
+            expected_version=data.version,
         )
         return Redirect(f"/deadlines/assignments/{record.assignment_id}?edited=1")
 
@@ -336,7 +349,11 @@ async def _load_year(request: Request, db_session: Session, text: str, origin: s
             data = parse_year_text(text, origin)
         except CalendarError as exc:
             context = _calendar_context(
-                db_session, office_today().year + 1, error=_("The schedule was not loaded."), problems=[exc], form_text=text
+                db_session,
+                office_today().year + 1,
+                error=_("The schedule was not loaded."),
+                problems=[exc],
+                form_text=text,
             )
             return Template("deadlines/calendar.html", context=context, status_code=422)
         report = deadline_service.load_calendar_year(db_session, request.user, _profile_name(), data, note=note)
@@ -352,7 +369,9 @@ def _assignment_context(db_session: Session, request: Request, assignment_id: in
     records = deadline_service.deadlines_of(db_session, [assignment.id])
     extensions = list(
         db_session.scalars(
-            select(ExtensionRequest).where(ExtensionRequest.assignment_id == assignment.id).order_by(ExtensionRequest.id.desc())
+            select(ExtensionRequest)
+            .where(ExtensionRequest.assignment_id == assignment.id)
+            .order_by(ExtensionRequest.id.desc())
         )
     )
     return {
@@ -432,12 +451,22 @@ class DeadlineApi(Controller):
             "text": {"zh": explain(deadline, "zh"), "en": explain(deadline, "en")},
         }
 
-    @get("/calendar/years/{year:int}", guards=[logged_in], summary="A year's holidays and make-up working days", sync_to_thread=True)
+    @get(
+        "/calendar/years/{year:int}",
+        guards=[logged_in],
+        summary="A year's holidays and make-up working days",
+        sync_to_thread=True,
+    )
     def api_year(self, db_session: DbSession, year: FromPath[int]) -> dict[str, Any]:
         calendar = deadline_service.current_calendar(db_session, _profile_name())
-        return {"source": calendar.year_source(year).to_dict(), "days": [d.to_dict() for d in calendar.year_entries(year)]}
+        return {
+            "source": calendar.year_source(year).to_dict(),
+            "days": [d.to_dict() for d in calendar.year_entries(year)],
+        }
 
-    @post("/calendar/years", guards=[office_admin_only], summary="Load or replace a year's schedule", sync_to_thread=True)
+    @post(
+        "/calendar/years", guards=[office_admin_only], summary="Load or replace a year's schedule", sync_to_thread=True
+    )
     def api_load_year(self, request: Request, db_session: DbSession, data: JSONBody[CalendarYearIn]) -> dict[str, Any]:
         """The schedule in the calendar file format; open deadlines are recomputed and the moved ones listed."""
         try:
@@ -453,7 +482,9 @@ class DeadlineApi(Controller):
         summary="An assignment's deadlines with their explanations",
         sync_to_thread=True,
     )
-    def api_assignment_deadlines(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> list[dict[str, Any]]:
+    def api_assignment_deadlines(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int]
+    ) -> list[dict[str, Any]]:
         assignment = get_assignment_for(db_session, request.user, assignment_id)
         return [_deadline_out(r) for r in deadline_service.deadlines_of(db_session, [assignment.id])]
 
@@ -467,7 +498,12 @@ class DeadlineApi(Controller):
         self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[ExtensionIn]
     ) -> dict[str, Any]:
         extension = deadline_service.request_extension(
-            db_session, request.user, deadline_id, data.requested_due, data.reason, expected_version=data.expected_version
+            db_session,
+            request.user,
+            deadline_id,
+            data.requested_due,
+            data.reason,
+            expected_version=data.expected_version,
         )
         return {"id": extension.id, "status": extension.status, "requested_due": extension.requested_due.isoformat()}
 
@@ -477,18 +513,34 @@ class DeadlineApi(Controller):
         summary="Approve or reject an extension request (office)",
         sync_to_thread=True,
     )
-    def api_decide(self, request: Request, db_session: DbSession, extension_id: FromPath[int], data: JSONBody[DecisionIn]) -> dict[str, Any]:
-        extension = deadline_service.decide_extension(db_session, request.user, extension_id, approve=data.approve, reason=data.reason)
+    def api_decide(
+        self, request: Request, db_session: DbSession, extension_id: FromPath[int], data: JSONBody[DecisionIn]
+    ) -> dict[str, Any]:
+        extension = deadline_service.decide_extension(
+            db_session, request.user, extension_id, approve=data.approve, reason=data.reason
+        )
         return {"id": extension.id, "status": extension.status, "deadline": _deadline_out(extension.deadline)}
 
-    @post("/deadlines/{deadline_id:int}/due-date", guards=[office_only], summary="Set a deadline by hand, with a reason", sync_to_thread=True)
-    def api_edit(self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[DeadlineEditIn]) -> dict[str, Any]:
+    @post(
+        "/deadlines/{deadline_id:int}/due-date",
+        guards=[office_only],
+        summary="Set a deadline by hand, with a reason",
+        sync_to_thread=True,
+    )
+    def api_edit(
+        self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[DeadlineEditIn]
+    ) -> dict[str, Any]:
         record = deadline_service.edit_deadline(
             db_session, request.user, deadline_id, data.due, data.reason, expected_version=data.expected_version
         )
         return _deadline_out(record)
 
-    @get("/supervision/board", guards=[department_or_office], summary="The supervision board as JSON", sync_to_thread=True)
+    @get(
+        "/supervision/board",
+        guards=[department_or_office],
+        summary="The supervision board as JSON",
+        sync_to_thread=True,
+    )
     def api_board(
         self,
         request: Request,
@@ -500,7 +552,9 @@ class DeadlineApi(Controller):
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         return build_board(db_session, request.user, day or office_today(), calendar, sort).as_dict()
 
-    @post("/supervision/runs", guards=[office_only], summary="Run supervision for a day (idempotent)", sync_to_thread=True)
+    @post(
+        "/supervision/runs", guards=[office_only], summary="Run supervision for a day (idempotent)", sync_to_thread=True
+    )
     def api_run(self, request: Request, db_session: DbSession, data: JSONBody[SupervisionRunIn]) -> dict[str, Any]:
         run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=data.day or office_today())
         return run.as_dict()

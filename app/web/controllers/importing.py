@@ -79,14 +79,21 @@ def _kind(value: str) -> ItemKind:
 
 def _save(request: Request, form: UploadForm) -> importing.PendingUpload:
     return importing.save_pending(
-        request.user, form.file.file, file_name=form.file.filename or "upload.xlsx", kind=_kind(form.kind),
+        request.user,
+        form.file.file,
+        file_name=form.file.filename or "upload.xlsx",
+        kind=_kind(form.kind),
         session_label=form.session,
     )
 
 
 def _preview(db_session: Session, request: Request, pending: importing.PendingUpload) -> importing.ImportPreview:
     preview = importing.preview_import(
-        db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
+        db_session,
+        request.user,
+        pending.path,
+        kind=pending.kind,
+        session_label=pending.session_label,
         file_name=pending.file_name,
     )
     if preview.problems:
@@ -105,7 +112,9 @@ def _preview_context(preview: importing.ImportPreview, pending: importing.Pendin
 
 
 def _sessions(db_session: Session) -> list[CongressSession]:
-    return list(db_session.scalars(select(CongressSession).order_by(CongressSession.year.desc(), CongressSession.label)))
+    return list(
+        db_session.scalars(select(CongressSession).order_by(CongressSession.year.desc(), CongressSession.label))
+    )
 
 
 def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[str, Any]:
@@ -138,17 +147,27 @@ class ImportPages(Controller):
         return Template("importing/preview.html", context=_preview_context(preview, pending, None))
 
     @post("/confirm", sync_to_thread=True)
-    def confirm(self, request: Request, db_session: DbSession, data: Annotated[ConfirmForm, Body(
-            media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
+    def confirm(
+        self,
+        request: Request,
+        db_session: DbSession,
+        data: Annotated[ConfirmForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response:
         pending = importing.load_pending(request.user, data.token)
         try:
             batch, _preview = importing.commit_import(
-                db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
-                file_name=pending.file_name, confirm_changes=bool(data.confirm_changes),
+                db_session,
+                request.user,
+                pending.path,
+                kind=pending.kind,
+                session_label=pending.session_label,
+                file_name=pending.file_name,
+                confirm_changes=bool(data.confirm_changes),
             )
         except (importing.ChangesNeedConfirmation, importing.ImportHasErrors) as exc:
             return Template(
-                "importing/preview.html", context=_preview_context(exc.preview, pending, exc.message),
+                "importing/preview.html",
+                context=_preview_context(exc.preview, pending, exc.message),
                 status_code=exc.status_code,
             )
         importing.discard_pending(pending)
@@ -168,7 +187,11 @@ class ImportPages(Controller):
 
     @get("/{batch_id:int}", sync_to_thread=True)
     def batch(
-        self, request: Request, db_session: DbSession, batch_id: FromPath[int], outcome: FromQuery[str | None] = None,
+        self,
+        request: Request,
+        db_session: DbSession,
+        batch_id: FromPath[int],
+        outcome: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
     ) -> Template:
         batch = importing.get_batch(db_session, request.user, batch_id)
@@ -179,8 +202,14 @@ class ImportPages(Controller):
         )
         return Template(
             "importing/batch.html",
-            context={"batch": batch, "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // per_page)),
-                     "outcome": outcome or ""},
+            context={
+                "batch": batch,
+                "rows": rows,
+                "total": total,
+                "page": page,
+                "pages": max(1, -(-total // per_page)),
+                "outcome": outcome or "",
+            },
         )
 
     @get("/{batch_id:int}/file", sync_to_thread=True)
@@ -196,19 +225,31 @@ class ImportPages(Controller):
 
 
 def _filters(
-    session: int | None, kind: str | None, category: str | None, state: str | None,
-    department: str | None, key: str | None, q: str | None,
+    session: int | None,
+    kind: str | None,
+    category: str | None,
+    state: str | None,
+    department: str | None,
+    key: str | None,
+    q: str | None,
 ) -> ItemFilters:
     return ItemFilters(
-        session_id=session or None, kind=kind or None, category=category or None, state=state or None,
-        department=department or None, key_only=key in ("1", "true", "on"), q=(q or "").strip() or None,
+        session_id=session or None,
+        kind=kind or None,
+        category=category or None,
+        state=state or None,
+        department=department or None,
+        key_only=key in ("1", "true", "on"),
+        q=(q or "").strip() or None,
     ).validate()
 
 
 def _export_file(db_session: Session, request: Request, filters: ItemFilters, fmt: str) -> File:
     suffix = "." + fmt.lower().lstrip(".")
     if suffix not in EXPORT_SUFFIXES:
-        raise ValidationFailed(_("Export to .xlsx, .csv or .json."), [Problem("format", _("unsupported file type"), fmt)])
+        raise ValidationFailed(
+            _("Export to .xlsx, .csv or .json."), [Problem("format", _("unsupported file type"), fmt)]
+        )
     directory = get_settings().data_dir / "exports"
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.iterdir():  # exports are only kept long enough to be downloaded
@@ -226,9 +267,16 @@ class ItemPages(Controller):
 
     @get("/", sync_to_thread=True)
     def index(
-        self, request: Request, db_session: DbSession, session: FromQuery[int | None] = None,
-        kind: FromQuery[str | None] = None, category: FromQuery[str | None] = None, item_state: StateQuery = None,
-        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+        self,
+        request: Request,
+        db_session: DbSession,
+        session: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        item_state: StateQuery = None,
+        department: FromQuery[str | None] = None,
+        key: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
     ) -> Template:
         filters = _filters(session, kind, category, item_state, department, key, q)
@@ -237,21 +285,33 @@ class ItemPages(Controller):
         return Template(
             "importing/items.html",
             context={
-                "page": result, "filters": filters, "query": filters.as_query(), "categories": categories,
-                "session_labels": sessions, "sessions": _sessions(db_session),
+                "page": result,
+                "filters": filters,
+                "query": filters.as_query(),
+                "categories": categories,
+                "session_labels": sessions,
+                "sessions": _sessions(db_session),
                 "category_list": list(db_session.scalars(select(Category).order_by(Category.code))),
                 "departments": list(db_session.scalars(select(Department).order_by(Department.kind, Department.code))),
-                "states": list(ItemState), "kinds": list(ItemKind),
+                "states": list(ItemState),
+                "kinds": list(ItemKind),
                 "is_department": request.user.role in DEPARTMENT_ROLES,
             },
         )
 
     @get("/export", sync_to_thread=True)
     def export(
-        self, request: Request, db_session: DbSession, format: FromQuery[str] = "xlsx",
-        session: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None, item_state: StateQuery = None,
-        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+        self,
+        request: Request,
+        db_session: DbSession,
+        format: FromQuery[str] = "xlsx",
+        session: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        item_state: StateQuery = None,
+        department: FromQuery[str | None] = None,
+        key: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
     ) -> File:
         filters = _filters(session, kind, category, item_state, department, key, q)
         return _export_file(db_session, request, filters, format)
@@ -265,8 +325,13 @@ class ImportApi(Controller):
     tags = ["import"]
     guards = [office_only]
 
-    @post("/preview", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_LIMIT, status_code=200,
-          summary="Upload a workbook and preview its import (nothing is imported)")
+    @post(
+        "/preview",
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+        status_code=200,
+        summary="Upload a workbook and preview its import (nothing is imported)",
+    )
     def preview(self, request: Request, db_session: DbSession, data: Multipart) -> dict[str, Any]:
         pending = _save(request, data)
         try:
@@ -277,14 +342,24 @@ class ImportApi(Controller):
         errors_url = f"/api/imports/pending/{pending.token}/errors.xlsx" if preview.problems else None
         return {"token": pending.token, "errors_url": errors_url, **preview.as_dict()}
 
-    @post("/pending/{token:str}/commit", sync_to_thread=True, status_code=201,
-          summary="Import a previewed upload (all or nothing)")
-    def commit_pending(self, request: Request, db_session: DbSession, token: FromPath[str],
-                       data: JSONBody[ConfirmBody | None] = None) -> dict[str, Any]:
+    @post(
+        "/pending/{token:str}/commit",
+        sync_to_thread=True,
+        status_code=201,
+        summary="Import a previewed upload (all or nothing)",
+    )
+    def commit_pending(
+        self, request: Request, db_session: DbSession, token: FromPath[str], data: JSONBody[ConfirmBody | None] = None
+    ) -> dict[str, Any]:
         pending = importing.load_pending(request.user, token)
         batch, preview = importing.commit_import(
-            db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
-            file_name=pending.file_name, confirm_changes=bool(data and data.confirm_changes),
+            db_session,
+            request.user,
+            pending.path,
+            kind=pending.kind,
+            session_label=pending.session_label,
+            file_name=pending.file_name,
+            confirm_changes=bool(data and data.confirm_changes),
         )
         importing.discard_pending(pending)
         return {"batch": importing.batch_as_dict(batch), **preview.as_dict()}
@@ -296,8 +371,13 @@ class ImportApi(Controller):
             raise NotFound(_("This upload has no error report."))
         return File(pending.error_copy, filename=f"errors_{pending.file_name}", media_type=XLSX)
 
-    @post("/", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_LIMIT, status_code=201,
-          summary="Upload and import a workbook in one step (dry_run=1 only previews)")
+    @post(
+        "/",
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+        status_code=201,
+        summary="Upload and import a workbook in one step (dry_run=1 only previews)",
+    )
     def import_now(self, request: Request, db_session: DbSession, data: Multipart) -> Response:
         pending = _save(request, data)
         try:
@@ -305,11 +385,17 @@ class ImportApi(Controller):
                 preview = _preview(db_session, request, pending)
                 return Response({"dry_run": True, **preview.as_dict()}, status_code=200)
             batch, preview = importing.commit_import(
-                db_session, request.user, pending.path, kind=pending.kind, session_label=pending.session_label,
-                file_name=pending.file_name, confirm_changes=data.confirm_changes in ("1", "true", "on"),
+                db_session,
+                request.user,
+                pending.path,
+                kind=pending.kind,
+                session_label=pending.session_label,
+                file_name=pending.file_name,
+                confirm_changes=data.confirm_changes in ("1", "true", "on"),
             )
-            return Response({"dry_run": False, "batch": importing.batch_as_dict(batch), **preview.as_dict()},
-                            status_code=201)
+            return Response(
+                {"dry_run": False, "batch": importing.batch_as_dict(batch), **preview.as_dict()}, status_code=201
+            )
         finally:
             importing.discard_pending(pending)
 
@@ -318,17 +404,34 @@ class ImportApi(Controller):
         return [importing.batch_as_dict(b) for b in importing.list_batches(db_session, request.user)]
 
     @get("/{batch_id:int}", sync_to_thread=True, summary="One import batch with its items")
-    def batch(self, request: Request, db_session: DbSession, batch_id: FromPath[int], offset: FromQuery[int] = 0,
-              limit: FromQuery[int] = 100) -> dict[str, Any]:
+    def batch(
+        self,
+        request: Request,
+        db_session: DbSession,
+        batch_id: FromPath[int],
+        offset: FromQuery[int] = 0,
+        limit: FromQuery[int] = 100,
+    ) -> dict[str, Any]:
         batch = importing.get_batch(db_session, request.user, batch_id)
-        rows, total = importing.batch_items(db_session, request.user, batch_id, offset=max(0, offset),
-                                            limit=max(1, min(limit, 1000)))
+        rows, total = importing.batch_items(
+            db_session, request.user, batch_id, offset=max(0, offset), limit=max(1, min(limit, 1000))
+        )
         return {
             **importing.batch_as_dict(batch),
-            "items": {"total": total, "rows": [
-                {"item_id": item.id, "number": item.number, "title": item.title, "outcome": link.outcome,
-                 "sheet": link.sheet, "row": link.row} for link, item in rows
-            ]},
+            "items": {
+                "total": total,
+                "rows": [
+                    {
+                        "item_id": item.id,
+                        "number": item.number,
+                        "title": item.title,
+                        "outcome": link.outcome,
+                        "sheet": link.sheet,
+                        "row": link.row,
+                    }
+                    for link, item in rows
+                ],
+            },
         }
 
 
@@ -339,25 +442,43 @@ class ItemApi(Controller):
 
     @get("/", sync_to_thread=True, summary="Items, filtered and paged (department users: their department's only)")
     def index(
-        self, request: Request, db_session: DbSession, session: FromQuery[int | None] = None,
-        kind: FromQuery[str | None] = None, category: FromQuery[str | None] = None, item_state: StateQuery = None,
-        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1, per_page: FromQuery[int] = 50,
+        self,
+        request: Request,
+        db_session: DbSession,
+        session: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        item_state: StateQuery = None,
+        department: FromQuery[str | None] = None,
+        key: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = 50,
     ) -> dict[str, Any]:
         filters = _filters(session, kind, category, item_state, department, key, q)
         result = list_items(db_session, request.user, filters, page=page, per_page=per_page)
         categories, sessions = reference_names(db_session)
         return {
-            "total": result.total, "page": result.page, "per_page": result.per_page, "pages": result.pages,
+            "total": result.total,
+            "page": result.page,
+            "per_page": result.per_page,
+            "pages": result.pages,
             "items": [item_as_dict(i, categories, sessions) for i in result.items],
         }
 
     @get("/export", sync_to_thread=True, summary="Export the filtered items (.xlsx re-importable, .csv, .json)")
     def export(
-        self, request: Request, db_session: DbSession, format: FromQuery[str] = "xlsx",
-        session: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None, item_state: StateQuery = None,
-        department: FromQuery[str | None] = None, key: FromQuery[str | None] = None, q: FromQuery[str | None] = None,
+        self,
+        request: Request,
+        db_session: DbSession,
+        format: FromQuery[str] = "xlsx",
+        session: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        item_state: StateQuery = None,
+        department: FromQuery[str | None] = None,
+        key: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
     ) -> File:
         filters = _filters(session, kind, category, item_state, department, key, q)
         return _export_file(db_session, request, filters, format)

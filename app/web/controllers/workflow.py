@@ -91,7 +91,11 @@ AssignmentCall = Callable[[Session, Any, int, dict[str, Any]], object]
 ASSIGNMENT_ACTIONS: dict[str, AssignmentCall] = {
     "sign_for": lambda s, a, i, f: actions.sign_for(s, a, i, expected_version=_version(f)),
     "request_reassignment": lambda s, a, i, f: actions.request_reassignment(
-        s, a, i, reason=_text(f, "reason"), suggested_department_code=_text(f, "department") or None,
+        s,
+        a,
+        i,
+        reason=_text(f, "reason"),
+        suggested_department_code=_text(f, "department") or None,
         expected_version=_version(f),
     ),
     "approve_reassignment": lambda s, a, i, f: actions.approve_reassignment(
@@ -101,8 +105,14 @@ ASSIGNMENT_ACTIONS: dict[str, AssignmentCall] = {
         s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
     ),
     "record_communication": lambda s, a, i, f: actions.record_communication(
-        s, a, i, method=_text(f, "method"), happened_at=_datetime_local(_text(f, "happened_at")),
-        participants=_text(f, "participants"), notes=_text(f, "notes"), files=_uploads(f),
+        s,
+        a,
+        i,
+        method=_text(f, "method"),
+        happened_at=_datetime_local(_text(f, "happened_at")),
+        participants=_text(f, "participants"),
+        notes=_text(f, "notes"),
+        files=_uploads(f),
     ),
     "send_opinion": lambda s, a, i, f: actions.send_opinion(s, a, i, expected_version=_version(f)),
     "sign_off": lambda s, a, i, f: actions.sign_off(s, a, i, expected_version=_version(f)),
@@ -116,7 +126,11 @@ ASSIGNMENT_ACTIONS: dict[str, AssignmentCall] = {
         s, a, i, reason=_text(f, "reason"), expected_version=_version(f)
     ),
     "accept_reply": lambda s, a, i, f: actions.accept_reply(
-        s, a, i, result_class=_text(f, "result_class") or None, reason=_text(f, "reason"),
+        s,
+        a,
+        i,
+        result_class=_text(f, "result_class") or None,
+        reason=_text(f, "reason"),
         expected_version=_version(f),
     ),
 }
@@ -133,9 +147,16 @@ ITEM_ACTIONS: dict[str, AssignmentCall] = {
         s, a, _reply_id_of(s, a, i, f), result_class=_text(f, "result_class"), reason=_text(f, "reason")
     ),
     "record_feedback": lambda s, a, i, f: actions.record_feedback(
-        s, a, i, level=_text(f, "level"), given_by=_text(f, "given_by"),
-        handling_level=_text(f, "handling_level") or None, result_level=_text(f, "result_level") or None,
-        comment=_text(f, "comment"), received_on=_date(_text(f, "received_on")), expected_version=_version(f),
+        s,
+        a,
+        i,
+        level=_text(f, "level"),
+        given_by=_text(f, "given_by"),
+        handling_level=_text(f, "handling_level") or None,
+        result_level=_text(f, "result_level") or None,
+        comment=_text(f, "comment"),
+        received_on=_date(_text(f, "received_on")),
+        expected_version=_version(f),
     ),
 }
 
@@ -209,8 +230,13 @@ class HandlingPages(Controller):
             rows = [r for r in rows if r.assignment.state == state_filter]
         return Template(
             "workflow/inbox.html",
-            context={"rows": rows, "finished": finished, "counts": counts, "state": state_filter,
-                     "overdue": sum(1 for r in rows if r.overdue)},
+            context={
+                "rows": rows,
+                "finished": finished,
+                "counts": counts,
+                "state": state_filter,
+                "overdue": sum(1 for r in rows if r.overdue),
+            },
         )
 
     @get("/review", guards=[office_only], sync_to_thread=True)
@@ -219,7 +245,10 @@ class HandlingPages(Controller):
 
     @get("/overview", guards=[roles(*OFFICE_ROLES, Role.LEADER_READONLY)], sync_to_thread=True)
     def overview(
-        self, request: Request, db_session: DbSession, state_filter: Annotated[str | None, QueryParameter(name="state")] = None
+        self,
+        request: Request,
+        db_session: DbSession,
+        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
     ) -> Template:
         state = state_filter
         stmt = access.scope_items(select(Item), request.user).order_by(Item.key_supervision.desc(), Item.id)
@@ -235,7 +264,9 @@ class HandlingPages(Controller):
         )
 
     @get("/items/{item_id:int}", guards=[readers], sync_to_thread=True)
-    def item(self, request: Request, db_session: DbSession, item_id: FromPath[int], done: FromQuery[str | None] = None) -> Template:
+    def item(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], done: FromQuery[str | None] = None
+    ) -> Template:
         label = None
         if done:
             transition = next((t for t in _transitions_named(done)), None)
@@ -349,12 +380,16 @@ class HandlingPages(Controller):
     # ------------------------------------------------------------------ letters and files
 
     @get("/replies/{reply_id:int}/letter", guards=[readers], sync_to_thread=True)
-    def letter_html(self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None) -> Response:
+    def letter_html(
+        self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None
+    ) -> Response:
         letter = _letter(db_session, request, reply_id, item)
         return Response(render_html(letter), media_type="text/html; charset=utf-8")
 
     @get("/replies/{reply_id:int}/letter.docx", guards=[readers], sync_to_thread=True)
-    def letter_docx(self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None) -> Response:
+    def letter_docx(
+        self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None
+    ) -> Response:
         return letter_docx_response(db_session, request, reply_id, item)
 
     @get("/attachments/{attachment_id:int}", guards=[readers], sync_to_thread=True)

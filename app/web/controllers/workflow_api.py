@@ -298,7 +298,9 @@ class ReviewQueueOut:
 
 
 def _assignment_out(a: Assignment) -> AssignmentOut:
-    return AssignmentOut(a.id, a.item_id, a.department.code, a.role, a.round, a.state, a.version, a.assigned_on, a.due_on)
+    return AssignmentOut(
+        a.id, a.item_id, a.department.code, a.role, a.round, a.state, a.version, a.assigned_on, a.due_on
+    )
 
 
 def _item_out(item: Item) -> ItemStateOut:
@@ -361,8 +363,14 @@ def handling_out(session: Session, actor, item_id: int) -> HandlingOut:
                 r.signed_off_at,
                 r.sent_at,
                 [
-                    {"from": c.from_class, "to": c.to_class, "stage": c.stage, "reason": c.reason,
-                     "by": c.changed_by_name, "at": c.changed_at.isoformat()}
+                    {
+                        "from": c.from_class,
+                        "to": c.to_class,
+                        "stage": c.stage,
+                        "reason": c.reason,
+                        "by": c.changed_by_name,
+                        "at": c.changed_at.isoformat(),
+                    }
                     for c in r.class_changes
                 ],
                 _files_out(page, "reply", r.id),
@@ -370,8 +378,15 @@ def handling_out(session: Session, actor, item_id: int) -> HandlingOut:
             for r in replies
         ],
         opinions=[
-            OpinionOut(o.id, o.assignment_id, depts[o.assignment.department_id].code, o.round, o.body, o.sent_at,
-                       _files_out(page, "opinion", o.id))
+            OpinionOut(
+                o.id,
+                o.assignment_id,
+                depts[o.assignment.department_id].code,
+                o.round,
+                o.body,
+                o.sent_at,
+                _files_out(page, "opinion", o.id),
+            )
             for o in opinions
         ],
         communications=[
@@ -379,8 +394,15 @@ def handling_out(session: Session, actor, item_id: int) -> HandlingOut:
             for c in communications
         ],
         feedback=[
-            FeedbackOut(r.feedback.round, r.feedback.level, r.feedback.handling_level, r.feedback.result_level,
-                        r.feedback.given_by, r.feedback.comment, r.feedback.received_on)
+            FeedbackOut(
+                r.feedback.round,
+                r.feedback.level,
+                r.feedback.handling_level,
+                r.feedback.result_level,
+                r.feedback.given_by,
+                r.feedback.comment,
+                r.feedback.received_on,
+            )
             for r in page.rounds
             if r.feedback
         ],
@@ -405,19 +427,35 @@ class HandlingApi(Controller):
     @get("/inbox", guards=[departments_only], summary="My department's assignments, overdue first", **COMMON)
     def inbox(self, request: Request, db_session: DbSession, finished: FromQuery[bool] = False) -> list[InboxOut]:
         return [
-            InboxOut(_assignment_out(r.assignment), r.item.title, r.item.number, r.item.key_supervision, r.overdue,
-                     r.days_left)
+            InboxOut(
+                _assignment_out(r.assignment),
+                r.item.title,
+                r.item.number,
+                r.item.key_supervision,
+                r.overdue,
+                r.days_left,
+            )
             for r in views.inbox(db_session, request.user, include_finished=finished)
         ]
 
-    @get("/review-queue", guards=[office_only], summary="Replies to review, reassignment requests, feedback due", **COMMON)
+    @get(
+        "/review-queue",
+        guards=[office_only],
+        summary="Replies to review, reassignment requests, feedback due",
+        **COMMON,
+    )
     def review_queue(self, request: Request, db_session: DbSession) -> ReviewQueueOut:
         queue = views.review_queue(db_session, request.user)
         return ReviewQueueOut(
             under_review=[_assignment_out(a) for a in queue["under_review"]],
             reassignment_requests=[
-                {"id": r.id, "assignment_id": r.assignment_id, "item_id": r.item_id, "reason": r.reason,
-                 "requested_at": r.requested_at.isoformat()}
+                {
+                    "id": r.id,
+                    "assignment_id": r.assignment_id,
+                    "item_id": r.item_id,
+                    "reason": r.reason,
+                    "requested_at": r.requested_at.isoformat(),
+                }
                 for r in queue["reassignment_requests"]
             ],
             awaiting_feedback=[_item_out(i) for i in queue["feedback"]],
@@ -429,181 +467,407 @@ class HandlingApi(Controller):
         from the audit log, and the actions the caller may take now."""
         return handling_out(db_session, request.user, item_id)
 
-    @get("/replies/{reply_id:int}/letter.docx", guards=[readers], summary="The reply letter as .docx",
-         sync_to_thread=True, tags=["handling"], responses={404: ERRORS[404]})
-    def letter(self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None) -> Response:
+    @get(
+        "/replies/{reply_id:int}/letter.docx",
+        guards=[readers],
+        summary="The reply letter as .docx",
+        sync_to_thread=True,
+        tags=["handling"],
+        responses={404: ERRORS[404]},
+    )
+    def letter(
+        self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None
+    ) -> Response:
         return letter_docx_response(db_session, request, reply_id, item)
 
-    @get("/attachments/{attachment_id:int}", guards=[readers], summary="Download an attachment",
-         sync_to_thread=True, tags=["handling"], responses={404: ERRORS[404]})
+    @get(
+        "/attachments/{attachment_id:int}",
+        guards=[readers],
+        summary="Download an attachment",
+        sync_to_thread=True,
+        tags=["handling"],
+        responses={404: ERRORS[404]},
+    )
     def attachment(self, request: Request, db_session: DbSession, attachment_id: FromPath[int]) -> Response:
         return attachment_response(db_session, request, attachment_id)
 
     # ------------------------------------------------------------------ assignment actions
 
     @post("/assignments/{assignment_id:int}/sign-for", guards=[departments_only], summary="Sign for (签收)", **COMMON)
-    def sign_for(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]) -> AssignmentOut:
-        return _after(db_session, actions.sign_for(db_session, request.user, assignment_id, expected_version=data.expected_version))
+    def sign_for(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> AssignmentOut:
+        return _after(
+            db_session,
+            actions.sign_for(db_session, request.user, assignment_id, expected_version=data.expected_version),
+        )
 
-    @post("/assignments/{assignment_id:int}/reassignment-request", guards=[departments_only],
-          summary="Ask to be relieved of the item (申请调整), inside the window", **COMMON)
-    def request_reassignment(self, request: Request, db_session: DbSession, assignment_id: FromPath[int],
-                             data: JSONBody[ReassignmentRequestIn]) -> AssignmentOut:
-        actions.request_reassignment(db_session, request.user, assignment_id, reason=data.reason,
-                                     suggested_department_code=data.suggested_department,
-                                     expected_version=data.expected_version)
+    @post(
+        "/assignments/{assignment_id:int}/reassignment-request",
+        guards=[departments_only],
+        summary="Ask to be relieved of the item (申请调整), inside the window",
+        **COMMON,
+    )
+    def request_reassignment(
+        self,
+        request: Request,
+        db_session: DbSession,
+        assignment_id: FromPath[int],
+        data: JSONBody[ReassignmentRequestIn],
+    ) -> AssignmentOut:
+        actions.request_reassignment(
+            db_session,
+            request.user,
+            assignment_id,
+            reason=data.reason,
+            suggested_department_code=data.suggested_department,
+            expected_version=data.expected_version,
+        )
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
-    @post("/assignments/{assignment_id:int}/reassignment-approval", guards=[office_only],
-          summary="Approve a reassignment request; returns the new department's assignment", **COMMON)
-    def approve_reassignment(self, request: Request, db_session: DbSession, assignment_id: FromPath[int],
-                             data: JSONBody[ReassignmentApprovalIn]) -> AssignmentOut:
-        replacement = actions.approve_reassignment(db_session, request.user, assignment_id,
-                                                   new_department_code=data.new_department, reason=data.reason,
-                                                   expected_version=data.expected_version)
+    @post(
+        "/assignments/{assignment_id:int}/reassignment-approval",
+        guards=[office_only],
+        summary="Approve a reassignment request; returns the new department's assignment",
+        **COMMON,
+    )
+    def approve_reassignment(
+        self,
+        request: Request,
+        db_session: DbSession,
+        assignment_id: FromPath[int],
+        data: JSONBody[ReassignmentApprovalIn],
+    ) -> AssignmentOut:
+        replacement = actions.approve_reassignment(
+            db_session,
+            request.user,
+            assignment_id,
+            new_department_code=data.new_department,
+            reason=data.reason,
+            expected_version=data.expected_version,
+        )
         return _after(db_session, replacement)
 
-    @post("/assignments/{assignment_id:int}/reassignment-rejection", guards=[office_only],
-          summary="Reject a reassignment request", **COMMON)
-    def reject_reassignment(self, request: Request, db_session: DbSession, assignment_id: FromPath[int],
-                            data: JSONBody[ReasonIn]) -> AssignmentOut:
-        return _after(db_session, actions.reject_reassignment(db_session, request.user, assignment_id,
-                                                              reason=data.reason, expected_version=data.expected_version))
+    @post(
+        "/assignments/{assignment_id:int}/reassignment-rejection",
+        guards=[office_only],
+        summary="Reject a reassignment request",
+        **COMMON,
+    )
+    def reject_reassignment(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> AssignmentOut:
+        return _after(
+            db_session,
+            actions.reject_reassignment(
+                db_session, request.user, assignment_id, reason=data.reason, expected_version=data.expected_version
+            ),
+        )
 
-    @post("/assignments/{assignment_id:int}/communications", guards=[departments_only],
-          summary="Record a communication with the submitter (沟通)", **WITH_FILES)
-    def record_communication(self, request: Request, db_session: DbSession, assignment_id: FromPath[int],
-                             data: JSONBody[CommunicationIn]) -> CommunicationOut:
-        c = actions.record_communication(db_session, request.user, assignment_id, method=data.method,
-                                         happened_at=_aware(data.happened_at), participants=data.participants,
-                                         notes=data.notes, files=_uploads(data.files))
+    @post(
+        "/assignments/{assignment_id:int}/communications",
+        guards=[departments_only],
+        summary="Record a communication with the submitter (沟通)",
+        **WITH_FILES,
+    )
+    def record_communication(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[CommunicationIn]
+    ) -> CommunicationOut:
+        c = actions.record_communication(
+            db_session,
+            request.user,
+            assignment_id,
+            method=data.method,
+            happened_at=_aware(data.happened_at),
+            participants=data.participants,
+            notes=data.notes,
+            files=_uploads(data.files),
+        )
         return CommunicationOut(c.id, c.assignment_id, c.round, c.method, c.happened_at, c.participants, c.notes)
 
-    @put("/assignments/{assignment_id:int}/opinion", guards=[departments_only],
-         summary="Write or rewrite the co-handling opinion (会办意见)", **WITH_FILES)
-    def save_opinion(self, request: Request, db_session: DbSession, assignment_id: FromPath[int],
-                     data: JSONBody[OpinionIn]) -> AssignmentOut:
-        actions.save_opinion(db_session, request.user, assignment_id, body=data.body, files=_uploads(data.files),
-                             expected_version=data.expected_version)
+    @put(
+        "/assignments/{assignment_id:int}/opinion",
+        guards=[departments_only],
+        summary="Write or rewrite the co-handling opinion (会办意见)",
+        **WITH_FILES,
+    )
+    def save_opinion(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[OpinionIn]
+    ) -> AssignmentOut:
+        actions.save_opinion(
+            db_session,
+            request.user,
+            assignment_id,
+            body=data.body,
+            files=_uploads(data.files),
+            expected_version=data.expected_version,
+        )
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
-    @post("/assignments/{assignment_id:int}/opinion/send", guards=[departments_only],
-          summary="Send the opinion to the lead department", **COMMON)
-    def send_opinion(self, request: Request, db_session: DbSession, assignment_id: FromPath[int],
-                     data: JSONBody[VersionIn]) -> AssignmentOut:
+    @post(
+        "/assignments/{assignment_id:int}/opinion/send",
+        guards=[departments_only],
+        summary="Send the opinion to the lead department",
+        **COMMON,
+    )
+    def send_opinion(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> AssignmentOut:
         actions.send_opinion(db_session, request.user, assignment_id, expected_version=data.expected_version)
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
-    @put("/assignments/{assignment_id:int}/reply", guards=[departments_only],
-         summary="Write or rewrite the reply draft (lead and split departments)", **WITH_FILES)
-    def save_reply(self, request: Request, db_session: DbSession, assignment_id: FromPath[int],
-                   data: JSONBody[ReplyIn]) -> AssignmentOut:
+    @put(
+        "/assignments/{assignment_id:int}/reply",
+        guards=[departments_only],
+        summary="Write or rewrite the reply draft (lead and split departments)",
+        **WITH_FILES,
+    )
+    def save_reply(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReplyIn]
+    ) -> AssignmentOut:
         draft = actions.ReplyDraft(
-            body=data.body, result_class=data.result_class, contact_person=data.contact_person,
-            contact_phone=data.contact_phone, disclosure=data.disclosure, disclosure_reason=data.disclosure_reason,
-            summary=data.summary, letter_number=data.letter_number,
+            body=data.body,
+            result_class=data.result_class,
+            contact_person=data.contact_person,
+            contact_phone=data.contact_phone,
+            disclosure=data.disclosure,
+            disclosure_reason=data.disclosure_reason,
+            summary=data.summary,
+            letter_number=data.letter_number,
         )
-        actions.save_reply(db_session, request.user, assignment_id, draft, files=_uploads(data.files),
-                           expected_version=data.expected_version)
+        actions.save_reply(
+            db_session,
+            request.user,
+            assignment_id,
+            draft,
+            files=_uploads(data.files),
+            expected_version=data.expected_version,
+        )
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
-    @post("/assignments/{assignment_id:int}/sign-off", guards=[departments_only],
-          summary="Unit head signs the reply off (签发)", **COMMON)
-    def sign_off(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]) -> AssignmentOut:
+    @post(
+        "/assignments/{assignment_id:int}/sign-off",
+        guards=[departments_only],
+        summary="Unit head signs the reply off (签发)",
+        **COMMON,
+    )
+    def sign_off(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> AssignmentOut:
         actions.sign_off(db_session, request.user, assignment_id, expected_version=data.expected_version)
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
-    @post("/assignments/{assignment_id:int}/return-draft", guards=[departments_only],
-          summary="Unit head returns the draft to the handler", **COMMON)
-    def return_draft(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]) -> AssignmentOut:
-        return _after(db_session, actions.return_draft(db_session, request.user, assignment_id, reason=data.reason,
-                                                       expected_version=data.expected_version))
+    @post(
+        "/assignments/{assignment_id:int}/return-draft",
+        guards=[departments_only],
+        summary="Unit head returns the draft to the handler",
+        **COMMON,
+    )
+    def return_draft(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> AssignmentOut:
+        return _after(
+            db_session,
+            actions.return_draft(
+                db_session, request.user, assignment_id, reason=data.reason, expected_version=data.expected_version
+            ),
+        )
 
-    @post("/assignments/{assignment_id:int}/submit", guards=[departments_only],
-          summary="Submit the signed-off reply to the office for review", **COMMON)
-    def submit(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]) -> AssignmentOut:
-        return _after(db_session, actions.submit_for_review(db_session, request.user, assignment_id,
-                                                            expected_version=data.expected_version))
+    @post(
+        "/assignments/{assignment_id:int}/submit",
+        guards=[departments_only],
+        summary="Submit the signed-off reply to the office for review",
+        **COMMON,
+    )
+    def submit(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> AssignmentOut:
+        return _after(
+            db_session,
+            actions.submit_for_review(db_session, request.user, assignment_id, expected_version=data.expected_version),
+        )
 
-    @post("/assignments/{assignment_id:int}/acknowledge", guards=[departments_only],
-          summary="Reference department: noted (参阅)", **COMMON)
-    def acknowledge(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]) -> AssignmentOut:
-        return _after(db_session, actions.acknowledge(db_session, request.user, assignment_id,
-                                                      expected_version=data.expected_version))
+    @post(
+        "/assignments/{assignment_id:int}/acknowledge",
+        guards=[departments_only],
+        summary="Reference department: noted (参阅)",
+        **COMMON,
+    )
+    def acknowledge(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> AssignmentOut:
+        return _after(
+            db_session,
+            actions.acknowledge(db_session, request.user, assignment_id, expected_version=data.expected_version),
+        )
 
-    @post("/assignments/{assignment_id:int}/waive-co-opinions", guards=[office_only],
-          summary="Let the lead's reply go without overdue co-handler opinions", **COMMON)
-    def waive(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]) -> AssignmentOut:
-        return _after(db_session, actions.waive_co_opinions(db_session, request.user, assignment_id, reason=data.reason))
+    @post(
+        "/assignments/{assignment_id:int}/waive-co-opinions",
+        guards=[office_only],
+        summary="Let the lead's reply go without overdue co-handler opinions",
+        **COMMON,
+    )
+    def waive(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> AssignmentOut:
+        return _after(
+            db_session, actions.waive_co_opinions(db_session, request.user, assignment_id, reason=data.reason)
+        )
 
-    @post("/assignments/{assignment_id:int}/return-reply", guards=[office_only],
-          summary="Office returns the reply for rework", **COMMON)
-    def return_reply(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]) -> AssignmentOut:
-        return _after(db_session, actions.return_reply(db_session, request.user, assignment_id, reason=data.reason,
-                                                       expected_version=data.expected_version))
+    @post(
+        "/assignments/{assignment_id:int}/return-reply",
+        guards=[office_only],
+        summary="Office returns the reply for rework",
+        **COMMON,
+    )
+    def return_reply(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> AssignmentOut:
+        return _after(
+            db_session,
+            actions.return_reply(
+                db_session, request.user, assignment_id, reason=data.reason, expected_version=data.expected_version
+            ),
+        )
 
-    @post("/assignments/{assignment_id:int}/accept-reply", guards=[office_only],
-          summary="Office accepts the reply (optionally another result class) and it is sent", **COMMON)
-    def accept_reply(self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[AcceptIn]) -> AssignmentOut:
-        actions.accept_reply(db_session, request.user, assignment_id, result_class=data.result_class,
-                             reason=data.reason, expected_version=data.expected_version)
+    @post(
+        "/assignments/{assignment_id:int}/accept-reply",
+        guards=[office_only],
+        summary="Office accepts the reply (optionally another result class) and it is sent",
+        **COMMON,
+    )
+    def accept_reply(
+        self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[AcceptIn]
+    ) -> AssignmentOut:
+        actions.accept_reply(
+            db_session,
+            request.user,
+            assignment_id,
+            result_class=data.result_class,
+            reason=data.reason,
+            expected_version=data.expected_version,
+        )
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
     # ------------------------------------------------------------------ item actions
 
-    @post("/items/{item_id:int}/assign", guards=[office_only],
-          summary="Assign (交办): create the departments' assignments", **COMMON)
-    def assign(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[AssignIn]) -> list[AssignmentOut]:
-        created = actions.assign(db_session, request.user, item_id, [(p.department, p.role) for p in data.plan],
-                                 expected_version=data.expected_version)
+    @post(
+        "/items/{item_id:int}/assign",
+        guards=[office_only],
+        summary="Assign (交办): create the departments' assignments",
+        **COMMON,
+    )
+    def assign(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[AssignIn]
+    ) -> list[AssignmentOut]:
+        created = actions.assign(
+            db_session,
+            request.user,
+            item_id,
+            [(p.department, p.role) for p in data.plan],
+            expected_version=data.expected_version,
+        )
         db_session.flush()
         return [_assignment_out(a) for a in created]
 
-    @post("/items/{item_id:int}/request-feedback", guards=[office_only],
-          summary="Ask the submitter for feedback (征询意见)", **COMMON)
-    def request_feedback(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]) -> ItemStateOut:
-        return _item_out(actions.request_feedback(db_session, request.user, item_id, expected_version=data.expected_version))
+    @post(
+        "/items/{item_id:int}/request-feedback",
+        guards=[office_only],
+        summary="Ask the submitter for feedback (征询意见)",
+        **COMMON,
+    )
+    def request_feedback(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> ItemStateOut:
+        return _item_out(
+            actions.request_feedback(db_session, request.user, item_id, expected_version=data.expected_version)
+        )
 
-    @post("/items/{item_id:int}/feedback", guards=[office_only],
-          summary="Record the round's feedback; dissatisfied opens a new round, otherwise the item closes", **COMMON)
-    def record_feedback(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[FeedbackIn]) -> ItemStateOut:
-        actions.record_feedback(db_session, request.user, item_id, level=data.level, given_by=data.given_by,
-                                handling_level=data.handling_level, result_level=data.result_level,
-                                comment=data.comment, received_on=data.received_on,
-                                expected_version=data.expected_version)
+    @post(
+        "/items/{item_id:int}/feedback",
+        guards=[office_only],
+        summary="Record the round's feedback; dissatisfied opens a new round, otherwise the item closes",
+        **COMMON,
+    )
+    def record_feedback(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[FeedbackIn]
+    ) -> ItemStateOut:
+        actions.record_feedback(
+            db_session,
+            request.user,
+            item_id,
+            level=data.level,
+            given_by=data.given_by,
+            handling_level=data.handling_level,
+            result_level=data.result_level,
+            comment=data.comment,
+            received_on=data.received_on,
+            expected_version=data.expected_version,
+        )
         db_session.flush()
         return _item_out(access.get_item_for(db_session, request.user, item_id))
 
-    @post("/items/{item_id:int}/close", guards=[office_only],
-          summary="Close (after feedback, or when the feedback period passed)", **COMMON)
-    def close(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]) -> ItemStateOut:
+    @post(
+        "/items/{item_id:int}/close",
+        guards=[office_only],
+        summary="Close (after feedback, or when the feedback period passed)",
+        **COMMON,
+    )
+    def close(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> ItemStateOut:
         return _item_out(actions.close_item(db_session, request.user, item_id, expected_version=data.expected_version))
 
-    @post("/items/{item_id:int}/close-without-reply", guards=[office_only],
-          summary="Close a reference-only item", **COMMON)
-    def close_without_reply(self, request: Request, db_session: DbSession, item_id: FromPath[int],
-                            data: JSONBody[VersionIn]) -> ItemStateOut:
-        return _item_out(actions.close_without_reply(db_session, request.user, item_id,
-                                                     expected_version=data.expected_version))
+    @post(
+        "/items/{item_id:int}/close-without-reply",
+        guards=[office_only],
+        summary="Close a reference-only item",
+        **COMMON,
+    )
+    def close_without_reply(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]
+    ) -> ItemStateOut:
+        return _item_out(
+            actions.close_without_reply(db_session, request.user, item_id, expected_version=data.expected_version)
+        )
 
     @post("/items/{item_id:int}/merge", guards=[office_only], summary="Merge into another item (并案)", **COMMON)
-    def merge(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[MergeIn]) -> ItemStateOut:
-        actions.merge(db_session, request.user, item_id, into_item_id=data.into_item_id, reason=data.reason,
-                      expected_version=data.expected_version)
+    def merge(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[MergeIn]
+    ) -> ItemStateOut:
+        actions.merge(
+            db_session,
+            request.user,
+            item_id,
+            into_item_id=data.into_item_id,
+            reason=data.reason,
+            expected_version=data.expected_version,
+        )
         db_session.flush()
         return _item_out(access.get_item_for(db_session, request.user, item_id))
 
     @post("/items/{item_id:int}/withdraw", guards=[office_only], summary="Withdraw the item", **COMMON)
-    def withdraw(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[ReasonIn]) -> ItemStateOut:
-        return _item_out(actions.withdraw(db_session, request.user, item_id, reason=data.reason,
-                                          expected_version=data.expected_version))
+    def withdraw(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> ItemStateOut:
+        return _item_out(
+            actions.withdraw(
+                db_session, request.user, item_id, reason=data.reason, expected_version=data.expected_version
+            )
+        )
 
-    @post("/replies/{reply_id:int}/result-class", guards=[office_only],
-          summary="Change a sent reply's result class later (回头看); history kept", **COMMON)
-    def change_result_class(self, request: Request, db_session: DbSession, reply_id: FromPath[int],
-                            data: JSONBody[ResultClassIn]) -> dict[str, str]:
-        reply = actions.change_result_class(db_session, request.user, reply_id, result_class=data.result_class,
-                                            reason=data.reason)
+    @post(
+        "/replies/{reply_id:int}/result-class",
+        guards=[office_only],
+        summary="Change a sent reply's result class later (回头看); history kept",
+        **COMMON,
+    )
+    def change_result_class(
+        self, request: Request, db_session: DbSession, reply_id: FromPath[int], data: JSONBody[ResultClassIn]
+    ) -> dict[str, str]:
+        reply = actions.change_result_class(
+            db_session, request.user, reply_id, result_class=data.result_class, reason=data.reason
+        )
         return {"result_class": reply.result_class}
 
 

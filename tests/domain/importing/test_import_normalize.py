@@ -83,8 +83,13 @@ def test_dates_from_every_format(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("2026-02-30", "impossible_date"), ("2026年13月1日", "impossible_date"), ("明天", "bad_date"),
-     ("1850-01-01", "date_out_of_range"), (12.5, "bad_date")],
+    [
+        ("2026-02-30", "impossible_date"),
+        ("2026年13月1日", "impossible_date"),
+        ("明天", "bad_date"),
+        ("1850-01-01", "date_out_of_range"),
+        (12.5, "bad_date"),
+    ],
 )
 def test_bad_dates(raw, code):
     with pytest.raises(norm.CellIssue) as info:
@@ -94,8 +99,19 @@ def test_bad_dates(raw, code):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("是", True), ("否", False), ("可", True), ("不可", False), ("公开", True), ("不公开", False),
-     ("Y", True), ("n", False), (True, True), (1, True), (None, None)],
+    [
+        ("是", True),
+        ("否", False),
+        ("可", True),
+        ("不可", False),
+        ("公开", True),
+        ("不公开", False),
+        ("Y", True),
+        ("n", False),
+        (True, True),
+        (1, True),
+        (None, None),
+    ],
 )
 def test_yes_no(raw, expected):
     assert norm.yes_no(raw) is expected

@@ -18,7 +18,20 @@ def profile():
 def npc_sheet(*data):
     return [
         ("市十六届人大四次会议代表建议交办清单",),
-        ("建议号", "标题", "领衔代表", "附议代表", "代表团", "类别", "会上/闭会", "可否公开", "提出时间", "主办单位", "协办单位", "重点"),
+        (
+            "建议号",
+            "标题",
+            "领衔代表",
+            "附议代表",
+            "代表团",
+            "类别",
+            "会上/闭会",
+            "可否公开",
+            "提出时间",
+            "主办单位",
+            "协办单位",
+            "重点",
+        ),
         *data,
         (None, None, None),
         (),
@@ -31,11 +44,43 @@ def codes(result):
 
 def test_a_clean_sheet_gives_records(profile):
     result = parse_workbook(
-        [("清单", npc_sheet(
-            (259, "关于解决石景山区停车难问题的建议", "张三", "李四、王五", "石景山代表团", "交通出行", "会上", "是", "2026.1.15", "市交通委", "石景山区", "√"),
-            ("0260", "尽快解决翠花街变压器放置不合理问题", "赵六", None, "东城代表团", "城乡建设", "闭会期间", "否", None, "北京电力公司", None, None),
-        ))],
-        NPC, profile,
+        [
+            (
+                "清单",
+                npc_sheet(
+                    (
+                        259,
+                        "关于解决石景山区停车难问题的建议",
+                        "张三",
+                        "李四、王五",
+                        "石景山代表团",
+                        "交通出行",
+                        "会上",
+                        "是",
+                        "2026.1.15",
+                        "市交通委",
+                        "石景山区",
+                        "√",
+                    ),
+                    (
+                        "0260",
+                        "尽快解决翠花街变压器放置不合理问题",
+                        "赵六",
+                        None,
+                        "东城代表团",
+                        "城乡建设",
+                        "闭会期间",
+                        "否",
+                        None,
+                        "北京电力公司",
+                        None,
+                        None,
+                    ),
+                ),
+            )
+        ],
+        NPC,
+        profile,
     )
     assert result.ok, [str(p) for p in result.problems]
     first, second = result.records
@@ -50,11 +95,17 @@ def test_a_clean_sheet_gives_records(profile):
 
 def test_every_bad_cell_is_named(profile):
     result = parse_workbook(
-        [("清单", npc_sheet(
-            (259, "", "张三", None, None, "天文", "会上", "也许", "2026-02-30", "市月球局", None, None),
-            (259, "标题", None, None, None, None, "偶尔", None, None, None, None, None),
-        ))],
-        NPC, profile,
+        [
+            (
+                "清单",
+                npc_sheet(
+                    (259, "", "张三", None, None, "天文", "会上", "也许", "2026-02-30", "市月球局", None, None),
+                    (259, "标题", None, None, None, None, "偶尔", None, None, None, None, None),
+                ),
+            )
+        ],
+        NPC,
+        profile,
     )
     assert codes(result) == [
         ("B3", "missing_value"),
@@ -98,9 +149,7 @@ def test_no_header_anywhere(profile):
 
 
 def test_uncomputed_formula_and_long_cells(profile):
-    result = parse_workbook(
-        [("S", npc_sheet((UncomputedFormula("=A1"), "关于" * 300, "张三")))], NPC, profile
-    )
+    result = parse_workbook([("S", npc_sheet((UncomputedFormula("=A1"), "关于" * 300, "张三")))], NPC, profile)
     assert codes(result) == [("A3", "formula_without_value"), ("B3", "text_too_long")]
 
 
@@ -112,9 +161,48 @@ def test_count_smaller_than_named(profile):
 
 def test_cppcc_proposal_with_shanghai_style_body(profile):
     rows = [
-        ("提案号", "案由", "提案者性质", "第一提案人", "联名提案人", "界别", "党派", "提案分类", "背景情况", "具体建议", "意向主办单位", "意向会办单位"),
-        (20260001, "关于老旧小区增设电梯无障碍入户模式的提案", "委员", "李四", "王五\n赵六", "经济界", "民盟", "住房与物业", "背景", "建议", "市住建委", "市规划自然资源委、朝阳区"),
-        (20260002, "关于发展职业教育的提案", "党派团体", "民进北京市委", None, None, "民进", "教育", None, None, "市教委", None),
+        (
+            "提案号",
+            "案由",
+            "提案者性质",
+            "第一提案人",
+            "联名提案人",
+            "界别",
+            "党派",
+            "提案分类",
+            "背景情况",
+            "具体建议",
+            "意向主办单位",
+            "意向会办单位",
+        ),
+        (
+            20260001,
+            "关于老旧小区增设电梯无障碍入户模式的提案",
+            "委员",
+            "李四",
+            "王五\n赵六",
+            "经济界",
+            "民盟",
+            "住房与物业",
+            "背景",
+            "建议",
+            "市住建委",
+            "市规划自然资源委、朝阳区",
+        ),
+        (
+            20260002,
+            "关于发展职业教育的提案",
+            "党派团体",
+            "民进北京市委",
+            None,
+            None,
+            "民进",
+            "教育",
+            None,
+            None,
+            "市教委",
+            None,
+        ),
     ]
     result = parse_workbook([("S", rows)], CPPCC, profile)
     assert result.ok, [str(p) for p in result.problems]

@@ -53,7 +53,10 @@ def test_collective_cppcc_and_second_round_wording():
     assert letter.addressee == "民盟北京市委："
     assert letter.opening.startswith("你们提出的《关于老旧小区增设电梯无障碍入户模式的提案》（第2026009号）收悉")
     assert letter.title.endswith("政协提案的答复（重新办理）")
-    assert quoted_title("尽快解决翠花街变压器放置不合理问题", ItemKind.NPC_SUGGESTION) == "尽快解决翠花街变压器放置不合理问题"
+    assert (
+        quoted_title("尽快解决翠花街变压器放置不合理问题", ItemKind.NPC_SUGGESTION)
+        == "尽快解决翠花街变压器放置不合理问题"
+    )
 
 
 def test_publication_strips_contact_details():

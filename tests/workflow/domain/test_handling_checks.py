@@ -27,7 +27,10 @@ def test_a_good_reply_passes():
 def test_reply_problems_are_all_reported():
     bad = dict(GOOD_REPLY, body=" ", result_class="Z", contact_person="", contact_phone="call me")
     assert fields(check_reply(BEIJING, "cppcc_proposal", **bad)) == [
-        "body", "contact_person", "contact_phone", "result_class"
+        "body",
+        "contact_person",
+        "contact_phone",
+        "result_class",
     ]
 
 
@@ -46,7 +49,8 @@ def test_communication_checks():
     ok = dict(method="phone", happened_at=now - timedelta(days=1), participants="张建华代表、王明", notes="")
     assert check_communication(now=now, **ok) == []
     assert fields(check_communication(now=now, **dict(ok, method="email", participants=" "))) == [
-        "method", "participants"
+        "method",
+        "participants",
     ]
     assert fields(check_communication(now=now, **dict(ok, happened_at=now + timedelta(hours=2)))) == ["happened_at"]
     assert fields(check_communication(now=now, **dict(ok, happened_at=None))) == ["happened_at"]

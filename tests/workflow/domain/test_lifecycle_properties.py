@@ -125,7 +125,9 @@ def test_random_actions_stay_inside_the_table(plan, data, overdue, communication
         enabled = [m for m in enabled_moves(item) if m[1] not in ENDINGS or step % 23 == 22]
         if enabled and data.draw(st.integers(0, 9), label="pick") < 8:
             # pick an action first, then who takes it: repeatable actions do not crowd out progress
-            kinds = sorted({m[:2] + m[3:4] for m in enabled if m[0] == "assignment"} | {m[:2] for m in enabled if m[0] == "item"})
+            kinds = sorted(
+                {m[:2] + m[3:4] for m in enabled if m[0] == "assignment"} | {m[:2] for m in enabled if m[0] == "item"}
+            )
             kind = data.draw(st.sampled_from(kinds), label="action")
             move = data.draw(
                 st.sampled_from([m for m in enabled if (m[:2] + m[3:4] if m[0] == "assignment" else m[:2]) == kind]),

@@ -84,8 +84,12 @@ def test_leaders_readonly_can_do_nothing():
 
 def test_system_moves_are_never_offered():
     context = GuardContext(
-        {"any_assignment_signed": True, "all_replies_sent": True, "feedback_recorded": True,
-         "feedback_opens_new_round": True}
+        {
+            "any_assignment_signed": True,
+            "all_replies_sent": True,
+            "feedback_recorded": True,
+            "feedback_opens_new_round": True,
+        }
     )
     for state in states_of("item"):
         assert all(not t.system for t in offered_actions("item", state, Role.OFFICE_ADMIN, context))
@@ -129,7 +133,9 @@ def test_sign_off_needs_draft_communication_and_co_opinions():
     def refusal(**changes):
         facts = {**SIGN_OFF_OK, **changes}
         try:
-            decide("assignment", "sign_off", A.DRAFTING, Role.DEPT_LEADER, GuardContext(facts), facts["assignment_role"])
+            decide(
+                "assignment", "sign_off", A.DRAFTING, Role.DEPT_LEADER, GuardContext(facts), facts["assignment_role"]
+            )
         except Refused as refused:
             return refused.reason
         return None
@@ -183,9 +189,9 @@ def test_feedback_closes_or_opens_a_new_round():
     assert decide("item", "close", I.REPLIED, Role.OFFICE_STAFF, silent_overdue).target == I.CLOSED
     with pytest.raises(Refused, match="dissatisfied"):
         decide("item", "close", I.AWAITING_FEEDBACK, Role.OFFICE_STAFF, dissatisfied)
-    assert decide("item", "open_new_round", I.AWAITING_FEEDBACK, Role.OFFICE_ADMIN, dissatisfied, by_system=True).target == (
-        I.REHANDLING
-    )
+    assert decide(
+        "item", "open_new_round", I.AWAITING_FEEDBACK, Role.OFFICE_ADMIN, dissatisfied, by_system=True
+    ).target == (I.REHANDLING)
     with pytest.raises(Refused):
         decide("item", "open_new_round", I.AWAITING_FEEDBACK, Role.OFFICE_ADMIN, satisfied, by_system=True)
     with pytest.raises(Refused, match="already"):

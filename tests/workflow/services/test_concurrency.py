@@ -29,8 +29,9 @@ def under_review(db_session, p) -> int:
     item = assigned_item(db_session, p["office"], [("jtw", "lead")])
     lead = db_session.scalar(select(Assignment).where(Assignment.item_id == item.id))
     actions.sign_for(db_session, p["jtw"], lead.id, today=TODAY)
-    actions.record_communication(db_session, p["jtw"], lead.id, method="phone", happened_at=yesterday(),
-                                 participants="张建华")
+    actions.record_communication(
+        db_session, p["jtw"], lead.id, method="phone", happened_at=yesterday(), participants="张建华"
+    )
     actions.save_reply(db_session, p["jtw"], lead.id, good_draft(), today=TODAY)
     actions.sign_off(db_session, p["jtw_head"], lead.id, today=TODAY)
     actions.submit_for_review(db_session, p["jtw"], lead.id, today=TODAY)
@@ -75,7 +76,9 @@ def test_accept_and_return_at_once_exactly_one_wins(clean_db, db_session, people
     def give_back(session, loaded):
         session.get(Assignment, lead_id)
         loaded.wait()
-        actions.return_reply(session, people["office2"], lead_id, reason="需补充", expected_version=version, today=TODAY)
+        actions.return_reply(
+            session, people["office2"], lead_id, reason="需补充", expected_version=version, today=TODAY
+        )
 
     outcomes = race(clean_db, accept, give_back)
     assert sorted(o == "won" for o in outcomes.values()) == [False, True], outcomes

@@ -51,7 +51,13 @@ def test_full_life_with_co_handler_and_second_round(db_session, people):
     actions.sign_for(s, p["jtw"], lead.id, expected_version=lead.version, today=TODAY)
     assert item.state == "in_progress" and lead.state == "signed"
     actions.record_communication(
-        s, p["jtw"], lead.id, method="meeting", happened_at=yesterday(), participants="张建华代表、王明", notes="现场察看"
+        s,
+        p["jtw"],
+        lead.id,
+        method="meeting",
+        happened_at=yesterday(),
+        participants="张建华代表、王明",
+        notes="现场察看",
     )
     actions.save_reply(s, p["jtw"], lead.id, good_draft(), today=TODAY)
     assert lead.state == "drafting"
@@ -129,7 +135,11 @@ def test_reply_draft_is_validated(db_session, people):
         actions.save_reply(s, p["jtw"], lead.id, bad, today=TODAY)
     places = {problem.place for problem in failed.value.problems}
     assert places == {
-        "field body", "field result_class", "field contact_person", "field contact_phone", "field disclosure_reason"
+        "field body",
+        "field result_class",
+        "field contact_person",
+        "field contact_phone",
+        "field disclosure_reason",
     }
 
 
@@ -208,7 +218,9 @@ def test_split_departments_each_reply_before_the_item_is_replied(db_session, peo
     for code, handler, head in (("jtw", "jtw", "jtw_head"), ("cgw", "cg", "cg_head")):
         a = found[(code, 1)]
         actions.sign_for(s, p[handler], a.id, today=TODAY)
-        actions.record_communication(s, p[handler], a.id, method="letter", happened_at=yesterday(), participants="张建华")
+        actions.record_communication(
+            s, p[handler], a.id, method="letter", happened_at=yesterday(), participants="张建华"
+        )
         actions.save_reply(s, p[handler], a.id, good_draft(), today=TODAY)
         actions.sign_off(s, p[head], a.id, today=TODAY)
         actions.submit_for_review(s, p[handler], a.id, today=TODAY)
@@ -290,8 +302,9 @@ def test_deadlines_follow_the_handling(db_session, people):
     found = assignments_of(s, item)
     lead, co = found[("jtw", 1)], found[("cgw", 1)]
     assert deadlines_of(lead) == {("reply", "open"), ("reply_max", "open"), ("reassignment_window", "open")}
-    assert lead.due_on == s.scalar(select(DeadlineRecord.due_on).where(
-        DeadlineRecord.assignment_id == lead.id, DeadlineRecord.rule == "reply"))
+    assert lead.due_on == s.scalar(
+        select(DeadlineRecord.due_on).where(DeadlineRecord.assignment_id == lead.id, DeadlineRecord.rule == "reply")
+    )
     actions.sign_for(s, p["cg"], co.id, today=TODAY)
     actions.save_opinion(s, p["cg"], co.id, body="同意", today=TODAY)
     actions.send_opinion(s, p["cg"], co.id, today=TODAY)

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 
 from app.db.models import Assignment, AuditEntry, Item
 from app.db.models.workflow import Reply
-from app.domain.lifecycle import ASSIGNMENT_LIVE, ITEM_TERMINAL, Step, decide, known_actions, replay
-from app.domain.lifecycle import Refused
+from app.domain.lifecycle import ASSIGNMENT_LIVE, ITEM_TERMINAL, Refused, Step, decide, known_actions, replay
 from app.profiles import load_profile
 from app.services.errors import UserError
 from app.services.workflow import actions, facts
@@ -41,12 +40,16 @@ def call(session, actor, entity, action, record_id, today, extra):
     if entity == "assignment":
         return {
             "sign_for": lambda: a.sign_for(session, actor, record_id, today=today),
-            "request_reassignment": lambda: a.request_reassignment(session, actor, record_id, reason=reason, today=today),
+            "request_reassignment": lambda: a.request_reassignment(
+                session, actor, record_id, reason=reason, today=today
+            ),
             "approve_reassignment": lambda: a.approve_reassignment(
-                session, actor, record_id, new_department_code=extra["free_department"], today=today),
+                session, actor, record_id, new_department_code=extra["free_department"], today=today
+            ),
             "reject_reassignment": lambda: a.reject_reassignment(session, actor, record_id, reason=reason, today=today),
             "record_communication": lambda: a.record_communication(
-                session, actor, record_id, method="phone", happened_at=yesterday(), participants="张建华", today=today),
+                session, actor, record_id, method="phone", happened_at=yesterday(), participants="张建华", today=today
+            ),
             "draft_opinion": lambda: a.save_opinion(session, actor, record_id, body="同意", today=today),
             "send_opinion": lambda: a.send_opinion(session, actor, record_id, today=today),
             "draft_reply": lambda: a.save_reply(session, actor, record_id, good_draft(), today=today),
@@ -57,19 +60,23 @@ def call(session, actor, entity, action, record_id, today, extra):
             "waive_co_opinions": lambda: a.waive_co_opinions(session, actor, record_id, reason=reason, today=today),
             "return_reply": lambda: a.return_reply(session, actor, record_id, reason=reason, today=today),
             "accept_reply": lambda: a.accept_reply(
-                session, actor, record_id, result_class=extra["result_class"], reason=reason, today=today),
+                session, actor, record_id, result_class=extra["result_class"], reason=reason, today=today
+            ),
         }[action]()
     return {
         "assign": lambda: a.assign(session, actor, record_id, extra["plan"], today=today),
         "request_feedback": lambda: a.request_feedback(session, actor, record_id, today=today),
         "record_feedback": lambda: a.record_feedback(
-            session, actor, record_id, level=extra["level"], given_by="submitter", today=today),
+            session, actor, record_id, level=extra["level"], given_by="submitter", today=today
+        ),
         "close": lambda: a.close_item(session, actor, record_id, today=today),
         "close_without_reply": lambda: a.close_without_reply(session, actor, record_id, today=today),
         "change_result_class": lambda: a.change_result_class(
-            session, actor, extra["reply_id"] or 0, result_class="A", reason=reason, today=today),
-        "merge": lambda: a.merge(session, actor, record_id, into_item_id=extra["merge_into"], reason=reason,
-                                 today=today),
+            session, actor, extra["reply_id"] or 0, result_class="A", reason=reason, today=today
+        ),
+        "merge": lambda: a.merge(
+            session, actor, record_id, into_item_id=extra["merge_into"], reason=reason, today=today
+        ),
         "withdraw": lambda: a.withdraw(session, actor, record_id, reason=reason, today=today),
     }[action]()
 

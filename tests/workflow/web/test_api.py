@@ -36,20 +36,28 @@ def test_life_over_the_api(client, users, as_user, db_session):
     stale = jtw.post(f"/api/assignments/{lead['id']}/sign-for", json={"expected_version": lead["version"]})
     assert stale.status_code == 409 and stale.json()["error"] == "conflict"
 
-    bad = jtw.put(f"/api/assignments/{lead['id']}/reply", json={**DRAFT, "contact_phone": "?", "files": [
-        {"filename": "病毒.exe", "content_base64": b64(b"MZ\x90\x00")}]})
+    bad = jtw.put(
+        f"/api/assignments/{lead['id']}/reply",
+        json={**DRAFT, "contact_phone": "?", "files": [{"filename": "病毒.exe", "content_base64": b64(b"MZ\x90\x00")}]},
+    )
     assert bad.status_code == 422
     places = {p["place"] for p in bad.json()["problems"]}
     assert "field contact_phone" in places
 
     communication = jtw.post(
         f"/api/assignments/{lead['id']}/communications",
-        json={"method": "phone", "happened_at": "2026-03-01T10:00:00", "participants": "张建华代表",
-              "files": [{"filename": "通话记录.png", "content_base64": b64(PNG_BYTES)}]},
+        json={
+            "method": "phone",
+            "happened_at": "2026-03-01T10:00:00",
+            "participants": "张建华代表",
+            "files": [{"filename": "通话记录.png", "content_base64": b64(PNG_BYTES)}],
+        },
     )
     assert communication.status_code == 200, communication.text
-    saved = jtw.put(f"/api/assignments/{lead['id']}/reply", json={
-        **DRAFT, "files": [{"filename": "答复函.pdf", "content_base64": b64(PDF_BYTES)}]})
+    saved = jtw.put(
+        f"/api/assignments/{lead['id']}/reply",
+        json={**DRAFT, "files": [{"filename": "答复函.pdf", "content_base64": b64(PDF_BYTES)}]},
+    )
     assert saved.json()["state"] == "drafting"
     assert jtw.post(f"/api/assignments/{lead['id']}/sign-off", json={}).status_code == 403  # handler: not unit head
 
@@ -62,7 +70,9 @@ def test_life_over_the_api(client, users, as_user, db_session):
     assert [a["id"] for a in queue["under_review"]] == [lead["id"]]
     changed = office.post(f"/api/assignments/{lead['id']}/accept-reply", json={"result_class": "A"})
     assert changed.status_code == 422  # a changed class needs a reason
-    accepted = office.post(f"/api/assignments/{lead['id']}/accept-reply", json={"result_class": "A", "reason": "已解决"})
+    accepted = office.post(
+        f"/api/assignments/{lead['id']}/accept-reply", json={"result_class": "A", "reason": "已解决"}
+    )
     assert accepted.json()["state"] == "sent"
 
     handling = office.get(f"/api/items/{item.id}/handling").json()
@@ -70,7 +80,9 @@ def test_life_over_the_api(client, users, as_user, db_session):
     reply = handling["replies"][0]
     assert reply["result_class"] == "A" and reply["result_class_history"][0]["from"] == "B"
     assert {a["action"] for a in handling["allowed_actions"]} == {
-        "request_feedback", "record_feedback", "change_result_class"
+        "request_feedback",
+        "record_feedback",
+        "change_result_class",
     }
     assert [e["action"] for e in handling["timeline"]][:3] == ["create", "assign", "create"]
 
@@ -81,7 +93,9 @@ def test_life_over_the_api(client, users, as_user, db_session):
     texts = [p.text for p in Document(io.BytesIO(letter.content)).paragraphs]
     assert "答复类别：A" in texts and any("（第" in t and "收悉" in t for t in texts)
 
-    dissatisfied = office.post(f"/api/items/{item.id}/feedback", json={"level": "dissatisfied", "given_by": "submitter"})
+    dissatisfied = office.post(
+        f"/api/items/{item.id}/feedback", json={"level": "dissatisfied", "given_by": "submitter"}
+    )
     assert dissatisfied.json() | {"version": 0} == {"id": item.id, "state": "rehandling", "round": 2, "version": 0}
     again = office.post(f"/api/items/{item.id}/feedback", json={"level": "satisfied", "given_by": "submitter"})
     assert again.status_code == 409
@@ -90,7 +104,9 @@ def test_life_over_the_api(client, users, as_user, db_session):
 def test_error_shapes_are_in_openapi(client):
     schema = client.get("/schema/openapi.json").json()
     operations = [
-        op for path, ops in schema["paths"].items() if path.startswith(("/api/assignments", "/api/items"))
+        op
+        for path, ops in schema["paths"].items()
+        if path.startswith(("/api/assignments", "/api/items"))
         for op in ops.values()
     ]
     assert len(operations) >= 20

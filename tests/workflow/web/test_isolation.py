@@ -61,15 +61,24 @@ def test_other_departments_are_refused_everywhere(app, db_session, users, actors
     routes = item_routes(app)
     assert len(routes) >= 30, routes
     for method, template in routes:
-        for attachment_id in (scenario.reply_attachment_id, scenario.opinion_attachment_id,
-                              scenario.communication_attachment_id):
+        for attachment_id in (
+            scenario.reply_attachment_id,
+            scenario.opinion_attachment_id,
+            scenario.communication_attachment_id,
+        ):
             path = fill(template, {**ids, "attachment_id": attachment_id})
             if path.startswith("/api/"):
                 response = client.request(method, path, json={**BODY, "into_item_id": scenario.other_item_id})
             else:
-                form = {"action": "sign_for", "_csrf": client.csrf, **{k: v for k, v in BODY.items() if isinstance(v, str)}}
+                form = {
+                    "action": "sign_for",
+                    "_csrf": client.csrf,
+                    **{k: v for k, v in BODY.items() if isinstance(v, str)},
+                }
                 # editors and assignment actions take multipart forms (they carry files)
-                files = {"files": ("x.pdf", b"%PDF-1.4", "application/pdf")} if path.startswith("/assignments/") else None
+                files = (
+                    {"files": ("x.pdf", b"%PDF-1.4", "application/pdf")} if path.startswith("/assignments/") else None
+                )
                 if method == "GET":
                     response = client.get(path)
                 else:

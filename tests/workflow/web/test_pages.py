@@ -51,8 +51,13 @@ def test_forms_drive_the_handling(db_session, users, actors, as_user):
     assert again.status_code == 409 and "alert error" in again.text
     recorded = jtw.post(
         f"/assignments/{lead.id}/act",
-        data={"_csrf": jtw.csrf, "action": "record_communication", "method": "visit",
-              "happened_at": "2026-03-01T09:30", "participants": "张建华代表、李明"},
+        data={
+            "_csrf": jtw.csrf,
+            "action": "record_communication",
+            "method": "visit",
+            "happened_at": "2026-03-01T09:30",
+            "participants": "张建华代表、李明",
+        },
         files={"files": ("走访照片.pdf", PDF_BYTES, "application/pdf")},
         follow_redirects=False,
     )
@@ -60,13 +65,23 @@ def test_forms_drive_the_handling(db_session, users, actors, as_user):
     editor = jtw.get(f"/assignments/{lead.id}/reply")
     assert editor.status_code == 200 and 'name="result_class"' in editor.text
     version = re.search(r'name="expected_version" value="(\d+)"', editor.text).group(1)
-    missing = jtw.post(f"/assignments/{lead.id}/reply", data={"_csrf": jtw.csrf, "body": "", "expected_version": version},
-                       files={"files": ("", b"", "application/octet-stream")})
+    missing = jtw.post(
+        f"/assignments/{lead.id}/reply",
+        data={"_csrf": jtw.csrf, "body": "", "expected_version": version},
+        files={"files": ("", b"", "application/octet-stream")},
+    )
     assert missing.status_code == 422 and "problems" in missing.text
     saved = jtw.post(
         f"/assignments/{lead.id}/reply",
-        data={"_csrf": jtw.csrf, "body": "一、关于天桥维修……", "result_class": "B", "contact_person": "王明",
-              "contact_phone": "010-57079999", "disclosure": "full", "expected_version": version},
+        data={
+            "_csrf": jtw.csrf,
+            "body": "一、关于天桥维修……",
+            "result_class": "B",
+            "contact_person": "王明",
+            "contact_phone": "010-57079999",
+            "disclosure": "full",
+            "expected_version": version,
+        },
         files={"files": ("答复函.pdf", PDF_BYTES, "application/pdf")},
         follow_redirects=False,
     )
@@ -95,8 +110,13 @@ def test_inbox_review_overview_feedback_and_letter(db_session, users, actors, as
     assert "收悉" in letter.text and "答复类别：B" in letter.text and "张建华代表：" in letter.text
     recorded = office.post(
         f"/items/{scenario.item_id}/act",
-        data={"_csrf": office.csrf, "action": "record_feedback", "level": "satisfied", "given_by": "staff_on_behalf",
-              "expected_version": "0"},
+        data={
+            "_csrf": office.csrf,
+            "action": "record_feedback",
+            "level": "satisfied",
+            "given_by": "staff_on_behalf",
+            "expected_version": "0",
+        },
         follow_redirects=False,
     )
     assert recorded.status_code == 409  # a stale version
@@ -104,8 +124,13 @@ def test_inbox_review_overview_feedback_and_letter(db_session, users, actors, as
     version = re.search(r'name="expected_version" value="(\d+)"', page.text).group(1)
     recorded = office.post(
         f"/items/{scenario.item_id}/act",
-        data={"_csrf": office.csrf, "action": "record_feedback", "level": "satisfied", "given_by": "staff_on_behalf",
-              "expected_version": version},
+        data={
+            "_csrf": office.csrf,
+            "action": "record_feedback",
+            "level": "satisfied",
+            "given_by": "staff_on_behalf",
+            "expected_version": version,
+        },
         follow_redirects=False,
     )
     assert recorded.status_code == 302
@@ -135,14 +160,22 @@ def test_uploads_over_the_default_request_size_but_under_the_limit(db_session, u
     db_session.commit()
     lead = lead_of(db_session, item)
     jtw = as_user(users["jtw"])
-    jtw.post(f"/assignments/{lead.id}/act", data={"_csrf": jtw.csrf, "action": "sign_for"},
-             files={"files": ("", b"", "application/octet-stream")})
+    jtw.post(
+        f"/assignments/{lead.id}/act",
+        data={"_csrf": jtw.csrf, "action": "sign_for"},
+        files={"files": ("", b"", "application/octet-stream")},
+    )
 
     def communicate(size_mb: int):
         return jtw.post(
             f"/assignments/{lead.id}/act",
-            data={"_csrf": jtw.csrf, "action": "record_communication", "method": "letter",
-                  "happened_at": "2026-03-01T09:30", "participants": "张建华代表"},
+            data={
+                "_csrf": jtw.csrf,
+                "action": "record_communication",
+                "method": "letter",
+                "happened_at": "2026-03-01T09:30",
+                "participants": "张建华代表",
+            },
             files={"files": ("扫描件.pdf", PDF_BYTES + b"0" * (size_mb * 1024 * 1024), "application/pdf")},
             follow_redirects=False,
         )
@@ -158,8 +191,9 @@ def test_office_sees_the_suggested_department_of_a_reassignment_request(db_sessi
     item = assigned_item(db_session, actors["office"], [("jtw", "lead")], today=None)
     lead = lead_of(db_session, item)
     workflow.sign_for(db_session, actors["jtw"], lead.id)
-    workflow.request_reassignment(db_session, actors["jtw"], lead.id, reason="属城市管理职责",
-                                  suggested_department_code="cgw")
+    workflow.request_reassignment(
+        db_session, actors["jtw"], lead.id, reason="属城市管理职责", suggested_department_code="cgw"
+    )
     db_session.commit()
     page = as_user(users["office"]).get(f"/items/{item.id}").text
     assert {"approve_reassignment", "reject_reassignment"} <= offered(page)
