@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.db import migrate
 from app.db.base import Base
 from app.db.engine import engine_for, session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import accounts, departments
 from app.services.actor import Actor
 from app.settings import load_settings, use_settings

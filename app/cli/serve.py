@@ -6,7 +6,7 @@ import click
 
 from app.db import migrate
 from app.db.engine import check_connection, session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import departments
 from app.services.actor import Actor
 from app.settings import get_settings

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Text, bindparam, cast, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from app.calendars import build_calendar
 from app.db.base import table_of, utcnow
 from app.db.models import Assignment, AuditEntry, Department, Item
 from app.db.models.deadlines import CalendarEntryRecord, CalendarYearRecord, DeadlineRecord, ExtensionRequest
@@ -30,7 +29,8 @@ from app.domain.enums import AssignmentRole
 from app.domain.profile import Period, Profile
 from app.domain.recompute import StoredDeadline, recompute
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.calendars import build_calendar
+from app.rules.profiles import load_profile
 from app.services import audit, transitions
 from app.services.access import get_assignment_for, require_office, scope_assignments
 from app.services.actor import Actor

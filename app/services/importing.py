@@ -36,7 +36,7 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import ReaderLimits, UnusableFile
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import audit
 from app.services.access import require_office
 from app.services.actor import Actor

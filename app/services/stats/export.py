@@ -18,8 +18,8 @@ from app.domain.enums import Body, ItemKind
 from app.domain.profile import Profile
 from app.domain.statistics import StatisticsReport, StatisticsScope, build_report
 from app.i18n import _
-from app.profiles import load_profile
 from app.reports.statistics_workbook import write_statistics_workbook
+from app.rules.profiles import load_profile
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
 from app.services.stats.facts import OFFICE_ZONE, load_facts

@@ -34,7 +34,7 @@ from app.domain.handling import check_communication, check_feedback, check_reply
 from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, initial_assignment_state
 from app.domain.profile import Profile
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import access, audit, deadlines, transitions
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed

@@ -20,9 +20,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain.calendar import CalendarEntry, CalendarError, WorkingCalendar, YearData
 from app.domain.calendar_file import parse_year_document
-
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-
+from app.rules import RULES_DIR
 
 OFFICE_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
