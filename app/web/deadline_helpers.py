@@ -14,10 +14,11 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from app.clock import office_today
 from app.domain.calendar import WorkingCalendar
 from app.domain.deadlines import Deadline, explain, summary
 from app.i18n import get_locale, gettext
-from app.rules.calendars import build_calendar, office_today
+from app.rules.calendars import build_calendar
 from app.rules.profiles import load_profile
 from app.settings import get_settings
 

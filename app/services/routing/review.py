@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.deadlines import DeadlineRecord
@@ -18,7 +19,6 @@ from app.domain.calendar import WorkingCalendar
 from app.domain.enums import AssignmentRole
 from app.domain.profile import Profile
 from app.i18n import _
-from app.rules.calendars import office_today
 from app.services import audit, transitions
 from app.services import deadlines as deadline_service
 from app.services.access import require_office

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.workflow import (
@@ -42,8 +43,6 @@ from app.services.workflow import facts
 from app.services.workflow.files import Upload, check_uploads, store
 from app.settings import get_settings
 
-BEIJING_OFFSET = timedelta(hours=8)
-
 
 @dataclass(frozen=True)
 class Clock:
@@ -53,7 +52,7 @@ class Clock:
 
     @classmethod
     def now(cls) -> Clock:
-        return cls((datetime.now(UTC) + BEIJING_OFFSET).date())
+        return cls(office_today())
 
 
 def _profile() -> Profile:
