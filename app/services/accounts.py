@@ -116,17 +116,13 @@ def create_user(
         role=role_value.value,
         department_id=department.id if department else None,
     )
-    session.add(user)
-    session.flush()
-    audit.record(
+    return audit.created(
         session,
         actor,
+        user,
         entity="user",
-        entity_id=user.id,
-        action="create",
         after={"username": username, "role": role_value.value, "department": department_code},
     )
-    return user
 
 
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:

@@ -186,22 +186,18 @@ def create_assignment(
         state=initial_assignment_state(role),
         assigned_on=assigned_on,
     )
-    session.add(assignment)
-    session.flush()
-    audit.record(
+    audit.created(
         session,
         actor,
+        assignment,
         entity="assignment",
-        entity_id=assignment.id,
-        action="create",
-        before=None,
-        after={
-            "state": assignment.state,
-            "version": assignment.version,
+        after=lambda a: {
+            "state": a.state,
+            "version": a.version,
             "item_id": item.id,
             "department": department.code,
-            "role": assignment.role,
-            "round": assignment.round,
+            "role": a.role,
+            "round": a.round,
             "cause": cause,
         },
     )
