@@ -168,7 +168,9 @@ def route_session(
         savepoint.rollback()
 
 
-def _route_session(session: Session, actor: Actor, label: str, *, dry_run: bool, profile: Profile | None) -> RouteReport:
+def _route_session(
+    session: Session, actor: Actor, label: str, *, dry_run: bool, profile: Profile | None
+) -> RouteReport:
     require_office(actor)
     congress_session = get_session_by_label(session, label)
     active = ensure_active(session, actor, profile)

@@ -73,7 +73,7 @@ def _users(session: Session) -> list[User]:
 
 
 def _departments(session: Session) -> list[Department]:
-    return list(session.scalars(select(Department).order_by(Department.kind, Department.code)))
+    return departments.all_departments(session)
 
 
 def _create(session: Session, request: Request, data: NewUser) -> User:

@@ -17,12 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import PROJECT_ROOT
-from app.db.models import Category, CongressSession, Department
+from app.db.models import Category, CongressSession
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.text import N_
 from app.i18n import _, gettext
 from app.importing.export import EXPORT_SUFFIXES
 from app.importing.templates import TEMPLATE_NAMES
+from app.services import departments as department_service
 from app.services import importing
 from app.services.errors import NotFound, Problem, ValidationFailed
 from app.services.item_list import ItemFilters, export_to, item_as_dict, list_items, reference_names
@@ -292,7 +293,7 @@ class ItemPages(Controller):
                 "session_labels": sessions,
                 "sessions": _sessions(db_session),
                 "category_list": list(db_session.scalars(select(Category).order_by(Category.code))),
-                "departments": list(db_session.scalars(select(Department).order_by(Department.kind, Department.code))),
+                "departments": department_service.all_departments(db_session),
                 "states": list(ItemState),
                 "kinds": list(ItemKind),
                 "is_department": request.user.role in DEPARTMENT_ROLES,

@@ -14,13 +14,14 @@ from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import AuditEntry, CongressSession, Department, Item
+from app.db.models import CongressSession, Item
 from app.db.models.routing import RoutingRecord
 from app.domain.enums import OFFICE_ROLES
 from app.domain.routing.decision import Decision
 from app.domain.text import N_
 from app.i18n import _
-from app.services import routing
+from app.services import audit, routing
+from app.services import departments as department_service
 from app.services.access import require_office
 from app.services.errors import NotFound, Problem, UserError, ValidationFailed
 from app.services.routing.rulesets import current_profile
@@ -232,20 +233,8 @@ class RoutingPages(Controller):
         if item is None:
             raise NotFound(_("No such item."))
         record = routing.current_record(db_session, item_id)
-        history = list(
-            db_session.scalars(
-                select(AuditEntry)
-                .where(
-                    AuditEntry.entity == "item", AuditEntry.entity_id == item_id, AuditEntry.action.in_(ROUTING_ACTIONS)
-                )
-                .order_by(AuditEntry.id)
-            )
-        )
-        departments = list(
-            db_session.scalars(
-                select(Department).where(Department.active.is_(True)).order_by(Department.kind, Department.code)
-            )
-        )
+        history = audit.history(db_session, "item", item_id, actions=ROUTING_ACTIONS)
+        departments = department_service.active_departments(db_session)
         return Template(
             "routing/item.html",
             status_code=status_code,
