@@ -27,12 +27,12 @@ from app.domain.profile import Period
 from app.domain.text import N_
 from app.i18n import _, get_locale
 from app.rules.calendars import library_year_range, parse_year_text
+from app.services import context
 from app.services import deadlines as deadline_service
 from app.services.access import get_assignment_for
 from app.services.errors import Problem, ValidationFailed
 from app.services.supervision import run_supervision
 from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board, recent_moves
-from app.settings import get_settings
 from app.web.deps import DbSession, FormData
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
 from app.web.nav import NavEntry
@@ -126,7 +126,7 @@ def _parse_day(value: str | None, field: str, default: date | None = None) -> da
 
 
 def _profile_name() -> str:
-    return get_settings().profile
+    return context.current().profile_name
 
 
 @dataclass

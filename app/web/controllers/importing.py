@@ -41,9 +41,10 @@ MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv; charset=utf-8", ".json": "appli
 UPLOAD_MARGIN = 1024 * 1024  # multipart framing around the file
 
 
-# Litestar refuses bodies above this before any handler runs; the configured limit itself is
-# checked exactly while the upload is stored (app.services.importing.save_pending).
-UPLOAD_BODY_LIMIT = get_settings().max_upload_mb * 1024 * 1024 + UPLOAD_MARGIN
+# Litestar refuses bodies above this before any handler runs. It is a fixed transport bound
+# (nothing is read from the settings at import time); JIANTI_MAX_UPLOAD_MB itself is checked
+# exactly while the upload is stored (app.services.importing.save_pending), with a clear message.
+UPLOAD_BODY_LIMIT = 200 * 1024 * 1024 + UPLOAD_MARGIN
 
 
 @dataclass
