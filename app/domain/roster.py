@@ -144,8 +144,8 @@ def _parse_row(
     values: dict[str, str] = {}
     col_of = {key: col for col, key in columns.items()}
 
-    def problem(col: int, value: Any, code: str, **params: Any) -> None:
-        problems.append(Problem(sheet, number, col, headers.get(col), value, code, params))
+    def problem(col: int, shown: Any, code: str, **params: Any) -> None:
+        problems.append(Problem(sheet, number, col, headers.get(col), shown, code, params))
 
     for col, key in columns.items():
         cell = row[col] if col < len(row) else None
