@@ -54,3 +54,17 @@ PROGRESS = {
 
 def progress_text(state: str) -> str:
     return PROGRESS.get(state, N_("Being handled"))
+
+
+# Stored values shown on portal, roster and disclosure pages (translated with the value as msgid).
+VALUE_MSGIDS = [
+    N_("linked"),
+    N_("ambiguous"),
+    N_("unknown"),
+    N_("contact_line"),
+    N_("phone"),
+    N_("email"),
+    N_("id_number"),
+    N_("contact_person"),
+    N_("deputy"),
+]

@@ -18,7 +18,7 @@ from app.web.deps import DbSession, FormData
 from app.web.guards import office_only
 from app.web.nav import NavEntry
 
-NAV = [NavEntry(N_("Disclosure"), "/disclosure", frozenset(OFFICE_ROLES), order=75)]
+NAV = [NavEntry(N_("Public disclosure"), "/disclosure", frozenset(OFFICE_ROLES), order=75)]
 
 
 def _ids(data: dict[str, Any]) -> list[int]:
