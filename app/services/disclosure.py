@@ -17,8 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import Assignment, Item
-from app.db.models.deadlines import DeadlineRecord
-from app.db.models.roster import PublicReply
+from app.db.models.roster import PublicReply, ReplyNonPublication
 from app.db.models.workflow import Reply
 from app.domain.disclosure import Removed, strip_personal_data
 from app.domain.enums import AssignmentRole, Disclosure, ItemKind
@@ -54,11 +53,7 @@ def pending(session: Session, actor: Actor, limit: int = 300) -> list[Reply]:
             Reply.sent_at.is_not(None),
             Assignment.role.in_([AssignmentRole.LEAD.value, AssignmentRole.SPLIT.value]),
             ~exists().where(PublicReply.reply_id == Reply.id),
-            ~exists().where(
-                DeadlineRecord.assignment_id == Reply.assignment_id,
-                DeadlineRecord.rule == "publication",
-                DeadlineRecord.status == "closed",
-            ),
+            ~exists().where(ReplyNonPublication.reply_id == Reply.id),
         )
         .options(selectinload(Reply.assignment).selectinload(Assignment.item))
         .order_by(Reply.sent_at, Reply.id)
@@ -82,7 +77,9 @@ def preview_one(session: Session, reply: Reply) -> PublicationPreview:
     problem = None
     if reply.sent_at is None:
         problem = _("The reply has not been sent.")
-    elif session.scalar(select(PublicReply.id).where(PublicReply.reply_id == reply.id)):
+    elif session.scalar(select(PublicReply.id).where(PublicReply.reply_id == reply.id)) or session.scalar(
+        select(ReplyNonPublication.id).where(ReplyNonPublication.reply_id == reply.id)
+    ):
         problem = _("Already published.")
     letter = letters.letter_of(session, reply)
     raw = published_text(letter, reply.summary) or ""
@@ -142,6 +139,14 @@ def publish(
         reply, item = p.reply, p.item
         assignment = reply.assignment
         if p.mode == Disclosure.NONE.value:
+            session.add(
+                ReplyNonPublication(
+                    reply_id=reply.id,
+                    reason=reply.disclosure_reason,
+                    decided_on=published_on,
+                    decided_by_id=actor.user_id,
+                )
+            )
             deadlines.close_deadlines(session, assignment, ["publication"], met_on=published_on)
             audit.record(
                 session,

@@ -50,7 +50,12 @@ def _key(name: str) -> str:
 
 
 def terms(session: Session) -> list[tuple[str, str]]:
-    return [tuple(r) for r in session.execute(select(RosterEntry.term, RosterEntry.body).distinct().order_by(1, 2))]
+    return [
+        tuple(r)
+        for r in session.execute(
+            select(RosterEntry.term, RosterEntry.body).distinct().order_by(RosterEntry.term, RosterEntry.body)
+        )
+    ]
 
 
 def list_entries(

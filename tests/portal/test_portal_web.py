@@ -261,7 +261,9 @@ def test_disclosure_pages_preview_then_publish(client, world, users, as_user):
         "/disclosure/preview",
         data={"reply_id": [str(world.reply_a)], "published_on": "2026-03-12", "_csrf": client.csrf},
     )
-    assert preview.status_code == 200 and "13912345678" not in preview.text.split("Removed")[0]
+    assert preview.status_code == 200
+    public_text = re.search(r'data-testid="public-text">([^<]*)<', preview.text).group(1)
+    assert "天桥" in public_text and "13912345678" not in public_text and "王明" not in public_text
     digest = re.search(rf'name="digest_{world.reply_a}" value="([0-9a-f]+)"', preview.text).group(1)
     done = client.post(
         "/disclosure/publish",
@@ -318,3 +320,34 @@ def test_second_round_visible_after_dissatisfied(client, world, users):
 
 
 _ = sent_reply  # re-exported for other test modules
+
+
+def test_office_pages_render(client, world, users, as_user):
+    as_user(users["office"])
+    for path in (
+        "/roster",
+        "/roster/new",
+        "/roster/import",
+        "/roster/links",
+        "/roster/stats",
+        "/disclosure",
+        f"/roster/{world.zhang_entry}",
+        "/roster?term=" + TERM + "&body=npc&q=张",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert "张建华" in client.get("/roster/stats").text
+    links = client.get("/roster/links").text
+    assert "王伟" in links  # the ambiguous name waits for the office
+    edit = client.post(
+        f"/roster/{world.zhang_entry}",
+        data={
+            "name": "",
+            "term": TERM,
+            "body": "npc",
+            "kind": "individual",
+            "delegation": "朝阳代表团",
+            "_csrf": client.csrf,
+        },
+    )
+    assert edit.status_code == 422 and 'value="朝阳代表团"' in edit.text  # re-rendered with the input kept

@@ -113,3 +113,16 @@ class PublicReply(Base):
     text: Mapped[str] = mapped_column(Text)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReplyNonPublication(Base):
+    """The office applied a 不公开 decision: the reply is not published (reason kept); never read by /public."""
+
+    __tablename__ = "reply_non_publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

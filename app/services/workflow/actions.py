@@ -215,7 +215,10 @@ def create_assignment(
 def _end(session: Session, assignment: Assignment) -> None:
     """The assignment is over: its open deadlines close (they are no longer anyone's duty)."""
     assignment.ended_at = utcnow()
-    deadlines.close_deadlines(session, assignment)
+    # publication (公开) is the office's duty after a sent reply and stays open (app.services.disclosure)
+    still_owed = {"publication"}
+    rules = {r.rule for r in deadlines.open_deadlines_of(session, assignment.id)} - still_owed
+    deadlines.close_deadlines(session, assignment, rules)
 
 
 # ----------------------------------------------------------------------------- assignment actions
