@@ -17,7 +17,17 @@ from tests.helpers import csrf_from
 from tests.portal.factory import TERM, World, build, sent_reply
 from tests.workflow.factory import new_item
 
-PUBLIC_PREFIXES = ("/public", "/static", "/lang", "/login", "/logout", "/schema", "/health", "/portal/activate")
+PUBLIC_PREFIXES = (
+    "/public",
+    "/api/public",
+    "/static",
+    "/lang",
+    "/login",
+    "/logout",
+    "/schema",
+    "/health",
+    "/portal/activate",
+)
 
 
 @pytest.fixture
@@ -112,7 +122,7 @@ def test_drafts_and_internal_records_never_show(client, world, users):
 def test_deputy_reaches_no_staff_route(app, client, world):
     portal_login(client, *world.zhang)
     for path in _get_routes(app):
-        if path.startswith(("/portal", *PUBLIC_PREFIXES)):
+        if path.startswith(("/portal", "/api/portal", *PUBLIC_PREFIXES)):
             continue
         for value in (world.item_a, world.lead_a, world.reply_a, 1):
             response = client.get(_concrete(path, value), follow_redirects=False)
@@ -351,3 +361,17 @@ def test_office_pages_render(client, world, users, as_user):
         },
     )
     assert edit.status_code == 422 and 'value="朝阳代表团"' in edit.text  # re-rendered with the input kept
+
+
+def test_api_typed_and_scoped(client, world, users, as_user):
+    portal_login(client, *world.zhang)
+    items = client.get("/api/portal/items").json()
+    assert {i["id"] for i in items} == {world.item_a, world.item_b}
+    assert {i["id"]: i["may_rate"] for i in items} == {world.item_a: True, world.item_b: False}
+    client.cookies.clear()
+    assert client.get("/api/portal/items").status_code == 401
+    assert client.get("/api/public/replies").json()["total"] == 0
+    assert client.get(f"/api/public/replies/{world.reply_a}").status_code == 404
+    as_user(users["office"])
+    report = client.post("/api/roster/link").json()
+    assert report["ambiguous"] == 1 and report["linked"] >= 4
