@@ -20,7 +20,7 @@ from app.domain.enums import AssignmentRole, ItemKind, ItemState
 from app.domain.portal import PortalSettings, portal_settings, progress_text
 from app.domain.profile import Profile
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import access
 from app.services.actor import Actor
 from app.services.errors import NotFound

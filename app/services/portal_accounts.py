@@ -24,7 +24,7 @@ from app.db.models.roster import PortalAccount, RosterEntry
 from app.domain.enums import Role
 from app.domain.portal import portal_settings
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import accounts, audit
 from app.services.access import require_office
 from app.services.actor import Actor

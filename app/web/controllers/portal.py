@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.engine import session_scope
 from app.documents.reply_letter import docx_filename, render_docx, render_html
 from app.domain.portal import DIMENSIONS
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import accounts, portal, portal_accounts
 from app.services.errors import UserError, ValidationFailed
 from app.services.workflow import letters

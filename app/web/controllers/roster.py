@@ -255,7 +255,7 @@ class RosterController(Controller):
         rows = roster.deputy_statistics(
             db_session, request.user, term=params.get("term") or None, body=params.get("body") or None
         )
-        from app.profiles import load_profile
+        from app.rules.profiles import load_profile
 
         profile = load_profile(get_settings().profile)
         return Template(
