@@ -34,9 +34,9 @@ class Stripped:
 def strip_personal_data(text: str, *, contact_names: tuple[str, ...] = ()) -> Stripped:
     removed: list[Removed] = []
 
-    def sub(pattern: re.Pattern, kind: str, value: str) -> str:
-        def repl(match: re.Match) -> str:
-            removed.append(Removed(kind, match.group(0)))
+    def sub(pattern: re.Pattern[str], kind: str, value: str) -> str:
+        def repl(match: re.Match[str]) -> str:
+            removed.append(Removed(kind, str(match.group(0))))
             return MASK
 
         return pattern.sub(repl, value)

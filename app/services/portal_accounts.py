@@ -106,7 +106,9 @@ def issue_accounts(
             session.add(account)
             action = "issue_portal_account"
         else:
-            user = session.get(User, account.user_id)
+            existing_user = session.get(User, account.user_id)
+            assert existing_user is not None  # the foreign key holds
+            user = existing_user
             session.query(WebSession).filter(WebSession.user_id == user.id).delete()
             action = "reissue_activation_code"
         account.code_hash, account.code_expires_at, account.issued_at = _digest(code), expires, now

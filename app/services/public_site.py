@@ -7,6 +7,7 @@ published simply is not in the table, and answers 404 like any unknown id.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -40,7 +41,7 @@ class PublicPage:
     departments: list[str]
 
 
-def _distinct(session: Session, column) -> list:
+def _distinct(session: Session, column: Any) -> list[Any]:
     return [v for v in session.scalars(select(column).distinct().order_by(column)) if v not in (None, "")]
 
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -50,12 +51,8 @@ def _key(name: str) -> str:
 
 
 def terms(session: Session) -> list[tuple[str, str]]:
-    return [
-        tuple(r)
-        for r in session.execute(
-            select(RosterEntry.term, RosterEntry.body).distinct().order_by(RosterEntry.term, RosterEntry.body)
-        )
-    ]
+    stmt = select(RosterEntry.term, RosterEntry.body).distinct().order_by(RosterEntry.term, RosterEntry.body)
+    return [(term, body) for term, body in session.execute(stmt)]
 
 
 def list_entries(
@@ -291,7 +288,7 @@ def save_upload(actor: Actor, data: bytes, *, file_name: str, term: str, body: s
     return token
 
 
-def load_upload(actor: Actor, token: str) -> tuple[Path, dict]:
+def load_upload(actor: Actor, token: str) -> tuple[Path, dict[str, Any]]:
     require_office(actor)
     directory = _pending_root() / token
     if not _TOKEN.match(token) or not (directory / "meta.json").is_file():
@@ -536,6 +533,8 @@ def deputy_statistics(
     items_of: dict[int, set[int]] = defaultdict(set)
     lead_items: dict[int, set[int]] = defaultdict(set)
     for entry_id, position, item_id in links:
+        if entry_id is None:
+            continue
         items_of[entry_id].add(item_id)
         if position == 0:
             stats[entry_id].as_lead += 1

@@ -37,7 +37,7 @@ def _item_context(session: Session, request: Request, item_id: int, **extra: Any
     return {
         "page": page,
         "satisfaction": profile.satisfaction,
-        "dimensions": [d for d in DIMENSIONS if d in page.settings.dimensions],
+        "dimensions": [d for d in DIMENSIONS if page.settings and d in page.settings.dimensions],
         "form": {},
         "errors": {},
         "error": None,
@@ -137,8 +137,8 @@ class PortalController(Controller):
             )
             set_anon_csrf_cookie(response, request)
             return response
-        response = Redirect("/portal?done=activated")
-        response.set_cookie(
+        done = Redirect("/portal?done=activated")
+        done.set_cookie(
             SESSION_COOKIE,
             new_session.token,
             httponly=True,
@@ -146,7 +146,7 @@ class PortalController(Controller):
             path="/",
             secure=get_settings().cookie_secure or request.url.scheme == "https",
         )
-        return response
+        return done
 
 
 route_handlers = [PortalController]
