@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import CongressSession, Item
 from app.db.models.roster import RosterEntry, SubmitterLink
@@ -362,7 +362,11 @@ def link_items(session: Session, actor: Actor, item_ids: Iterable[int] | None = 
         return report
     matcher = _Matcher(entries)
     bodies = set(matcher.terms)
-    stmt = select(Item, CongressSession.label).join(CongressSession, Item.session_id == CongressSession.id)
+    stmt = (
+        select(Item, CongressSession.label)
+        .join(CongressSession, Item.session_id == CongressSession.id)
+        .options(selectinload(Item.co_signers))
+    )
     ids = None if item_ids is None else list(item_ids)
     if ids is not None:
         if not ids:
@@ -370,14 +374,19 @@ def link_items(session: Session, actor: Actor, item_ids: Iterable[int] | None = 
         stmt = stmt.where(Item.id.in_(ids))
     rows = []
     touched: list[int] = []
-    for item, label in session.execute(stmt):
+    selected = [(item, label) for item, label in session.execute(stmt)]
+    by_item: dict[int, dict[int, SubmitterLink]] = defaultdict(dict)
+    wanted = [item.id for item, _label in selected]
+    for start in range(0, len(wanted), 500):  # existing links in bulk, not one query per item
+        for link in session.scalars(
+            select(SubmitterLink).where(SubmitterLink.item_id.in_(wanted[start : start + 500]))
+        ):
+            by_item[link.item_id][link.position] = link
+    for item, label in selected:
         body = BODY_OF_KIND[ItemKind(item.kind)].value
         if body not in bodies:
             continue
-        existing = {
-            link.position: link
-            for link in session.scalars(select(SubmitterLink).where(SubmitterLink.item_id == item.id))
-        }
+        existing = by_item.get(item.id, {})
         report.items += 1
         touched.append(item.id)
         for position, name in enumerate(_submitters(item)):

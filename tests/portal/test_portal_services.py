@@ -132,3 +132,17 @@ def test_deputy_statistics(db_session, users):
     assert rows[world.zhang_entry].replies == 2
     assert rows[world.zhang_entry].feedback == {"satisfied": 1}
     assert rows[world.li_entry].feedback == {}
+
+
+def test_publication_deadline_is_supervised_after_the_item_closes(db_session, users):
+    from app.services.supervision import open_deadline_targets
+
+    world = build(db_session, users)
+    zhang = deputy(db_session, world.zhang[0])
+    portal.give_feedback(db_session, zhang, world.item_a, level="satisfied")
+    assert db_session.get(Item, world.item_a).state == "closed"
+    targets, _refs = open_deadline_targets(db_session)
+    assert any(t.assignment_id == world.lead_a and t.deadline == "publication" for t in targets)
+    disclosure.publish(db_session, users["office"].actor, [world.reply_a], published_on=date(2026, 3, 10))
+    targets, _refs = open_deadline_targets(db_session)
+    assert not any(t.assignment_id == world.lead_a and t.deadline == "publication" for t in targets)

@@ -375,3 +375,11 @@ def test_api_typed_and_scoped(client, world, users, as_user):
     as_user(users["office"])
     report = client.post("/api/roster/link").json()
     assert report["ambiguous"] == 1 and report["linked"] >= 4
+
+
+def test_portal_in_english(client, world):
+    portal_login(client, *world.zhang)
+    client.get("/lang/en?next=/portal")
+    page = client.get(f"/portal/items/{world.item_a}").text
+    assert "Your feedback on the handling" in page and "as lead submitter" in page
+    assert "您对办理工作的评价" not in page
