@@ -36,7 +36,7 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import ReaderLimits, UnusableFile
-from app.services import audit, context
+from app.services import audit, context, roster
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, UserError, ValidationFailed
@@ -435,6 +435,8 @@ def commit_import(
             **plan.counts,
         },
     )
+    # link the submitters of new and changed items to the roster (issue 14); unresolved names are listed there
+    roster.link_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)])
     return batch, preview
 
 
