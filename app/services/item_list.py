@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+import shutil
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from app.db.models import (
 from app.domain.enums import ItemKind, ItemState
 from app.i18n import _
 from app.importing.export import EXPORT_SUFFIXES, ExportRow, export_items
+from app.services import context
 from app.services.access import scope_items
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
@@ -205,3 +209,25 @@ def export_to(session: Session, actor: Actor, filters: ItemFilters, path: Path) 
             _("Export to .xlsx, .csv or .json."), [Problem("out", _("unsupported file type"), path.name)]
         )
     return export_items(export_rows(session, actor, filters), path)
+
+
+EXPORT_KEEP_SECONDS = 3600  # exports are kept only long enough to be downloaded
+
+
+def export_download(session: Session, actor: Actor, filters: ItemFilters, fmt: str) -> Path:
+    """Export the actor's filtered items to a new file under the data directory, for download.
+
+    Owns the housekeeping: exports older than an hour are removed first."""
+    suffix = "." + fmt.lower().lstrip(".")
+    if suffix not in EXPORT_SUFFIXES:
+        raise ValidationFailed(
+            _("Export to .xlsx, .csv or .json."), [Problem("format", _("unsupported file type"), fmt)]
+        )
+    directory = context.current().settings.data_dir / "exports"
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.iterdir():
+        if old.stat().st_mtime < time.time() - EXPORT_KEEP_SECONDS:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    path = directory / f"{secrets.token_hex(8)}{suffix}"
+    export_to(session, actor, filters, path)
+    return path

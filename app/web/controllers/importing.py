@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import time
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,13 +18,11 @@ from app.db.models import Category, CongressSession
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.text import N_
 from app.i18n import _, gettext
-from app.importing.export import EXPORT_SUFFIXES
 from app.importing.templates import TEMPLATE_NAMES
 from app.services import departments as department_service
 from app.services import importing
 from app.services.errors import NotFound, Problem, ValidationFailed
-from app.services.item_list import ItemFilters, export_to, item_as_dict, list_items, reference_names
-from app.settings import get_settings
+from app.services.item_list import ItemFilters, export_download, item_as_dict, list_items, reference_names
 from app.web.deps import DbSession
 from app.web.guards import logged_in, office_only
 from app.web.nav import NavEntry
@@ -247,19 +242,8 @@ def _filters(
 
 
 def _export_file(db_session: Session, request: Request, filters: ItemFilters, fmt: str) -> File:
-    suffix = "." + fmt.lower().lstrip(".")
-    if suffix not in EXPORT_SUFFIXES:
-        raise ValidationFailed(
-            _("Export to .xlsx, .csv or .json."), [Problem("format", _("unsupported file type"), fmt)]
-        )
-    directory = get_settings().data_dir / "exports"
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.iterdir():  # exports are only kept long enough to be downloaded
-        if old.stat().st_mtime < time.time() - 3600:
-            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
-    path = directory / f"{secrets.token_hex(8)}{suffix}"
-    export_to(db_session, request.user, filters, path)
-    return File(path, filename=f"建议提案导出{suffix}", media_type=MEDIA_TYPES[suffix])
+    path = export_download(db_session, request.user, filters, fmt)  # the service keeps the exports folder tidy
+    return File(path, filename=f"建议提案导出{path.suffix}", media_type=MEDIA_TYPES[path.suffix])
 
 
 class ItemPages(Controller):
