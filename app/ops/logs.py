@@ -6,8 +6,11 @@ role (never the name), the route template (never the query string), the status a
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import logging.handlers
+import queue
 import re
 import secrets
 import sys
@@ -59,6 +62,7 @@ def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, **f
 
 
 _configured: str | None = None
+_listener: logging.handlers.QueueListener | None = None
 
 
 def configure(log_format: str = "text", level: int = logging.INFO) -> None:
@@ -70,9 +74,19 @@ def configure(log_format: str = "text", level: int = logging.INFO) -> None:
     for handler in list(logger.handlers):
         if getattr(handler, "_jianti", False):
             logger.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    global _listener
+    if _listener is not None:
+        _listener.stop()
+    # the line is formatted by the caller, written to stderr by a background thread: no disk or pipe
+    # wait on the event loop
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(logging.Formatter("%(message)s"))
+    handler = logging.handlers.QueueHandler(queue.SimpleQueue())
     handler._jianti = True  # type: ignore[attr-defined]
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    _listener = logging.handlers.QueueListener(handler.queue, stream)
+    _listener.start()
+    atexit.register(_listener.stop)
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
