@@ -38,6 +38,8 @@ class Settings:
     queue_url: str = ""  # redis://host:6379/N: jobs go to SAQ workers (`jianti worker`); empty: run in-process
     log_format: str = "text"  # "json": one JSON object per line
     supervision_at: str = "08:30"  # office time of the daily supervision run (working days only); "off" disables
+    supervision_cron: str = ""  # a cron expression (office time) instead of supervision_at; 6 fields = seconds
+    queue_name: str = "jianti"  # SAQ queue name (several offices on one Redis)
     job_threshold_rows: int = 5_000  # imports and exports above this many rows run as background jobs
 
     @property
@@ -120,6 +122,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         queue_url=env.get("JIANTI_QUEUE_URL", ""),
         log_format=_choice(env, "JIANTI_LOG_FORMAT", ("text", "json"), "text"),
         supervision_at=_time_of_day(env, "JIANTI_SUPERVISION_AT", "08:30"),
+        supervision_cron=env.get("JIANTI_SUPERVISION_CRON", "").strip(),
+        queue_name=env.get("JIANTI_QUEUE_NAME", "").strip() or "jianti",
         job_threshold_rows=_int(env, "JIANTI_JOB_THRESHOLD_ROWS", 5_000),
     )
 

@@ -25,8 +25,6 @@ from app.settings import get_settings
 
 log = logging.getLogger("jianti.jobs")
 
-QUEUE_NAME = "jianti"
-
 
 def configured() -> bool:
     return bool(get_settings().queue_url)
@@ -35,7 +33,7 @@ def configured() -> bool:
 def make_queue(url: str | None = None):
     from saq.queue.redis import RedisQueue
 
-    return RedisQueue.from_url(url or get_settings().queue_url, name=QUEUE_NAME)
+    return RedisQueue.from_url(url or get_settings().queue_url, name=get_settings().queue_name)
 
 
 def ping() -> str:

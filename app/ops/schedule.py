@@ -21,6 +21,8 @@ log = logging.getLogger("jianti.jobs")
 
 
 def supervision_cron() -> str | None:
+    if get_settings().supervision_cron:
+        return get_settings().supervision_cron
     at = get_settings().supervision_at
     if at == "off":
         return None

@@ -43,7 +43,11 @@ def worker_settings(concurrency: int = 4) -> dict:
         "cron_jobs": cron_jobs,
         "cron_tz": OFFICE_TIMEZONE,
         "concurrency": concurrency,
-        "shutdown_grace_period_s": 30,
+        # on SIGTERM SAQ waits this long for its loops (its upkeep sleeps up to 60 s) before cancelling them;
+        # a job's own thread is not cut short: the thread pool is shut down with wait=True, and a redelivery
+        # of a job that did finish is skipped by runner.claim
+        "shutdown_grace_period_s": 2,
+        "dequeue_timeout": 1.0,
     }
 
 
@@ -54,7 +58,7 @@ def run_worker(concurrency: int = 4, burst: bool = False) -> None:
 
     settings = worker_settings(concurrency)
     if burst:
-        settings.update(burst=True, dequeue_timeout=1.0)
+        settings.update(burst=True)
     worker = Worker(**settings)
     started = time.time()
 
@@ -65,6 +69,6 @@ def run_worker(concurrency: int = 4, burst: bool = False) -> None:
         finally:
             await worker.queue.disconnect()
 
-    log.info("worker started: queue %s, concurrency %s", queue.QUEUE_NAME, concurrency)
+    log.info("worker started: queue %s, concurrency %s", worker.queue.name, concurrency)
     asyncio.run(main())
     log.info("worker stopped after %.0f s", time.time() - started)
