@@ -15,6 +15,7 @@ from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy
 
@@ -35,7 +36,7 @@ def catalog(locale: str) -> dict[str, str | tuple[str, ...]]:
             for message in read_po(fh, locale=locale):
                 if not message.id or not message.string:
                     continue
-                key = message.id[0] if isinstance(message.id, tuple) else message.id
+                key = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
                 string = message.string
                 messages[key] = tuple(string) if isinstance(string, (list, tuple)) else string
     return messages
@@ -95,4 +96,4 @@ def format_date(value: date | None, style: str = "long") -> str:
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return babel_format_datetime(value, format="medium", tzinfo=DISPLAY_TIMEZONE, locale=get_locale())
+    return babel_format_datetime(value, format="medium", tzinfo=get_timezone(DISPLAY_TIMEZONE), locale=get_locale())

@@ -10,10 +10,10 @@ ids, facts retracted after each match, kind-tagged rules, sharding, a process-wi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from app.domain.supervision import FieldTest, SupervisionRule, SupervisionRules
-from app.rulesengine.conditions import Compare, Condition, Not, all_of
+from app.rulesengine.conditions import Compare, CompareOp, Condition, Not, all_of
 from app.rulesengine.engine import Rule, RuleEngine
 
 FACT_KIND = "open_deadline"
@@ -22,7 +22,7 @@ FACT_KIND = "open_deadline"
 def compile_test(test: FieldTest) -> Condition:
     if test.op == "not_in":
         return Not(Compare(test.field, "in", tuple(test.value)))
-    return Compare(test.field, test.op, test.value)
+    return Compare(test.field, cast(CompareOp, test.op), test.value)  # the rule file's op was checked on load
 
 
 def compile_rule(rule: SupervisionRule) -> Rule:

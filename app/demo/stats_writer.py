@@ -10,6 +10,7 @@ every state (`jianti workflow verify`).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
@@ -53,15 +54,21 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
             sessions[fact.session] = created.id
 
     now = datetime.now(UTC)
-    items, assignments, publications, replies, communications, feedback = [], [], [], [], [], []
-    deadlines, extensions = [], []
+    items: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
+    publications: list[dict[str, Any]] = []
+    replies: list[dict[str, Any]] = []
+    communications: list[dict[str, Any]] = []
+    feedback: list[dict[str, Any]] = []
+    deadlines: list[dict[str, Any]] = []
+    extensions: list[dict[str, Any]] = []
     assignment_id = session.scalar(select(Assignment.id).order_by(Assignment.id.desc()).limit(1)) or 0
     deadline_id = session.scalar(select(DeadlineRecord.id).order_by(DeadlineRecord.id.desc()).limit(1)) or 0
     for fact in facts:
         items.append(
             {
                 "id": fact.id, "kind": fact.kind.value, "session_id": sessions[fact.session], "number": fact.number,
-                "title": fact.title, "content": "", "category_id": categories.get(fact.category),
+                "title": fact.title, "content": "", "category_id": categories.get(fact.category) if fact.category else None,
                 "submitter_type": fact.submitter_type.value, "lead_submitter": fact.lead_submitter,
                 "submitter_count": 1, "delegation": fact.delegation, "sector": fact.sector, "party": fact.party,
                 "during_session": fact.during_session, "agree_to_publish": True, "key_supervision": fact.key_supervision,

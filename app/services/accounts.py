@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
@@ -19,7 +20,7 @@ from app.i18n import _
 from app.services import audit
 from app.services.actor import Actor
 from app.services.errors import Problem, UserError, ValidationFailed
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the username is unknown, so a wrong name costs as much time as a wrong password.
@@ -134,7 +135,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     return user
 
 
-def _count_failure(session: Session, user: User, now: datetime, settings) -> None:
+def _count_failure(session: Session, user: User, now: datetime, settings: Settings) -> None:
     """Counted in the database, so parallel attempts cannot overwrite each other's count."""
     failures = session.execute(
         update(User)
@@ -169,11 +170,12 @@ def revoke_tokens(session: Session, actor: Actor, user: User) -> int:
     result = session.execute(
         update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
     )
-    if result.rowcount:
+    revoked: int = cast(CursorResult[Any], result).rowcount  # an UPDATE answers a cursor result
+    if revoked:
         audit.record(
-            session, actor, entity="user", entity_id=user.id, action="revoke_tokens", after={"revoked": result.rowcount}
+            session, actor, entity="user", entity_id=user.id, action="revoke_tokens", after={"revoked": revoked}
         )
-    return result.rowcount
+    return revoked
 
 
 @dataclass(frozen=True)

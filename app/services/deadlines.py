@@ -15,12 +15,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, Row, Text, bindparam, cast, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app.calendars import build_calendar
-from app.db.base import utcnow
+from app.db.base import table_of, utcnow
 from app.db.models import Assignment, AuditEntry, Department, Item
 from app.db.models.deadlines import CalendarEntryRecord, CalendarYearRecord, DeadlineRecord, ExtensionRequest
 from app.domain.calendar import CalendarEntry, WorkingCalendar, YearData
@@ -204,7 +205,7 @@ class RecomputeReport:
     moved: list[MovedDeadline] = field(default_factory=list)
     warnings_cleared: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "examined": self.examined,
             "recomputed": self.recomputed,
@@ -262,7 +263,7 @@ def recompute_open_deadlines(
     years_of: dict[str, tuple[int, ...]] = {}
     periods: dict[tuple[int, str], Period] = {}
 
-    def stored_deadline(row) -> StoredDeadline:
+    def stored_deadline(row: Row[*tuple[Any, ...]]) -> StoredDeadline:
         years = years_of.get(row.calendar_years)
         if years is None:
             years = years_of[row.calendar_years] = tuple(int(y) for y in row.calendar_years.split(",") if y)
@@ -333,7 +334,7 @@ def recompute_open_deadlines(
             if new_due_on != row.due_on and PRIMARY_RULE.get(AssignmentRole(row.role)) == row.rule:
                 assignment_updates.append({"b_id": row.assignment_id, "b_due": new_due_on})
 
-    table = DeadlineRecord.__table__
+    table = table_of(DeadlineRecord)
     session.connection().execute(
         update(table)
         .where(table.c.id == bindparam("b_id"))
@@ -350,7 +351,7 @@ def recompute_open_deadlines(
         deadline_updates,
     )
     if assignment_updates:
-        assignments = Assignment.__table__
+        assignments = table_of(Assignment)
         # the version moves too: a user editing the assignment on a stale page is told so
         session.connection().execute(
             update(assignments)
@@ -359,7 +360,7 @@ def recompute_open_deadlines(
             assignment_updates,
         )
     if audit_rows:
-        session.connection().execute(insert(AuditEntry.__table__), audit_rows)
+        session.connection().execute(insert(table_of(AuditEntry)), audit_rows)
     audit.record(
         session,
         actor,
@@ -373,7 +374,7 @@ def recompute_open_deadlines(
     return report
 
 
-def _json_text_param(session: Session, name: str):
+def _json_text_param(session: Session, name: str) -> ColumnElement[Any]:
     """A bind parameter carrying already-serialised JSON text into the JSON column."""
     column_type = DeadlineRecord.__table__.c.explanation.type
     parameter = bindparam(name, type_=Text())
@@ -631,7 +632,7 @@ def pending_extensions(
         .where(ExtensionRequest.status == "requested")
         .order_by(ExtensionRequest.requested_at)
     )
-    return [tuple(row) for row in session.execute(scope_assignments(stmt, actor)).all()]
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(scope_assignments(stmt, actor)).all()]
 
 
 def deadline_rule_names() -> list[str]:

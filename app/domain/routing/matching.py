@@ -11,7 +11,8 @@ bottleneck). The words found are kept in the fact for the explanation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from app.domain.routing.decision import Reason, RoutableItem, RuleMatch
 from app.domain.routing.keywords import KeywordIndex
@@ -85,7 +86,7 @@ def rule_condition(conditions: Conditions, groups: KeywordGroups) -> Condition:
     return all_of(*parts)
 
 
-def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mapping[str, str | None]) -> dict:
+def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mapping[str, str | None]) -> dict[str, Any]:
     """The flat fact for one item: keyword groups hit (found in Python), passed as lists."""
     title_words = groups.index.find(item.title)
     content_words = groups.index.find(item.content)
@@ -115,6 +116,11 @@ def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mappi
     }
 
 
+def _strings(value: object) -> Iterable[str]:
+    """A fact's list field (categories, words, intended departments), as item_fact() builds it."""
+    return cast(Iterable[str], value)
+
+
 def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]:
     """Which conditions of a matching rule held, with the keywords and values that made them hold."""
     when = rule.when
@@ -122,10 +128,10 @@ def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]
     if when.kinds:
         found.append(Reason("kind", (str(fact["item_kind"]),)))
     if when.categories:
-        found.append(Reason("category", tuple(c for c in fact["categories"] if c in when.categories)))
+        found.append(Reason("category", tuple(c for c in _strings(fact["categories"]) if c in when.categories)))
     for test in when.keywords:
         if test.any:
-            words = fact[WORD_FIELDS[test.scope]]
+            words = _strings(fact[WORD_FIELDS[test.scope]])
             any_set = test.any_set
             found.append(Reason(f"{test.scope}_any", tuple(w for w in words if w in any_set)))
         if test.all:
@@ -139,7 +145,7 @@ def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]
     if when.parties:
         found.append(Reason("party", (str(fact["party"]),)))
     if when.intended:
-        found.append(Reason("intended", tuple(c for c in fact["intended"] if c in when.intended)))
+        found.append(Reason("intended", tuple(c for c in _strings(fact["intended"]) if c in when.intended)))
     if when.during_session is not None:
         found.append(Reason("during_session", ("yes" if fact["during_session"] else "no",)))
     return tuple(found)

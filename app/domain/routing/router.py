@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from app.domain.profile import Profile
 from app.domain.routing.decision import Decision, RoutableItem, RuleMatch, decide
@@ -26,7 +27,7 @@ class Router:
             [Rule(r.name, rule_condition(r.when, self.groups), r.priority) for r in ruleset.rules],
         )
 
-    def fact(self, item: RoutableItem) -> dict:
+    def fact(self, item: RoutableItem) -> dict[str, Any]:
         return item_fact(item, self.groups, self.category_parents)
 
     def matches(self, item: RoutableItem) -> tuple[RuleMatch, ...]:

@@ -232,12 +232,12 @@ class _RuleReader:
 
     # ------------------------------------------------------------------ helpers
 
-    def _unknown(self, table: Mapping, allowed: set[str], prefix: str) -> None:
+    def _unknown(self, table: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
         extra = sorted(set(table) - allowed)
         if extra:
             self.fail(f"unknown key(s) {', '.join(prefix + e for e in extra)}; allowed: {', '.join(sorted(allowed))}")
 
-    def _texts(self, table: Mapping, key: str, label: str) -> tuple[str, ...]:
+    def _texts(self, table: Mapping[str, Any], key: str, label: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if isinstance(value, str):
             value = [value]
@@ -255,7 +255,7 @@ class _RuleReader:
             return None
         return dept.code
 
-    def _departments(self, table: Mapping, key: str, label: str) -> tuple[str, ...]:
+    def _departments(self, table: Mapping[str, Any], key: str, label: str) -> tuple[str, ...]:
         codes = [self._department(n, label) for n in self._texts(table, key, label)]
         return tuple(dict.fromkeys(c for c in codes if c))
 

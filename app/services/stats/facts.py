@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
@@ -44,6 +45,10 @@ EXTENSION_DECISIONS = {"approved": True, "rejected": False, "requested": None}
 OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
 
 
+@overload
+def office_day(moment: datetime) -> date: ...
+@overload
+def office_day(moment: None) -> None: ...
 def office_day(moment: datetime | None) -> date | None:
     if moment is None:
         return None
@@ -52,7 +57,7 @@ def office_day(moment: datetime | None) -> date | None:
     return moment.astimezone(OFFICE_ZONE).date()
 
 
-def item_ids(actor: Actor, year: int, kind: ItemKind | None, session_label: str | None) -> Select:
+def item_ids(actor: Actor, year: int, kind: ItemKind | None, session_label: str | None) -> Select[Any]:
     """The ids of the items in scope, as a sub-select every other query filters on."""
     stmt = (
         select(Item.id).join(CongressSession, Item.session_id == CongressSession.id).where(CongressSession.year == year)
@@ -135,13 +140,13 @@ class _FactParts:
 
     def __init__(self) -> None:
         self.assignments: dict[int, list[AssignmentFact]] = defaultdict(list)
-        self.replies: dict[int, list] = defaultdict(list)
-        self.communications: dict[int, list] = defaultdict(list)
-        self.feedback: dict[int, list] = defaultdict(list)
-        self.extensions: dict[int, list] = defaultdict(list)
+        self.replies: dict[int, list[Any]] = defaultdict(list)
+        self.communications: dict[int, list[Any]] = defaultdict(list)
+        self.feedback: dict[int, list[Any]] = defaultdict(list)
+        self.extensions: dict[int, list[Any]] = defaultdict(list)
         self.published: dict[tuple[int, str, int], date] = {}
 
-    def of(self, item_id: int) -> dict:
+    def of(self, item_id: int) -> dict[str, Any]:
         return {
             "assignments": tuple(self.assignments.get(item_id, ())),
             "replies": tuple(self.replies.get(item_id, ())),
@@ -150,7 +155,7 @@ class _FactParts:
             "extensions": tuple(self.extensions.get(item_id, ())),
         }
 
-    def load_assignments(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_assignments(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         stmt = (
             select(
                 Assignment.item_id,
@@ -172,7 +177,7 @@ class _FactParts:
                 AssignmentFact(code, ROLES[role], round_, assigned_on, due_on, ASSIGNMENT_STATES[state])
             )
 
-    def load_publications(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_publications(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         stmt = (
             select(Assignment.item_id, Department.code, Assignment.round, ReplyPublication.published_on)
             .join(Assignment, ReplyPublication.assignment_id == Assignment.id)
@@ -182,7 +187,7 @@ class _FactParts:
         for item_id, code, round_, published_on in session.execute(access.scope_assignments(stmt, actor)):
             self.published[(item_id, code, round_)] = published_on
 
-    def load_replies(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_replies(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         """Sent replies only; the result class as it stands now (after review and 回头看)."""
         stmt = (
             select(Reply.item_id, Department.code, Reply.round, Reply.sent_at, Reply.result_class, Reply.disclosure)
@@ -194,6 +199,7 @@ class _FactParts:
         for item_id, code, round_, sent_at, result_class, disclosure in session.execute(
             access.scope_assignments(stmt, actor)
         ):
+            assert sent_at is not None  # the query takes sent replies only
             self.replies[item_id].append(
                 ReplyFact(
                     code,
@@ -205,7 +211,7 @@ class _FactParts:
                 )
             )
 
-    def load_communications(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_communications(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         stmt = (
             select(
                 Communication.item_id,
@@ -222,7 +228,7 @@ class _FactParts:
         for item_id, code, round_, happened_at, method in session.execute(access.scope_assignments(stmt, actor)):
             self.communications[item_id].append(CommunicationFact(code, round_, office_day(happened_at), method))
 
-    def load_feedback(self, session: Session, ids: Select) -> None:
+    def load_feedback(self, session: Session, ids: Select[Any]) -> None:
         """Ratings are of the item as a whole (one per round); the items are already scoped."""
         stmt = (
             select(Feedback.item_id, Feedback.round, Feedback.level, Feedback.given_by, Feedback.received_on)
@@ -233,7 +239,7 @@ class _FactParts:
             giver = FeedbackGiver.SUBMITTER if given_by == FeedbackGiver.SUBMITTER.value else FeedbackGiver.OFFICE
             self.feedback[item_id].append(FeedbackFact(round_, level, giver, received_on))
 
-    def load_extensions(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_extensions(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         """Extension requests of reply deadlines; the deadline before it is the computed one."""
         stmt = (
             select(

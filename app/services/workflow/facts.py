@@ -75,11 +75,11 @@ def assignment_facts(session: Session, assignment: Assignment, profile: Profile,
     opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
     facts["has_opinion"] = opinion is not None and (
         bool(opinion.body.strip())
-        or session.scalar(
+        or session.execute(
             select(func.count(Attachment.id)).where(
                 Attachment.owner_type == "opinion", Attachment.owner_id == opinion.id
             )
-        )
+        ).scalar_one()
         > 0
     )
     if assignment.role == AssignmentRole.LEAD.value:

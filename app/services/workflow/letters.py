@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Item
 from app.db.models.workflow import Reply
-from app.domain.enums import ItemKind, SubmitterType
+from app.domain.enums import Disclosure, ItemKind, SubmitterType
 from app.domain.reply_letter import ReplyLetter
 from app.services.workflow.actions import Clock, _profile
 
@@ -39,7 +39,7 @@ def letter_of(session: Session, reply: Reply, for_item: Item | None = None) -> R
         contact_phone=reply.contact_phone,
         result_class_code=reply.result_class,
         result_class_label=result_class.label if result_class else reply.result_class,
-        disclosure=reply.disclosure,
+        disclosure=Disclosure(reply.disclosure),
         letter_number=reply.letter_number,
         co_signers=tuple(c.name for c in item.co_signers),
         round=reply.round,

@@ -441,7 +441,7 @@ class DeadlineApi(Controller):
             problems.append(Problem("start", _("required")))
         if len(given) != 1 or given[0][0] < 1:
             problems.append(Problem("period", _("give exactly one of months, working_days, days (a positive number)")))
-        if problems:
+        if problems or start is None:
             raise ValidationFailed(_("Please check the request."), problems)
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         deadline = compute_deadline(calendar, start, Period(given[0][0], given[0][1]))
@@ -474,7 +474,11 @@ class DeadlineApi(Controller):
         except CalendarError as exc:
             raise ValidationFailed(_("The schedule was not loaded."), [Problem(exc.entry, exc.problem)]) from None
         report = deadline_service.load_calendar_year(db_session, request.user, _profile_name(), parsed, note=data.note)
-        return {"year": parsed.year, "document": _plain_document(year_document(parsed)), "recompute": report.as_dict()}
+        return {
+            "year": parsed.year,
+            "document": _plain_document(year_document(parsed)),
+            "recompute": report.as_dict() if report is not None else None,
+        }
 
     @get(
         "/assignments/{assignment_id:int}/deadlines",

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Department, Item
 from app.documents.reply_letter import docx_filename, render_docx, render_html
-from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemState, Role
+from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
 from app.domain.lifecycle import TRANSITIONS, find_transition
 from app.domain.text import N_
@@ -187,7 +187,7 @@ def _item_context(session: Session, request: Request, item_id: int, **extra) -> 
     return {
         "page": page,
         "profile": profile,
-        "result_classes": profile.result_schemes[page.item.kind],
+        "result_classes": profile.result_schemes[ItemKind(page.item.kind)],
         "satisfaction": profile.satisfaction,
         "communication_methods": COMMUNICATION_LABELS,
         "feedback_givers": list(FeedbackGiver),

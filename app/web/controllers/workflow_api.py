@@ -72,7 +72,7 @@ ERRORS = {
 @dataclass
 class AssignmentOut:
     id: int
-    item_id: FromPath[int]
+    item_id: int
     department: str
     role: str
     round: int
@@ -197,7 +197,7 @@ class ResultClassIn:
 @dataclass
 class ReplyOut:
     id: int
-    assignment_id: FromPath[int]
+    assignment_id: int
     department: str
     round: int
     result_class: str
@@ -214,7 +214,7 @@ class ReplyOut:
 @dataclass
 class OpinionOut:
     id: int
-    assignment_id: FromPath[int]
+    assignment_id: int
     department: str
     round: int
     body: str
@@ -225,7 +225,7 @@ class OpinionOut:
 @dataclass
 class CommunicationOut:
     id: int
-    assignment_id: FromPath[int]
+    assignment_id: int
     round: int
     method: str
     happened_at: datetime
@@ -414,9 +414,9 @@ def handling_out(session: Session, actor, item_id: int) -> HandlingOut:
     )
 
 
-COMMON = {"sync_to_thread": True, "responses": ERRORS, "tags": ["handling"], "status_code": 200}
+COMMON: dict[str, Any] = {"sync_to_thread": True, "responses": ERRORS, "tags": ["handling"], "status_code": 200}
 # base64 files make bodies about 4/3 of the files; each file is checked by the service
-WITH_FILES = {**COMMON, "request_max_body_size": 300 * 1024 * 1024}
+WITH_FILES: dict[str, Any] = {**COMMON, "request_max_body_size": 300 * 1024 * 1024}
 
 
 class HandlingApi(Controller):
