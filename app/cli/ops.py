@@ -123,6 +123,8 @@ def follow(job_id: int, quiet: bool = False, timeout: float = 24 * 3600):
         while True:
             with session_scope() as session:
                 job = session.get(JobRecord, job_id)
+                if job is None:
+                    raise click.ClickException(f"job {job_id} does not exist")
                 session.expunge(job)
             percent = (
                 100

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from concurrent.futures import Future
+from typing import Any
 
 from app.settings import get_settings
 
@@ -53,7 +54,7 @@ class RedisDispatcher:
     def __init__(self, url: str) -> None:
         self.url = url
         self.loop = asyncio.new_event_loop()
-        self.queue = None
+        self.queue: Any = None
         self._ready = threading.Event()
         self.thread = threading.Thread(target=self._run, name="jianti-dispatch", daemon=True)
         self.thread.start()

@@ -93,7 +93,7 @@ def claim(job_id: int) -> JobRecord | None:
             return None
         timeout = KINDS[job.kind].timeout if job.kind in KINDS else 3600
         stale = now - timedelta(seconds=timeout)
-        claimed = session.execute(
+        claimed = session.execute(  # type: ignore[attr-defined]  # an UPDATE: CursorResult
             update(JobRecord)
             .where(
                 JobRecord.id == job_id,
@@ -261,6 +261,8 @@ def wait_for(job_id: int, timeout: float = 60.0, poll: float = 0.05) -> JobRecor
     while True:
         with session_scope() as session:
             job = session.get(JobRecord, job_id)
+            if job is None:
+                raise LookupError(f"job {job_id} does not exist")
             session.expunge(job)
         if job.status in ("complete", "failed") or time.monotonic() > deadline:
             return job

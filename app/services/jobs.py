@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +28,7 @@ def submit(
     session: Session,
     actor: Actor,
     kind: str,
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     *,
     dedupe_key: str | None = None,
     max_attempts: int = 3,
@@ -116,7 +117,7 @@ class JobView:
     started_at: datetime | None
     finished_at: datetime | None
     duration_s: float | None
-    result: dict | None
+    result: dict[str, Any] | None
     error: str | None
     worker: str
 

@@ -113,7 +113,9 @@ def api_job(request: Request, db_session: DbSession, job_id: FromPath[int]) -> J
 
 
 def _submit(request: Request, db_session, kind: str, params: dict) -> Redirect:
-    job = jobs.submit(db_session, request.user, kind, params, request_id=request.scope.get(REQUEST_ID_KEY))
+    job = jobs.submit(
+        db_session, request.user, kind, params, request_id=str(request.scope.get(REQUEST_ID_KEY, "")) or None
+    )
     return Redirect(f"/jobs/{job.id}", status_code=303)
 
 
