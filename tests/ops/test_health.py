@@ -70,3 +70,10 @@ def test_json_and_text_formats():
     data = json.loads(JsonFormatter().format(record))
     assert data["status"] == 200 and data["route"] == "/x" and data["level"] == "info"
     assert "request status=200 route=/x" in TextFormatter().format(record)
+
+
+def test_error_page_quotes_the_request_id(client, login_as):
+    client, _user = login_as("office_staff")
+    page = client.get("/items/999999999", headers={"X-Request-ID": "quote-me-12345"})
+    assert page.status_code == 404
+    assert 'data-testid="request-id"' in page.text and "quote-me-12345" in page.text

@@ -113,3 +113,9 @@ def test_statistics_workbook_job(client, login_as):
     assert job.status == "complete", job.error
     assert job.result["file"].endswith(".xlsx")
     assert openpyxl.load_workbook(io.BytesIO(client.get(f"/jobs/{job_id}/file").content)).sheetnames
+
+
+def test_list_and_statistics_pages_offer_background_work(client, login_as):
+    client, _user = login_as("office_staff")
+    assert 'data-testid="export-job"' in client.get("/items?state=registered").text
+    assert 'data-testid="stats-job"' in client.get("/stats").text
