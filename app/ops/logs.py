@@ -10,6 +10,7 @@ import atexit
 import json
 import logging
 import logging.handlers
+import os
 import queue
 import re
 import secrets
@@ -98,10 +99,8 @@ def new_request_id() -> str:
 
 
 def _route_of(scope) -> str:
-    handler = scope.get("route_handler")
-    if handler is not None and getattr(handler, "paths", None):
-        return sorted(handler.paths)[0]
-    return "(no route)"
+    """The route's template (/items/{item_id:int}), never the path itself: no ids or text from the user."""
+    return scope.get("path_template") or "(no route)"
 
 
 class RequestLogMiddleware:
@@ -153,4 +152,5 @@ class RequestLogMiddleware:
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                     user_id=getattr(user, "user_id", None),
                     role=getattr(getattr(user, "role", None), "value", None),
+                    pid=os.getpid(),
                 )

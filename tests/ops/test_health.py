@@ -56,6 +56,7 @@ def test_request_id_header_and_one_log_line(client, login_as, caplog):
         "duration_ms": me["duration_ms"],
         "user_id": user.id,
         "role": "office_admin",
+        "pid": me["pid"],
     }
     other = next(f for f in lines if f["request_id"] == missing.headers["x-request-id"])
     assert other["status"] == 404 and other["route"] == "(no route)"
