@@ -41,6 +41,9 @@ class Settings:
     supervision_cron: str = ""  # a cron expression (office time) instead of supervision_at; 6 fields = seconds
     queue_name: str = "jianti"  # SAQ queue name (several offices on one Redis)
     job_threshold_rows: int = 5_000  # imports and exports above this many rows run as background jobs
+    # cheapest argon2 parameters, for the test suite only: no JIANTI_* variable sets it, so
+    # load_settings() (the server, the CLI) always hashes with the library's recommended ones
+    fast_password_hashing: bool = False
 
     @property
     def is_sqlite(self) -> bool:

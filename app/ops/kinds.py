@@ -40,7 +40,7 @@ def _noop(ctx, sleep: float = 0.0, fail_times: int = 0) -> dict:
 
 def _supervision(ctx, day: str | None = None, mail: bool | None = None) -> dict:
     """督办 for a day; on a non-working day nothing is evaluated (the schedule fires every day)."""
-    from app.calendars import office_today
+    from app.clock import office_today
     from app.services.deadlines import current_calendar
     from app.services.supervision import run_supervision
 
@@ -69,7 +69,7 @@ def _supervision(ctx, day: str | None = None, mail: bool | None = None) -> dict:
 
 
 def _recompute(ctx, reason: str = "calendar changed") -> dict:
-    from app.profiles import load_profile
+    from app.rules.profiles import load_profile
     from app.services.deadlines import recompute_open_deadlines
 
     ctx.progress(0, 1, "recomputing open deadlines")

@@ -13,7 +13,7 @@ import threading
 import time
 from datetime import datetime
 
-from app.calendars import OFFICE_TIMEZONE
+from app.clock import OFFICE_TZ as OFFICE_TIMEZONE
 from app.ops.logs import log_event
 from app.settings import get_settings
 

@@ -30,7 +30,7 @@ def sweep_lost(ctx) -> int:
 def worker_settings(concurrency: int = 4) -> dict:
     from saq.job import CronJob
 
-    from app.calendars import OFFICE_TIMEZONE
+    from app.clock import OFFICE_TZ as OFFICE_TIMEZONE
     from app.ops.schedule import supervision_cron
 
     cron_jobs = [CronJob(sweep_lost, cron="* * * * *", timeout=120)]

@@ -18,13 +18,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import office_today
 from app.db.base import table_of, utcnow
 from app.db.models import Category, CongressSession, Department, Item, ItemCoSigner, ItemIntendedDepartment
 from app.db.models.imports import ImportBatch, ImportBatchItem
@@ -36,7 +36,7 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import ReaderLimits, UnusableFile
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import audit
 from app.services.access import require_office
 from app.services.actor import Actor
@@ -717,7 +717,7 @@ def save_pending(
         "kind": pending.kind.value,
         "session": session_label,
         "user_id": actor.user_id,
-        "saved": date.today().isoformat(),
+        "saved": office_today().isoformat(),
     }
     (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return pending

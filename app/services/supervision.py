@@ -32,13 +32,13 @@ from app.domain.supervision import (
     digests,
     evaluate,
 )
-from app.profiles import load_profile
+from app.engines.supervision import SupervisionEngine
+from app.rules.profiles import load_profile
+from app.rules.supervision import load_supervision_rules
 from app.services import audit
 from app.services.actor import Actor
 from app.services.deadlines import RecomputeReport, current_calendar, recompute_open_deadlines
 from app.settings import Settings, get_settings
-from app.supervision_engine import SupervisionEngine
-from app.supervision_rules import load_supervision_rules
 
 ENDED_STATES = (AssignmentState.REASSIGNED, AssignmentState.CANCELLED, AssignmentState.CLOSED)
 

@@ -19,7 +19,7 @@ from litestar.template import TemplateConfig
 
 from app.db.engine import get_engine
 from app.ops import logs
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services.errors import UserError
 from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav

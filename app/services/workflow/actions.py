@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.workflow import (
@@ -34,15 +35,13 @@ from app.domain.handling import check_communication, check_feedback, check_reply
 from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, initial_assignment_state
 from app.domain.profile import Profile
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import access, audit, deadlines, transitions
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
 from app.services.workflow import facts
 from app.services.workflow.files import Upload, check_uploads, store
 from app.settings import get_settings
-
-BEIJING_OFFSET = timedelta(hours=8)
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Clock:
 
     @classmethod
     def now(cls) -> Clock:
-        return cls((datetime.now(UTC) + BEIJING_OFFSET).date())
+        return cls(office_today())
 
 
 def _profile() -> Profile:
@@ -187,22 +186,18 @@ def create_assignment(
         state=initial_assignment_state(role),
         assigned_on=assigned_on,
     )
-    session.add(assignment)
-    session.flush()
-    audit.record(
+    audit.created(
         session,
         actor,
+        assignment,
         entity="assignment",
-        entity_id=assignment.id,
-        action="create",
-        before=None,
-        after={
-            "state": assignment.state,
-            "version": assignment.version,
+        after=lambda a: {
+            "state": a.state,
+            "version": a.version,
             "item_id": item.id,
             "department": department.code,
-            "role": assignment.role,
-            "round": assignment.round,
+            "role": a.role,
+            "round": a.round,
             "cause": cause,
         },
     )

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendars import library_year_range, office_today, parse_year_text
+from app.clock import office_today
 from app.db.models import Department, Item
 from app.db.models.deadlines import CalendarYearRecord, ExtensionRequest
 from app.db.models.deadlines import Reminder as ReminderRecord
@@ -26,6 +26,7 @@ from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.profile import Period
 from app.domain.text import N_
 from app.i18n import _, get_locale
+from app.rules.calendars import library_year_range, parse_year_text
 from app.services import deadlines as deadline_service
 from app.services.access import get_assignment_for
 from app.services.errors import Problem, ValidationFailed
