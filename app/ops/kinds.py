@@ -109,6 +109,33 @@ def _export_items(ctx, suffix: str = ".xlsx", **filters) -> dict:
     return {"file": filename, "rows": count, "bytes": path.stat().st_size}
 
 
+def _import_batch(ctx, token: str, confirm_changes: bool = False) -> dict:
+    """A previewed upload imported in the background (all or nothing), rows read shown as progress."""
+    from app.importing.reader import estimate_rows
+    from app.services import importing
+
+    pending = importing.load_pending(ctx.actor, token)
+    total = estimate_rows(pending.path) or 0
+    ctx.progress(0, total, "reading rows")
+
+    def rows_read(rows: int) -> None:
+        ctx.progress(rows, max(total, rows), "reading rows")
+
+    batch, preview = importing.commit_import(
+        ctx.session,
+        ctx.actor,
+        pending.path,
+        kind=pending.kind,
+        session_label=pending.session_label,
+        file_name=pending.file_name,
+        confirm_changes=confirm_changes,
+        progress=rows_read,
+    )
+    ctx.progress(max(total, 1), max(total, 1), "written")
+    importing.discard_pending(pending)
+    return {"batch_id": batch.id, "counts": preview.counts}
+
+
 KINDS: dict[str, JobKind] = {
     kind.name: kind
     for kind in (
@@ -117,6 +144,7 @@ KINDS: dict[str, JobKind] = {
         JobKind("recompute_deadlines", _recompute, timeout=1800),
         JobKind("stats_workbook", _stats_workbook, timeout=1800),
         JobKind("export_items", _export_items, timeout=1800),
+        JobKind("import_batch", _import_batch, timeout=3600),
     )
 }
 

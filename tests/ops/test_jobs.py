@@ -119,3 +119,28 @@ def test_list_and_statistics_pages_offer_background_work(client, login_as):
     client, _user = login_as("office_staff")
     assert 'data-testid="export-job"' in client.get("/items?state=registered").text
     assert 'data-testid="stats-job"' in client.get("/stats").text
+
+
+def test_import_of_a_previewed_upload_as_a_job(client, login_as):
+    from app import PROJECT_ROOT
+    from app.services.sessions import add_session
+
+    with session_scope() as session:
+        add_session(session, Actor.system(), label="市十六届人大四次会议", body="npc", year=2026, number_width=4)
+    client, _user = login_as("office_staff")
+    sample = PROJECT_ROOT / "imports" / "samples" / "beijing_npc_2026.xlsx"
+    preview = client.post(
+        "/api/imports/preview",
+        files={"file": (sample.name, sample.read_bytes(), "application/octet-stream")},
+        data={"kind": "npc_suggestion", "session": "市十六届人大四次会议"},
+        headers={"X-CSRF-Token": client.csrf},
+    )
+    token = preview.json()["token"]
+    started = client.post(f"/api/imports/pending/{token}/jobs", headers={"X-CSRF-Token": client.csrf})
+    assert started.status_code == 202, started.text
+    job = runner.wait_for(started.json()["id"], timeout=60)
+    assert job.status == "complete", job.error
+    assert job.result["counts"]["new"] == 800 and job.progress_total >= 800
+    assert client.get(f"/jobs/{job.id}").status_code == 200
+    again = client.post(f"/jobs/import/{token}", data={"_csrf": client.csrf}, follow_redirects=False)
+    assert again.status_code == 404  # the upload was used up

@@ -158,7 +158,41 @@ def start_export(request: Request, db_session: DbSession, data: FormData) -> Red
     return _submit(request, db_session, "export_items", params)
 
 
+@post("/jobs/import/{token:str}", guards=[office_only], include_in_schema=False, sync_to_thread=True)
+def start_import(request: Request, db_session: DbSession, token: FromPath[str], data: FormData) -> Redirect:
+    """Hook for the import preview page (templates/ops/_import_job_form.html): import in the background."""
+    from app.services import importing
+
+    importing.load_pending(request.user, token)  # 404 now rather than a failed job later
+    confirm = data.get("confirm_changes") in ("1", "true", "on")
+    return _submit(request, db_session, "import_batch", {"token": token, "confirm_changes": confirm})
+
+
+@post(
+    "/api/imports/pending/{token:str}/jobs",
+    guards=[office_only],
+    status_code=202,
+    summary="Import a previewed upload in the background; poll /api/jobs/{id}",
+    tags=["jobs"],
+    sync_to_thread=True,
+)
+def api_start_import(request: Request, db_session: DbSession, token: FromPath[str]) -> JobOut:
+    from app.services import importing
+
+    importing.load_pending(request.user, token)
+    job = jobs.submit(
+        db_session,
+        request.user,
+        "import_batch",
+        {"token": token},
+        request_id=str(request.scope.get(REQUEST_ID_KEY, "")) or None,
+    )
+    return _out(job)
+
+
 route_handlers = [
+    start_import,
+    api_start_import,
     jobs_page,
     job_page,
     job_file_download,
