@@ -69,13 +69,11 @@ def _supervision(ctx, day: str | None = None, mail: bool | None = None) -> dict:
 
 
 def _recompute(ctx, reason: str = "calendar changed") -> dict:
-    from app.rules.profiles import load_profile
+    from app.services import context
     from app.services.deadlines import recompute_open_deadlines
 
     ctx.progress(0, 1, "recomputing open deadlines")
-    report = recompute_open_deadlines(
-        ctx.session, ctx.actor, profile=load_profile(get_settings().profile), reason=reason
-    )
+    report = recompute_open_deadlines(ctx.session, ctx.actor, profile=context.current().profile, reason=reason)
     return {"examined": report.examined, "recomputed": report.recomputed, "moved": len(report.moved)}
 
 
