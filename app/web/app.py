@@ -24,7 +24,8 @@ from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav
 from app.web.csrf import enforce_csrf
 from app.web.errors import http_error_handler, internal_error_handler, user_error_handler
-from app.web.middleware import IdentityMiddleware
+from app.web.middleware import IdentityMiddleware, security_headers
+from app.web.openapi_contract import install as install_api_contract
 from app.web.openapi_page import LocalSchemaPage
 from app.web.templating import template_engine
 from app.web.transactions import make_before_send
@@ -62,6 +63,9 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[DefineMiddleware(IdentityMiddleware)],
         before_request=enforce_csrf,
+        # every answer, also unknown routes and errors: CSP and friends, X-Request-ID, one charset
+        before_send=[security_headers],
+        on_startup=[install_api_contract],
         template_config=TemplateConfig(engine=template_engine()),
         exception_handlers={
             UserError: user_error_handler,

@@ -36,7 +36,7 @@ NAV = [
     NavEntry(N_("Import"), "/imports", frozenset(OFFICE_ROLES), order=30),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv; charset=utf-8", ".json": "application/json"}
+MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv", ".json": "application/json"}  # Litestar adds the charset
 UPLOAD_MARGIN = 1024 * 1024  # multipart framing around the file
 
 
