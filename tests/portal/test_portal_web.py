@@ -141,6 +141,18 @@ def test_anonymous_reaches_no_private_route(app, client, world):
                 assert response.headers["location"].startswith("/login"), path
 
 
+def test_anonymous_writes_nothing(app, client, world):
+    client.cookies.clear()
+    for route in app.routes:
+        if not {"POST", "PUT", "DELETE", "PATCH"} & set(route.methods) or route.path.startswith(
+            ("/login", "/portal/activate")
+        ):
+            continue
+        method = sorted({"POST", "PUT", "DELETE", "PATCH"} & set(route.methods))[0]
+        response = client.request(method, _concrete(route.path, world.item_a), follow_redirects=False)
+        assert response.status_code in (302, 303, 401, 403, 404), (route.path, response.status_code)
+
+
 def test_public_answers_404_for_every_unpublished_id(client, world, users):
     with session_scope() as session:
         office = users["office"].actor
@@ -166,6 +178,7 @@ def test_public_answers_404_for_every_unpublished_id(client, world, users):
             continue
         assert client.get(f"/public/replies/{other}").status_code == 404, other
         assert client.get(f"/public/replies/{other}/print").status_code == 404, other
+        assert client.get(f"/api/public/replies/{other}").status_code == 404, other
     assert "天桥" in client.get("/public", params={"q": "天桥"}).text
     assert f"/public/replies/{public_id}" not in client.get("/public", params={"q": "不存在的词"}).text
 
