@@ -503,6 +503,18 @@ def resolve_link(session: Session, actor: Actor, link_id: int, roster_entry_id: 
     return link
 
 
+def items_of_entry(session: Session, actor: Actor, entry_id: int) -> list[tuple[SubmitterLink, Item]]:
+    """The items an entry is linked to (as lead submitter or co-signer), for the roster page."""
+    require_office(actor)
+    rows = session.execute(
+        select(SubmitterLink, Item)
+        .join(Item, Item.id == SubmitterLink.item_id)
+        .where(SubmitterLink.roster_entry_id == entry_id, SubmitterLink.status == LINKED)
+        .order_by(Item.id)
+    ).all()
+    return [(link, item) for link, item in rows]
+
+
 def links_of_item(session: Session, item_id: int) -> list[SubmitterLink]:
     return list(
         session.scalars(select(SubmitterLink).where(SubmitterLink.item_id == item_id).order_by(SubmitterLink.position))

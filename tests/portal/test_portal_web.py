@@ -360,6 +360,8 @@ def test_office_pages_render(client, world, users, as_user):
         response = client.get(path)
         assert response.status_code == 200, path
     assert "张建华" in client.get("/roster/stats").text
+    linked = client.get(f"/roster/{world.zhang_entry}").text
+    assert 'data-testid="linked-items"' in linked and f"/items/{world.item_a}" in linked
     links = client.get("/roster/links").text
     assert "王伟" in links  # the ambiguous name waits for the office
     edit = client.post(
