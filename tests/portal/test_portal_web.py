@@ -398,3 +398,19 @@ def test_portal_in_english(client, world):
     page = client.get(f"/portal/items/{world.item_a}").text
     assert "Your feedback on the handling" in page and "as lead submitter" in page
     assert "您对办理工作的评价" not in page
+
+
+def test_feedback_form_re_renders_with_input_kept(client, world):
+    portal_login(client, *world.zhang)
+    bad = client.post(
+        f"/portal/items/{world.item_a}/feedback",
+        data={"level": "bogus", "comment": "我的意见原文", "_csrf": client.csrf},
+    )
+    assert bad.status_code == 422 and "我的意见原文" in bad.text and 'data-testid="error"' in bad.text
+    stale = client.post(
+        f"/portal/items/{world.item_a}/feedback",
+        data={"level": "satisfied", "comment": "再次提交", "expected_version": "1", "_csrf": client.csrf},
+    )
+    assert stale.status_code == 409 and "再次提交" in stale.text
+    with session_scope() as session:
+        assert session.scalar(select(Feedback.id)) is None
