@@ -21,12 +21,10 @@ from app.domain.enums import AssignmentRole, ItemKind, ItemState
 from app.domain.portal import PortalSettings, portal_settings, progress_text
 from app.domain.profile import Profile
 from app.i18n import _
-from app.rules.profiles import load_profile
-from app.services import access
+from app.services import access, context
 from app.services.actor import Actor
 from app.services.errors import NotFound
 from app.services.workflow import actions
-from app.settings import get_settings
 
 ROLE_WORDS = {
     AssignmentRole.LEAD.value: "lead",
@@ -37,7 +35,7 @@ RATABLE = (ItemState.REPLIED.value, ItemState.AWAITING_FEEDBACK.value)
 
 
 def _profile() -> Profile:
-    return load_profile(get_settings().profile)
+    return context.current().profile
 
 
 @dataclass

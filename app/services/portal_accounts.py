@@ -25,8 +25,7 @@ from app.db.models.roster import PortalAccount, RosterEntry
 from app.domain.enums import Role
 from app.domain.portal import portal_settings
 from app.i18n import _
-from app.rules.profiles import load_profile
-from app.services import accounts, audit
+from app.services import accounts, audit, context
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.errors import Problem, UserError, ValidationFailed
@@ -81,7 +80,7 @@ def issue_accounts(
     if not entry_ids:
         raise ValidationFailed(_("Choose at least one person."), [Problem("entry_ids", _("required"))])
     now = now or utcnow()
-    days = portal_settings(load_profile(get_settings().profile)).activation_days
+    days = portal_settings(context.current().profile).activation_days
     entries = {e.id: e for e in session.scalars(select(RosterEntry).where(RosterEntry.id.in_(entry_ids)))}
     missing = [i for i in entry_ids if i not in entries]
     if missing:

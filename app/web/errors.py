@@ -14,7 +14,6 @@ too, so no English "Request Entity Too Large" or exception class name ever reach
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,28 +34,11 @@ from sqlalchemy.exc import DataError
 from app.i18n import _, get_locale, locale_scope
 from app.services.errors import Problem, UserError, ValidationFailed
 from app.settings import get_settings
+from app.web.request_id import request_id
 from app.web.transactions import mark_failed
-
-REQUEST_ID_KEY = "jianti_request_id"
-REQUEST_ID_HEADER = "x-request-id"
-_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
 # Litestar's default body limit for routes that set none (10 MB)
 DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
-
-
-# ----------------------------------------------------------------------------- request id
-
-
-def request_id(scope) -> str:
-    """The request's id: a sane X-Request-ID sent by a proxy, else a new random one (kept in the scope)."""
-    existing = scope.get(REQUEST_ID_KEY)
-    if existing:
-        return existing
-    sent = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"x-request-id"), "")
-    value = sent if _SANE_REQUEST_ID.fullmatch(sent) else secrets.token_hex(8)
-    scope[REQUEST_ID_KEY] = value
-    return value
 
 
 # ----------------------------------------------------------------------------- the documented shape

@@ -192,7 +192,7 @@ def security_headers(message, scope) -> None:
     the X-Request-ID, and one charset in the Content-Type."""
     if message["type"] != "http.response.start":
         return
-    from app.web.errors import request_id
+    from app.web.request_id import request_id
 
     headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
     present = {k.lower() for k, _v in headers}

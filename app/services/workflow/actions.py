@@ -35,13 +35,11 @@ from app.domain.handling import check_communication, check_feedback, check_reply
 from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, initial_assignment_state
 from app.domain.profile import Profile
 from app.i18n import _
-from app.rules.profiles import load_profile
-from app.services import access, audit, deadlines, transitions
+from app.services import access, audit, context, deadlines, transitions
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
 from app.services.workflow import facts
 from app.services.workflow.files import Upload, check_uploads, store
-from app.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,7 @@ class Clock:
 
 
 def _profile() -> Profile:
-    return load_profile(get_settings().profile)
+    return context.current().profile
 
 
 def _clock(today: date | None) -> Clock:

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.engine import session_scope
 from app.documents.reply_letter import docx_filename, render_docx, render_html
 from app.domain.portal import DIMENSIONS
-from app.rules.profiles import load_profile
-from app.services import accounts, portal, portal_accounts
+from app.services import accounts, context, portal, portal_accounts
 from app.services.errors import UserError, ValidationFailed
 from app.services.workflow import letters
 from app.settings import get_settings
@@ -33,7 +32,7 @@ def _errors(exc: UserError) -> dict[str, str]:
 
 def _item_context(session: Session, request: Request, item_id: int, **extra: Any) -> dict[str, Any]:
     page = portal.my_item(session, request.user, item_id)
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     return {
         "page": page,
         "satisfaction": profile.satisfaction,

@@ -18,7 +18,7 @@ from app.domain.enums import OFFICE_ROLES, SubmitterType
 from app.domain.enums import Body as BodyKind
 from app.domain.text import N_
 from app.i18n import _, gettext
-from app.services import portal_accounts, roster
+from app.services import context, portal_accounts, roster
 from app.services.errors import UserError, ValidationFailed
 from app.settings import get_settings
 from app.web.controllers.workflow import _download
@@ -255,9 +255,8 @@ class RosterController(Controller):
         rows = roster.deputy_statistics(
             db_session, request.user, term=params.get("term") or None, body=params.get("body") or None
         )
-        from app.rules.profiles import load_profile
 
-        profile = load_profile(get_settings().profile)
+        profile = context.current().profile
         return Template(
             "roster/stats.html",
             context={
