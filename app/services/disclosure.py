@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import Assignment, Item
 from app.db.models.roster import PublicReply, ReplyNonPublication
+from app.db.models.stats import ReplyPublication
 from app.db.models.workflow import Reply
 from app.domain.disclosure import Removed, strip_personal_data
 from app.domain.enums import AssignmentRole, Disclosure, ItemKind
@@ -54,6 +55,8 @@ def pending(session: Session, actor: Actor, limit: int = 300) -> list[Reply]:
             Assignment.role.in_([AssignmentRole.LEAD.value, AssignmentRole.SPLIT.value]),
             ~exists().where(PublicReply.reply_id == Reply.id),
             ~exists().where(ReplyNonPublication.reply_id == Reply.id),
+            # recorded as published elsewhere before this site existed (the statistics' 上网公开 record)
+            ~exists().where(ReplyPublication.assignment_id == Reply.assignment_id),
         )
         .options(selectinload(Reply.assignment).selectinload(Assignment.item))
         .order_by(Reply.sent_at, Reply.id)

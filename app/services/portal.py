@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import office_date
 from app.db.models import Assignment, Item
 from app.db.models.deadlines import DeadlineRecord
 from app.db.models.workflow import Feedback, Reply
@@ -185,7 +186,7 @@ def my_item(session: Session, actor: Actor, item_id: int) -> PortalItem:
                 round=reply.round,
                 result_class=result_class.label if result_class else reply.result_class,
                 body=reply.body,
-                sent_on=reply.sent_at.date() if reply.sent_at else None,
+                sent_on=office_date(reply.sent_at),
             )
         )
     for fb in session.scalars(select(Feedback).where(Feedback.item_id == item.id).order_by(Feedback.round)):

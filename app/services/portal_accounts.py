@@ -13,11 +13,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import office_date
 from app.db.base import utcnow
 from app.db.models import User, WebSession
 from app.db.models.roster import PortalAccount, RosterEntry
@@ -45,6 +46,10 @@ class IssuedCode:
     username: str
     code: str  # shown once, on the letter
     expires_at: datetime
+
+    @property
+    def expires_on(self) -> date:
+        return office_date(self.expires_at)
 
 
 def _digest(code: str) -> str:

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
-from app.db.models import CongressSession, Item
+from app.db.base import utcnow
+from app.db.models import CongressSession, Item, ItemCoSigner
 from app.db.models.roster import RosterEntry, SubmitterLink
 from app.db.models.workflow import Feedback, Reply
 from app.domain.enums import BODY_OF_KIND, Body, ItemKind, SubmitterType
@@ -332,7 +333,7 @@ class _Matcher:
         found = in_term or found
         return [e for e in found if (e.kind != SubmitterType.INDIVIDUAL.value) == collective] or found
 
-    def match(self, item: Item, body: str, label: str, position: int, name: str) -> tuple[str, int | None, str]:
+    def match(self, item: Any, body: str, label: str, position: int, name: str) -> tuple[str, int | None, str]:
         collective = position == 0 and item.submitter_type != SubmitterType.INDIVIDUAL.value
         found = self.candidates(body, name, label, collective)
         if len(found) > 1:
@@ -347,14 +348,23 @@ class _Matcher:
         return AMBIGUOUS, None, ",".join(str(e.id) for e in found[:20])
 
 
-def _submitters(item: Item) -> list[str]:
-    return [item.lead_submitter, *[c.name for c in item.co_signers]]
+@dataclass(frozen=True)
+class _ItemFacts:
+    id: int
+    kind: str
+    submitter_type: str
+    lead_submitter: str
+    delegation: str | None
+    sector: str | None
+    label: str
 
 
 def link_items(session: Session, actor: Actor, item_ids: Iterable[int] | None = None) -> LinkReport:
     """Match the submitters of the given items (all items when None) against the roster.
 
     Office resolutions stay; automatic links are recomputed. Skips a body that has no roster yet.
+    Works on plain rows in bulk (one insert, one update, one delete per chunk), so linking a
+    whole year's import stays a matter of seconds.
     """
     entries = list(session.scalars(select(RosterEntry)))
     report = LinkReport()
@@ -362,65 +372,85 @@ def link_items(session: Session, actor: Actor, item_ids: Iterable[int] | None = 
         return report
     matcher = _Matcher(entries)
     bodies = set(matcher.terms)
+    kinds = [k.value for k, b in BODY_OF_KIND.items() if b.value in bodies]
     stmt = (
-        select(Item, CongressSession.label)
+        select(
+            Item.id,
+            Item.kind,
+            Item.submitter_type,
+            Item.lead_submitter,
+            Item.delegation,
+            Item.sector,
+            CongressSession.label,
+        )
         .join(CongressSession, Item.session_id == CongressSession.id)
-        .options(selectinload(Item.co_signers))
+        .where(Item.kind.in_(kinds))
+        .order_by(Item.id)
     )
     ids = None if item_ids is None else list(item_ids)
     if ids is not None:
         if not ids:
             return report
-        stmt = stmt.where(Item.id.in_(ids))
-    rows = []
+    selected = [_ItemFacts(*row) for row in session.execute(stmt if ids is None else stmt.where(Item.id.in_(ids)))]
     touched: list[int] = []
-    selected = [(item, label) for item, label in session.execute(stmt)]
-    by_item: dict[int, dict[int, SubmitterLink]] = defaultdict(dict)
-    wanted = [item.id for item, _label in selected]
-    for start in range(0, len(wanted), 500):  # existing links in bulk, not one query per item
-        for link in session.scalars(
-            select(SubmitterLink).where(SubmitterLink.item_id.in_(wanted[start : start + 500]))
+    session.flush()  # pending ORM changes first: the writes below go straight to the tables
+    for start in range(0, len(selected), 1000):
+        chunk = selected[start : start + 1000]
+        chunk_ids = [f.id for f in chunk]
+        co_signers: dict[int, list[str]] = defaultdict(list)
+        for item_id, name in session.execute(
+            select(ItemCoSigner.item_id, ItemCoSigner.name)
+            .where(ItemCoSigner.item_id.in_(chunk_ids))
+            .order_by(ItemCoSigner.item_id, ItemCoSigner.position)
         ):
-            by_item[link.item_id][link.position] = link
-    for item, label in selected:
-        body = BODY_OF_KIND[ItemKind(item.kind)].value
-        if body not in bodies:
-            continue
-        existing = by_item.get(item.id, {})
-        report.items += 1
-        touched.append(item.id)
-        for position, name in enumerate(_submitters(item)):
-            old = existing.pop(position, None)
-            if old is not None and old.by == "office" and old.name == name:
-                report.kept += 1
-                continue
-            status, entry_id, candidates = matcher.match(item, body, label, position, name)
-            setattr(report, status, getattr(report, status) + 1)
-            if old is not None:
-                old.name, old.status, old.roster_entry_id, old.candidates, old.by = (
-                    name,
-                    status,
-                    entry_id,
-                    candidates,
-                    "auto",
-                )
-            else:
-                rows.append(
-                    {
-                        "item_id": item.id,
-                        "position": position,
-                        "name": name[:200],
-                        "roster_entry_id": entry_id,
-                        "status": status,
-                        "candidates": candidates,
-                        "by": "auto",
-                    }
-                )
-        for stale in existing.values():  # a co-signer removed from the item
-            session.delete(stale)
-    if rows:
-        session.execute(insert(SubmitterLink), rows)
-    session.flush()
+            co_signers[item_id].append(name)
+        existing: dict[int, dict[int, Any]] = defaultdict(dict)
+        for row in session.execute(
+            select(
+                SubmitterLink.id,
+                SubmitterLink.item_id,
+                SubmitterLink.position,
+                SubmitterLink.name,
+                SubmitterLink.status,
+                SubmitterLink.roster_entry_id,
+                SubmitterLink.candidates,
+                SubmitterLink.by,
+            ).where(SubmitterLink.item_id.in_(chunk_ids))
+        ):
+            existing[row.item_id][row.position] = row
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        stale: list[int] = []
+        for facts in chunk:
+            body = BODY_OF_KIND[ItemKind(facts.kind)].value
+            report.items += 1
+            touched.append(facts.id)
+            old_links = existing.get(facts.id, {})
+            for position, name in enumerate([facts.lead_submitter, *co_signers.get(facts.id, [])]):
+                old = old_links.pop(position, None)
+                if old is not None and old.by == "office" and old.name == name:
+                    report.kept += 1
+                    continue
+                status, entry_id, candidates = matcher.match(facts, body, facts.label, position, name)
+                setattr(report, status, getattr(report, status) + 1)
+                values = {
+                    "name": name[:200],
+                    "status": status,
+                    "roster_entry_id": entry_id,
+                    "candidates": candidates,
+                    "by": "auto",
+                }
+                if old is None:
+                    inserts.append({"item_id": facts.id, "position": position, **values})
+                elif (old.name, old.status, old.roster_entry_id, old.candidates, old.by) != tuple(values.values()):
+                    updates.append({"id": old.id, **values, "updated_at": utcnow()})
+            stale.extend(link.id for link in old_links.values())  # co-signers removed from the item
+        if inserts:
+            session.execute(insert(SubmitterLink), inserts)
+        if updates:
+            session.execute(update(SubmitterLink), updates)
+        if stale:
+            session.execute(delete(SubmitterLink).where(SubmitterLink.id.in_(stale)))
     if report.items:
         audit.record(
             session,
@@ -501,6 +531,18 @@ def resolve_link(session: Session, actor: Actor, link_id: int, roster_entry_id: 
         },
     )
     return link
+
+
+def items_of_entry(session: Session, actor: Actor, entry_id: int) -> list[tuple[SubmitterLink, Item]]:
+    """The items an entry is linked to (as lead submitter or co-signer), for the roster page."""
+    require_office(actor)
+    rows = session.execute(
+        select(SubmitterLink, Item)
+        .join(Item, Item.id == SubmitterLink.item_id)
+        .where(SubmitterLink.roster_entry_id == entry_id, SubmitterLink.status == LINKED)
+        .order_by(Item.id)
+    ).all()
+    return [(link, item) for link, item in rows]
 
 
 def links_of_item(session: Session, item_id: int) -> list[SubmitterLink]:

@@ -26,6 +26,6 @@ def register(entries: list[NavEntry]) -> None:
 
 
 def entries_for(role: Role | None) -> list[NavEntry]:
-    if role is None:
-        return []
+    if role is None or role is Role.DEPUTY:
+        return []  # deputies and members have the portal's own header (templates/portal/base.html)
     return [e for e in _entries if role in e.roles]

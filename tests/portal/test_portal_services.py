@@ -146,3 +146,18 @@ def test_publication_deadline_is_supervised_after_the_item_closes(db_session, us
     disclosure.publish(db_session, users["office"].actor, [world.reply_a], published_on=date(2026, 3, 10))
     targets, _refs = open_deadline_targets(db_session)
     assert not any(t.assignment_id == world.lead_a and t.deadline == "publication" for t in targets)
+
+
+def test_profile_may_let_co_signers_rate(db_session, users, monkeypatch):
+    from app.domain import portal as portal_rules
+    from app.services import portal as portal_service
+
+    world = build(db_session, users)
+    zhang = deputy(db_session, world.zhang[0])
+    lenient = portal_rules.PortalSettings(co_signers_may_rate=True)
+    monkeypatch.setattr(portal_rules, "portal_settings", lambda profile: lenient)
+    monkeypatch.setattr(portal_service, "portal_settings", lambda profile: lenient)
+    cards = {c.id: c for c in portal.my_items(db_session, zhang)}
+    assert cards[world.item_b].may_rate  # co-signer on B
+    feedback = portal.give_feedback(db_session, zhang, world.item_b, level="basically_satisfied")
+    assert (feedback.source, feedback.item_id) == ("online", world.item_b)

@@ -141,6 +141,18 @@ def test_anonymous_reaches_no_private_route(app, client, world):
                 assert response.headers["location"].startswith("/login"), path
 
 
+def test_anonymous_writes_nothing(app, client, world):
+    client.cookies.clear()
+    for route in app.routes:
+        if not {"POST", "PUT", "DELETE", "PATCH"} & set(route.methods) or route.path.startswith(
+            ("/login", "/portal/activate")
+        ):
+            continue
+        method = sorted({"POST", "PUT", "DELETE", "PATCH"} & set(route.methods))[0]
+        response = client.request(method, _concrete(route.path, world.item_a), follow_redirects=False)
+        assert response.status_code in (302, 303, 401, 403, 404), (route.path, response.status_code)
+
+
 def test_public_answers_404_for_every_unpublished_id(client, world, users):
     with session_scope() as session:
         office = users["office"].actor
@@ -166,6 +178,7 @@ def test_public_answers_404_for_every_unpublished_id(client, world, users):
             continue
         assert client.get(f"/public/replies/{other}").status_code == 404, other
         assert client.get(f"/public/replies/{other}/print").status_code == 404, other
+        assert client.get(f"/api/public/replies/{other}").status_code == 404, other
     assert "天桥" in client.get("/public", params={"q": "天桥"}).text
     assert f"/public/replies/{public_id}" not in client.get("/public", params={"q": "不存在的词"}).text
 
@@ -347,6 +360,8 @@ def test_office_pages_render(client, world, users, as_user):
         response = client.get(path)
         assert response.status_code == 200, path
     assert "张建华" in client.get("/roster/stats").text
+    linked = client.get(f"/roster/{world.zhang_entry}").text
+    assert 'data-testid="linked-items"' in linked and f"/items/{world.item_a}" in linked
     links = client.get("/roster/links").text
     assert "王伟" in links  # the ambiguous name waits for the office
     edit = client.post(
@@ -383,3 +398,19 @@ def test_portal_in_english(client, world):
     page = client.get(f"/portal/items/{world.item_a}").text
     assert "Your feedback on the handling" in page and "as lead submitter" in page
     assert "您对办理工作的评价" not in page
+
+
+def test_feedback_form_re_renders_with_input_kept(client, world):
+    portal_login(client, *world.zhang)
+    bad = client.post(
+        f"/portal/items/{world.item_a}/feedback",
+        data={"level": "bogus", "comment": "我的意见原文", "_csrf": client.csrf},
+    )
+    assert bad.status_code == 422 and "我的意见原文" in bad.text and 'data-testid="error"' in bad.text
+    stale = client.post(
+        f"/portal/items/{world.item_a}/feedback",
+        data={"level": "satisfied", "comment": "再次提交", "expected_version": "1", "_csrf": client.csrf},
+    )
+    assert stale.status_code == 409 and "再次提交" in stale.text
+    with session_scope() as session:
+        assert session.scalar(select(Feedback.id)) is None

@@ -9,11 +9,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.domain.enums import OFFICE_ROLES
 from app.domain.text import N_
 from app.services import disclosure
 from app.services.errors import UserError, ValidationFailed
-from app.services.workflow.actions import Clock
 from app.web.deps import DbSession, FormData
 from app.web.guards import office_only
 from app.web.nav import NavEntry
@@ -37,7 +37,7 @@ def _index(session: Session, request: Request, **extra: Any) -> dict[str, Any]:
     return {
         "pending": disclosure.pending(session, request.user),
         "published": disclosure.published(session, request.user, limit=50),
-        "today": Clock.now().today,
+        "today": office_today(),
         "error": None,
         "problems": [],
         "done": request.query_params.get("done"),
@@ -57,7 +57,7 @@ class DisclosureController(Controller):
     @post("/preview", sync_to_thread=True)
     def preview(self, request: Request, db_session: DbSession, data: FormData) -> Template:
         ids = _ids(data)
-        published_on = str(data.get("published_on") or Clock.now().today.isoformat())
+        published_on = str(data.get("published_on") or office_today().isoformat())
         try:
             date.fromisoformat(published_on)
             previews = disclosure.preview(db_session, request.user, ids)

@@ -118,9 +118,9 @@ class RosterController(Controller):
 
     @get("/{entry_id:int}", sync_to_thread=True)
     def edit(self, request: Request, db_session: DbSession, entry_id: FromPath[int]) -> Template:
-        return Template(
-            "roster/edit.html", context=_entry_context(roster.get_entry(db_session, request.user, entry_id))
-        )
+        context = _entry_context(roster.get_entry(db_session, request.user, entry_id))
+        context["linked"] = roster.items_of_entry(db_session, request.user, entry_id)
+        return Template("roster/edit.html", context=context)
 
     @post("/{entry_id:int}", sync_to_thread=True)
     def save(self, request: Request, db_session: DbSession, entry_id: FromPath[int], data: FormData) -> Response:
