@@ -549,6 +549,23 @@ def offered_actions(
     return [t for t in actions_for(entity, state, role, assignment_role) if not t.system and t.refusal(context) is None]
 
 
+def refused_actions(
+    entity: Entity, state: str, role: Role, context: GuardContext, assignment_role: str | None = None
+) -> list[tuple[Transition, str]]:
+    """What the role could do from this state but may not now, with the guard's reason (an English msgid).
+
+    Pages show these so that a missing button is explained ("say why")."""
+    context = _with(context, assignment_role)
+    refused = []
+    for transition in actions_for(entity, state, role, assignment_role):
+        if transition.system:
+            continue
+        reason = transition.refusal(context)
+        if reason:
+            refused.append((transition, reason))
+    return refused
+
+
 def _with(context: GuardContext, assignment_role: str | None, *, by_system: bool = False) -> GuardContext:
     facts = {**context.facts, "by_system": by_system}
     if assignment_role is not None:

@@ -24,6 +24,7 @@ from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav
 from app.web.csrf import enforce_csrf
 from app.web.errors import http_error_handler, internal_error_handler, user_error_handler
+from app.web.flash import FlashMiddleware
 from app.web.middleware import IdentityMiddleware
 from app.web.openapi_page import LocalSchemaPage
 from app.web.templating import template_engine
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],
-        middleware=[DefineMiddleware(IdentityMiddleware)],
+        middleware=[DefineMiddleware(IdentityMiddleware), DefineMiddleware(FlashMiddleware)],
         before_request=enforce_csrf,
         template_config=TemplateConfig(engine=template_engine()),
         exception_handlers={

@@ -7,7 +7,7 @@ and co-handlers' opinions only when it leads the item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -23,8 +23,9 @@ from app.db.models.workflow import (
     ReassignmentRequest,
     Reply,
 )
+from app.domain.audit_labels import SYSTEM_ACTIONS, audit_label
 from app.domain.enums import AssignmentRole, AssignmentState, ItemState
-from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, Transition, offered_actions
+from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, Transition, offered_actions, refused_actions
 from app.i18n import _
 from app.services import access
 from app.services.actor import Actor
@@ -115,6 +116,36 @@ class TimelineEntry:
     after_state: str | None
     reason: str | None
     department: str | None = None
+    label: str = ""  # English msgid naming the action (app/domain/audit_labels.py)
+    count: int = 1  # repeated system entries shown as one
+    departments: list[str] = field(default_factory=list)
+
+
+def _groups_with(last: TimelineEntry, entry: TimelineEntry) -> bool:
+    """Repeated system entries (e.g. a deadline set for each of three departments) are shown once."""
+    if entry.action not in SYSTEM_ACTIONS and entry.actor_name != "system":
+        return False
+    same = (last.action, last.actor_name, last.before_state, last.after_state, last.reason)
+    if same != (entry.action, entry.actor_name, entry.before_state, entry.after_state, entry.reason):
+        return False
+    try:
+        return abs((entry.at - last.at).total_seconds()) <= 600
+    except TypeError:
+        return False
+
+
+def group_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    grouped: list[TimelineEntry] = []
+    for entry in (replace(e) for e in entries):
+        if grouped and _groups_with(grouped[-1], entry):
+            last = grouped[-1]
+            last.count += 1
+            if entry.department and entry.department not in last.departments:
+                last.departments.append(entry.department)
+            continue
+        entry.departments = [entry.department] if entry.department else []
+        grouped.append(entry)
+    return grouped
 
 
 @dataclass
@@ -131,6 +162,8 @@ class RoundView:
 class AssignmentActions:
     assignment: Assignment
     actions: list[Transition]
+    # actions this user could take from this state but not now, with the reason (English msgid)
+    refused: list[tuple[Transition, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -147,8 +180,13 @@ class ItemPage:
     departments: dict[int, Department]
     users: dict[int, str]
     own_assignments: list[Assignment] = field(default_factory=list)
+    item_refused: list[tuple[Transition, str]] = field(default_factory=list)
     # a merged item's submitter is answered by the replies of the item it was merged into
     replies_for_merged: list[Reply] = field(default_factory=list)
+
+    def grouped_timeline(self) -> list[TimelineEntry]:
+        """The timeline for the page: repeated system entries shown once, with a count."""
+        return group_timeline(self.timeline)
 
     def files(self, owner_type: str, owner_id: int) -> list[Attachment]:
         return self.attachments.get((owner_type, owner_id), [])
@@ -213,6 +251,7 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
     # the merge target is chosen in the form and checked when submitted
     item_context = GuardContext({**item_context.facts, "merge_target_ok": True})
     item_actions = offered_actions("item", item.state, actor.role, item_context) if actor.is_office else []
+    item_refused = refused_actions("item", item.state, actor.role, item_context) if actor.is_office else []
     assignment_actions = []
     for a in assignments:
         if a.state not in ASSIGNMENT_LIVE:
@@ -223,8 +262,9 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
             continue
         context = facts.assignment_facts(session, a, profile, clock.today)
         offered = offered_actions("assignment", a.state, actor.role, context, a.role)
-        if offered:
-            assignment_actions.append(AssignmentActions(a, offered))
+        refused = refused_actions("assignment", a.state, actor.role, context, a.role)
+        if offered or refused:
+            assignment_actions.append(AssignmentActions(a, offered, refused))
 
     requests = session.scalars(
         select(ReassignmentRequest).where(ReassignmentRequest.item_id == item.id).order_by(ReassignmentRequest.id)
@@ -242,6 +282,7 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
         rounds=rounds,
         timeline=timeline(session, actor, item, assignments, departments),
         item_actions=item_actions,
+        item_refused=item_refused,
         assignment_actions=assignment_actions,
         attachments=attachments,
         reassignment_requests=list(requests),
@@ -286,6 +327,7 @@ def timeline(
                 after_state=(row.after or {}).get("state"),
                 reason=row.reason,
                 department=department,
+                label=audit_label(row.action),
             )
         )
     return entries
