@@ -7,6 +7,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
 from app import PROJECT_ROOT
+from app.domain.audit_labels import audit_label
 from app.domain.enums import Role
 from app.i18n import LOCALES, format_date, format_datetime, get_locale, gettext, ngettext
 from app.web import flash, nav, picker
@@ -63,6 +64,7 @@ def build_environment() -> Environment:
         current_user=current_user,
         nav_entries=nav_entries,
         flashes=flashes,
+        audit_label=audit_label,
         departments_by_kind=picker.by_kind,
         department_names=picker.search_names,
         get_locale=get_locale,

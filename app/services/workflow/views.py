@@ -121,30 +121,43 @@ class TimelineEntry:
     departments: list[str] = field(default_factory=list)
 
 
-def _groups_with(last: TimelineEntry, entry: TimelineEntry) -> bool:
-    """Repeated system entries (e.g. a deadline set for each of three departments) are shown once."""
-    if entry.action not in SYSTEM_ACTIONS and entry.actor_name != "system":
-        return False
-    same = (last.action, last.actor_name, last.before_state, last.after_state, last.reason)
-    if same != (entry.action, entry.actor_name, entry.before_state, entry.after_state, entry.reason):
-        return False
+def _groupable(entry: TimelineEntry) -> bool:
+    return entry.action in SYSTEM_ACTIONS or entry.actor_name == "system"
+
+
+def _key(entry: TimelineEntry) -> tuple:
+    return (entry.action, entry.actor_name, entry.before_state, entry.after_state, entry.reason)
+
+
+def _within(first: TimelineEntry, entry: TimelineEntry, seconds: int = 600) -> bool:
     try:
-        return abs((entry.at - last.at).total_seconds()) <= 600
+        return abs((entry.at - first.at).total_seconds()) <= seconds
     except TypeError:
         return False
 
 
 def group_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Repeated system entries written together (e.g. an assignment created and its deadlines set for
+    each of three departments) are shown once each, with a count and the departments named."""
     grouped: list[TimelineEntry] = []
+    burst: dict[tuple, TimelineEntry] = {}  # the current run of system entries: key -> shown entry
+    burst_start: TimelineEntry | None = None
     for entry in (replace(e) for e in entries):
-        if grouped and _groups_with(grouped[-1], entry):
-            last = grouped[-1]
-            last.count += 1
-            if entry.department and entry.department not in last.departments:
-                last.departments.append(entry.department)
-            continue
         entry.departments = [entry.department] if entry.department else []
-        grouped.append(entry)
+        if not _groupable(entry):
+            burst, burst_start = {}, None
+            grouped.append(entry)
+            continue
+        if burst_start is None or entry.actor_name != burst_start.actor_name or not _within(burst_start, entry):
+            burst, burst_start = {}, entry
+        shown = burst.get(_key(entry))
+        if shown is None:
+            burst[_key(entry)] = entry
+            grouped.append(entry)
+            continue
+        shown.count += 1
+        if entry.department and entry.department not in shown.departments:
+            shown.departments.append(entry.department)
     return grouped
 
 
