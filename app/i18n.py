@@ -18,10 +18,11 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy
 
+from app.clock import OFFICE_TZ
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
-DISPLAY_TIMEZONE = "Asia/Shanghai"
 
 _current_locale: ContextVar[str] = ContextVar("jianti_locale", default=DEFAULT_LOCALE)
 
@@ -35,7 +36,7 @@ def catalog(locale: str) -> dict[str, str | tuple[str, ...]]:
             for message in read_po(fh, locale=locale):
                 if not message.id or not message.string:
                     continue
-                key = message.id[0] if isinstance(message.id, tuple) else message.id
+                key = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
                 string = message.string
                 messages[key] = tuple(string) if isinstance(string, (list, tuple)) else string
     return messages
@@ -95,4 +96,4 @@ def format_date(value: date | None, style: str = "long") -> str:
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return babel_format_datetime(value, format="medium", tzinfo=DISPLAY_TIMEZONE, locale=get_locale())
+    return babel_format_datetime(value, format="medium", tzinfo=OFFICE_TZ, locale=get_locale())

@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from app.db.engine import session_scope
 from app.db.models import User
 from app.domain.enums import Role
-from app.profiles import RULES_DIR, available_profiles, load_profile, load_profile_from
+from app.rules import RULES_DIR
+from app.rules.profiles import available_profiles, load_profile, load_profile_from
 from app.services import accounts, departments
 from app.services.actor import Actor
 from app.settings import get_settings

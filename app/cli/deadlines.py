@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 
-from app.calendars import build_calendar, office_today, parse_year_text
+from app.clock import office_today
 from app.db.engine import DatabaseUnavailable, session_scope
 from app.domain.calendar import CalendarError, DayKind, WorkingCalendar
 from app.domain.deadlines import compute_deadline, explain
 from app.domain.profile import Period
 from app.domain.supervision import digest_text
-from app.profiles import load_profile
+from app.rules.calendars import build_calendar, parse_year_text
+from app.rules.profiles import load_profile
 from app.services import deadlines as deadline_service
 from app.services.actor import Actor
 from app.services.supervision import digest_title, run_supervision

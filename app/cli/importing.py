@@ -32,6 +32,7 @@ class _Progress:
     def __init__(self, path: Path, quiet: bool) -> None:
         estimate = None if quiet else estimate_rows(path)
         self.bar = None
+        self.length = estimate or 0
         if estimate and estimate >= PROGRESS_FROM_ROWS:
             self.bar = click.progressbar(length=estimate, label="reading rows", file=sys.stderr)
             self.bar.__enter__()
@@ -39,7 +40,7 @@ class _Progress:
 
     def __call__(self, rows: int) -> None:
         if self.bar is not None and rows > self.done:
-            self.bar.update(min(rows, self.bar.length) - min(self.done, self.bar.length))
+            self.bar.update(min(rows, self.length) - min(self.done, self.length))
             self.done = rows
 
     def close(self) -> None:
@@ -134,7 +135,7 @@ def import_command(
         _print_problems(preview)
     elif dry_run:
         click.echo("dry run: nothing was written")
-    elif preview.plan.nothing_to_do:
+    elif preview.plan is not None and preview.plan.nothing_to_do:
         click.echo(f"nothing to do: every item is already imported unchanged (batch {outcome['batch']['id']})")
     else:
         click.echo(f"imported as batch {outcome['batch']['id']}")

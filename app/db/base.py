@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import JSON, DateTime, MetaData, String
+from sqlalchemy import JSON, DateTime, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -49,3 +50,8 @@ class Base(DeclarativeBase):
         list: JSON(),
         str: String(255),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Table, typed as one (Core inserts and updates want a Table, not a FromClause)."""
+    return cast(Table, model.__table__)

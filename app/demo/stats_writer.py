@@ -10,17 +10,20 @@ every state (`jianti workflow verify`).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from app.db.models import Assignment, AuditEntry, Category, CongressSession, Department, Item
+from app.db.models import Assignment, Category, CongressSession, Department, Item
 from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
 from app.db.models.workflow import Communication, Feedback, Reply
 from app.domain.enums import BODY_OF_KIND, Disclosure
 from app.domain.lifecycle import ARCHIVE_IMPORT
 from app.domain.statistics.facts import FeedbackGiver, ItemFact
+from app.services import audit
+from app.services.actor import Actor
 
 CHUNK = 5_000
 
@@ -53,15 +56,21 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
             sessions[fact.session] = created.id
 
     now = datetime.now(UTC)
-    items, assignments, publications, replies, communications, feedback = [], [], [], [], [], []
-    deadlines, extensions = [], []
+    items: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
+    publications: list[dict[str, Any]] = []
+    replies: list[dict[str, Any]] = []
+    communications: list[dict[str, Any]] = []
+    feedback: list[dict[str, Any]] = []
+    deadlines: list[dict[str, Any]] = []
+    extensions: list[dict[str, Any]] = []
     assignment_id = session.scalar(select(Assignment.id).order_by(Assignment.id.desc()).limit(1)) or 0
     deadline_id = session.scalar(select(DeadlineRecord.id).order_by(DeadlineRecord.id.desc()).limit(1)) or 0
     for fact in facts:
         items.append(
             {
                 "id": fact.id, "kind": fact.kind.value, "session_id": sessions[fact.session], "number": fact.number,
-                "title": fact.title, "content": "", "category_id": categories.get(fact.category),
+                "title": fact.title, "content": "", "category_id": categories.get(fact.category) if fact.category else None,
                 "submitter_type": fact.submitter_type.value, "lead_submitter": fact.lead_submitter,
                 "submitter_count": 1, "delegation": fact.delegation, "sector": fact.sector, "party": fact.party,
                 "during_session": fact.during_session, "agree_to_publish": True, "key_supervision": fact.key_supervision,
@@ -145,7 +154,9 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
             )  # fmt: skip
     _insert(session, Item, items)
     _insert(session, Assignment, assignments)
-    _insert(session, AuditEntry, _archive_audit_rows(items, "item") + _archive_audit_rows(assignments, "assignment"))
+    audit.record_many(
+        session, Actor.system(), _archive_changes(items, "item") + _archive_changes(assignments, "assignment")
+    )
     _insert(session, ReplyPublication, publications)
     _insert(session, Reply, replies)
     _insert(session, Communication, communications)
@@ -159,16 +170,18 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
 ARCHIVE_REASON = "上一年度办理记录，归档导入"
 
 
-def _archive_audit_rows(rows: list[dict], entity: str) -> list[dict]:
+def _archive_changes(rows: list[dict[str, Any]], entity: str) -> list[audit.Change]:
     return [
-        {
-            "at": row["created_at"], "actor_id": None, "actor_name": "system", "entity": entity,
-            "entity_id": row["id"], "action": ARCHIVE_IMPORT, "before": None,
-            "after": {"state": row["state"], "version": row["version"], "source": "archive"},
-            "reason": ARCHIVE_REASON,
-        }
+        audit.Change(
+            entity,
+            row["id"],
+            ARCHIVE_IMPORT,
+            after={"state": row["state"], "version": row["version"], "source": "archive"},
+            reason=ARCHIVE_REASON,
+            at=row["created_at"],
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:

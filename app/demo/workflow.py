@@ -221,13 +221,14 @@ class _Driver:
         return self.ctx.actor(f"{department}_lead" if head else department)
 
     def assignment(self, department: str, round: int | None = None) -> Assignment:
-        return self.s.scalar(
+        return self.s.scalars(
             select(Assignment)
             .join(Assignment.department)
             .where(Assignment.item_id == self.item.id, Assignment.round == (round or self.item.round))
             .where(Department.code == department)
             .order_by(Assignment.id.desc())
-        )
+            .limit(1)
+        ).one()
 
     def sign(self, department: str) -> Assignment:
         a = self.assignment(department)
@@ -296,6 +297,7 @@ def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
         d.sign(lead)
         d.talk(lead)
         d.draft(lead)
+        assert co is not None, "this goal needs a co-handler in the plan"
         d.sign(co)
         d.opinion(co)
     elif goal == "signed_off":
@@ -357,7 +359,7 @@ def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
                 comment="电话回访，代表表示满意。",
                 today=today,
             )
-            reply = s.scalar(select(Reply).where(Reply.item_id == item.id))
+            reply = s.scalars(select(Reply).where(Reply.item_id == item.id).limit(1)).one()
             actions.change_result_class(
                 s, office, reply.id, result_class="A", reason="回头看：实训基地已建成投用。", today=today
             )
@@ -365,7 +367,7 @@ def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
         d.sign(lead)
         actions.acknowledge(s, d.who(lead), d.assignment(lead).id, today=today)
     elif goal == "merged":
-        target = s.scalar(select(Item).where(Item.number == "9003", Item.session_id == item.session_id))
+        target = s.scalars(select(Item).where(Item.number == "9003", Item.session_id == item.session_id)).one()
         actions.merge(s, office, item.id, into_item_id=target.id, reason="与第9003号内容相同，并案办理。", today=today)
     elif goal == "withdrawn":
         actions.withdraw(s, office, item.id, reason="代表书面申请撤回。", today=today)

@@ -11,7 +11,7 @@ merges, per year:
   touching that year must flag.
 
 The calendar is pure: it is built from `YearData` values. Reading the library tables and the
-office files happens outside the domain (app/calendars.py).
+office files happens outside the domain (app/rules/calendars.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class CalendarSource(StrEnum):
@@ -62,7 +63,7 @@ class CalendarEntry:
     name_zh: str  # e.g. 国庆节; for a make-up day the holiday it makes up for
     name_en: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"day": self.day.isoformat(), "working": self.working, "name_zh": self.name_zh, "name_en": self.name_en}
 
 
@@ -99,7 +100,7 @@ class DayInfo:
     def is_working(self) -> bool:
         return self.kind.is_working
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "day": self.day.isoformat(),
             "kind": self.kind.value,
@@ -117,7 +118,7 @@ class YearSource:
     origins: tuple[str, ...]  # e.g. ("chinesecalendar 1.11.0", "rules/beijing/calendar/2026.toml")
     fingerprint: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "year": self.year,
             "source": self.source.value,
@@ -126,7 +127,7 @@ class YearSource:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> YearSource:
+    def from_dict(cls, data: Mapping[str, Any]) -> YearSource:
         return cls(int(data["year"]), CalendarSource(data["source"]), tuple(data["origins"]), data["fingerprint"])
 
 

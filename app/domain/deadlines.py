@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from app.domain.calendar import CalendarSource, DayInfo, DayKind, WorkingCalendar, YearSource
 from app.domain.enums import AssignmentRole
@@ -86,7 +87,8 @@ def rule_period(settings: DeadlineSettings, rule: str) -> Period:
         raise KeyError(
             f"unknown deadline rule '{rule}'; known: {', '.join(n for n in DEADLINE_RULES if n != 'custom')}"
         )
-    return getattr(settings, rule)
+    period: Period = getattr(settings, rule)
+    return period
 
 
 # --------------------------------------------------------------------------- values
@@ -105,11 +107,11 @@ class DayNote:
     def of(cls, info: DayInfo) -> DayNote:
         return cls(info.day, info.kind, info.name_zh, info.name_en)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"day": self.day.isoformat(), "kind": self.kind.value, "name_zh": self.name_zh, "name_en": self.name_en}
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> DayNote:
+    def from_dict(cls, data: Mapping[str, Any]) -> DayNote:
         return cls(
             date.fromisoformat(data["day"]), DayKind(data["kind"]), data.get("name_zh", ""), data.get("name_en", "")
         )
@@ -183,7 +185,7 @@ class Deadline:
                 runs.append(DayRun(note.day, note.day, note.kind, note.name_zh, note.name_en))
         return runs
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "version": EXPLANATION_VERSION,
             "rule": self.rule,
@@ -201,7 +203,7 @@ class Deadline:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> Deadline:
+    def from_dict(cls, data: Mapping[str, Any]) -> Deadline:
         if data.get("version") != EXPLANATION_VERSION:
             raise ValueError(f"unsupported deadline explanation version {data.get('version')!r}")
         return cls(
@@ -470,11 +472,11 @@ def explain(deadline: Deadline, lang: str = "zh") -> list[str]:
         text = (template_zh if zh else template_en).format(origins=origins)
         lines.append(f"{year.year}年日历：{text}。" if zh else f"Calendar {year.year}: {text}.")
 
-    for year in deadline.fallback_years:
+    for fallback_year in deadline.fallback_years:
         lines.append(
-            f"警告：{year}年的节假日安排尚未录入，该年按周一至周五计算工作日；录入后本期限将重新计算。"
+            f"警告：{fallback_year}年的节假日安排尚未录入，该年按周一至周五计算工作日；录入后本期限将重新计算。"
             if zh
-            else f"Warning: the {year} holiday schedule is not loaded yet, so Monday to Friday were taken as working days; "
+            else f"Warning: the {fallback_year} holiday schedule is not loaded yet, so Monday to Friday were taken as working days; "
             "the deadline will be recomputed once it is loaded."
         )
 

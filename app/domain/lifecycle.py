@@ -218,7 +218,15 @@ class Transition:
         return not self.assignment_roles or assignment_role is None or assignment_role in self.assignment_roles
 
 
-def _t(entity: Entity, action: str, sources: Iterable[str], target: str | None, roles, label: str, **kw) -> Transition:
+def _t(
+    entity: Entity,
+    action: str,
+    sources: Iterable[str],
+    target: str | None,
+    roles: Iterable[Role],
+    label: str,
+    **kw: Any,
+) -> Transition:
     return Transition(entity, action, frozenset(sources), target, frozenset(roles), label, **kw)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from app.domain.enums import DepartmentKind, ItemKind, KpiBucket
@@ -159,7 +160,7 @@ class _Reader:
             raise self.fail(f"'{key}' must be true or false")
         return value
 
-    def choice(self, key: str, enum: type, default: Any = None) -> Any:
+    def choice(self, key: str, enum: type[Enum], default: Any = None) -> Any:
         raw = self.data.get(key, default)
         try:
             return enum(raw)
@@ -313,7 +314,7 @@ def _parse_result_schemes(file: str, raw: Any) -> dict[ItemKind, tuple[ResultCla
         rows = section.data.get(kind.value)
         if not isinstance(rows, list) or not rows:
             raise section.fail(f"no result classes for '{kind.value}'")
-        classes = []
+        classes: list[ResultClass] = []
         for index, row in enumerate(rows, start=1):
             r = _Reader(file, f"result_schemes.{kind.value} #{index}", row)
             r.unknown_keys({"code", "label", "bucket"})

@@ -26,9 +26,9 @@ Rules live in rules/<profile>/supervision.toml::
 Facts (one per open deadline of an assignment, see `supervision_fact`): deadline, state, role,
 item_kind, key_supervision, round, days_to_due, working_days_to_due, days_overdue, overdue.
 
-Meaning (shared with the durable-rules engine in app.rulesengine): a missing fact field makes
+Meaning (shared with the durable-rules engine in app.engines.rulesengine): a missing fact field makes
 every comparison false; `not_in` is the negation of `in` (true when the field is missing).
-`evaluate` here is the plain-Python reference; app/supervision_engine.py runs the same rules
+`evaluate` here is the plain-Python reference; app/engines/supervision.py runs the same rules
 through durable-rules.
 """
 
@@ -36,10 +36,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from app.domain.calendar import WorkingCalendar
@@ -103,19 +103,21 @@ class FieldTest:
         if actual is None:
             return False
         if self.op == "in":
-            return actual in self.value
+            return bool(actual in self.value)
         if self.op == "eq":
-            return actual == self.value
+            return bool(actual == self.value)
         if self.op == "ne":
-            return actual != self.value
+            return bool(actual != self.value)
         if isinstance(actual, bool) or not isinstance(actual, (int, float)):
             return False
-        return {
-            "lt": actual < self.value,
-            "le": actual <= self.value,
-            "gt": actual > self.value,
-            "ge": actual >= self.value,
-        }[self.op]
+        return bool(
+            {
+                "lt": actual < self.value,
+                "le": actual <= self.value,
+                "gt": actual > self.value,
+                "ge": actual >= self.value,
+            }[self.op]
+        )
 
     def describe(self) -> str:
         value = list(self.value) if isinstance(self.value, tuple) else self.value
@@ -255,7 +257,7 @@ def _parse_rule(row: Mapping[str, Any], origin: str, index: int) -> SupervisionR
     return SupervisionRule(name, label.strip(), label_en.strip(), outcome, repeat, priority, tests)
 
 
-def _choice(row: Mapping[str, Any], key: str, enum: type, default: Any, origin: str, entry: str) -> Any:
+def _choice(row: Mapping[str, Any], key: str, enum: type[Enum], default: Any, origin: str, entry: str) -> Any:
     raw = row.get(key, default)
     try:
         return enum(raw)
@@ -373,12 +375,12 @@ def evaluate(
     targets: Iterable[OpenDeadline],
     today: date,
     calendar: WorkingCalendar,
-    matcher=None,
+    matcher: Callable[[Mapping[str, Any]], Iterable[SupervisionRule]] | None = None,
 ) -> list[Reminder]:
     """Every reminder due on `today`, ordered by priority then rule order.
 
     `matcher(fact) -> list[SupervisionRule]` picks the rules a fact satisfies; the default is the
-    plain-Python reference, app/supervision_engine.py passes the durable-rules engine.
+    plain-Python reference, app/engines/supervision.py passes the durable-rules engine.
     """
     match = matcher or (lambda fact: [r for r in rules.ordered() if r.matches(fact)])
     reminders = []

@@ -196,7 +196,8 @@ class SampleGenerator:
 
     def _make_people(self, count: int) -> list[tuple[str, str, str, str]]:
         """(name, delegation, sector, party) for deputies or members."""
-        people, seen = [], set()
+        people: list[tuple[str, str, str, str]] = []
+        seen: set[str] = set()
         while len(people) < count:
             name = self._name()
             if name in seen:
@@ -223,6 +224,7 @@ class SampleGenerator:
         action_templates = NPC_TEMPLATES_ACTION if npc else CPPCC_TEMPLATES_ACTION
         problem_templates = NPC_TEMPLATES_PROBLEM if npc else CPPCC_TEMPLATES_PROBLEM
         if topic is None:  # a district's own matter
+            assert district_code is not None  # a district's matter always names its district
             district = self.departments[district_code].short_name
             place = self._place(district, community=False)
             if rng.random() < 0.6:
@@ -261,10 +263,10 @@ class SampleGenerator:
     def _assignment_plan(self, count: int) -> list[tuple[Topic | None, str]]:
         """Which department each item is meant for: every department at least once, busy ones more."""
         plan: list[tuple[Topic | None, str]] = []
-        by_dept = {t.dept: [] for t in self.corpus.topics}
+        by_dept: dict[str, list[Topic]] = {t.dept: [] for t in self.corpus.topics}
         for topic in self.corpus.topics:
             by_dept[topic.dept].append(topic)
-        every = [(self.rng.choice(by_dept[code]), code) for code in sorted(by_dept)]
+        every: list[tuple[Topic | None, str]] = [(self.rng.choice(by_dept[code]), code) for code in sorted(by_dept)]
         every += [(None, d.code) for d in self.districts]
         plan.extend(every)
         busy = {
@@ -286,7 +288,9 @@ class SampleGenerator:
             "jxj": 2,
             "nyncj": 2,
         }
-        weighted = [(t, t.dept) for t in self.corpus.topics for _ in range(busy.get(t.dept, 1))]
+        weighted: list[tuple[Topic | None, str]] = [
+            (t, t.dept) for t in self.corpus.topics for _ in range(busy.get(t.dept, 1))
+        ]
         weighted += [(None, d.code) for d in self.districts]
         while len(plan) < count:
             plan.append(self.rng.choice(weighted))
@@ -343,7 +347,7 @@ class SampleGenerator:
         co_count = 0
         if submitter_type in ("代表", "委员"):
             co_count = rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 22])
-        co_signers = []
+        co_signers: list[str] = []
         while len(co_signers) < co_count:
             other = rng.choice(self._people)[0]
             if other != lead and other not in co_signers:

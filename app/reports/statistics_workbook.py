@@ -21,7 +21,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.domain.enums import AssignmentRole, ItemKind
+from app.domain.enums import AssignmentRole, ItemKind, KpiBucket
 from app.domain.statistics.appraisal import REASONS_ZH
 from app.domain.statistics.compute import FINAL, FIRST, Rate, StatisticsScope
 from app.domain.statistics.indicators import BY_CODE, DEPARTMENT_CODES, INDICATORS, SUMMARY_CODES
@@ -157,7 +157,7 @@ def summary_sheet(report: StatisticsReport) -> SheetSpec:
         first = sheet.next_row
         for rc in rows:
             share = Rate(rc.count, total)
-            sheet.add(KIND_ZH[kind], rc.code, rc.label, BUCKET_ZH[rc.bucket], rc.count, rate_cell(share))
+            sheet.add(KIND_ZH[kind], rc.code, rc.label, BUCKET_ZH[KpiBucket(rc.bucket)], rc.count, rate_cell(share))
         ranges[kind] = (first, sheet.next_row - 1)
 
     sheet.blank()

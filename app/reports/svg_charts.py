@@ -45,9 +45,9 @@ def horizontal_bars(
         f'<text x="4" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
     for index, (name, _) in enumerate(series):
-        x = label_width + index * 110
-        parts.append(f'<rect x="{x}" y="26" width="10" height="10" fill="{PALETTE[index % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{x + 14}" y="35" font-size="11">{escape(name)}</text>')
+        legend_x = label_width + index * 110
+        parts.append(f'<rect x="{legend_x}" y="26" width="10" height="10" fill="{PALETTE[index % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{legend_x + 14}" y="35" font-size="11">{escape(name)}</text>')
     for row, label in enumerate(labels):
         y = top + row * row_height
         parts.append(

@@ -6,7 +6,7 @@ department has (or had) an assignment, and only its own assignments.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, inspect, select
 from sqlalchemy.orm import Session
@@ -17,19 +17,19 @@ from app.i18n import _
 from app.services.actor import Actor
 from app.services.errors import Forbidden, NotFound
 
-S = TypeVar("S", bound=Select)
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
-def _selects_from(stmt: Select, entity) -> bool:
+def _selects_from(stmt: Select[*tuple[Any, ...]], entity: Any) -> bool:
     table = inspect(entity).selectable
     return any(
         candidate is table or (candidate.is_derived_from(table) and table.is_derived_from(candidate))
         for from_ in stmt.get_final_froms()
-        for candidate in surface_selectables(from_)
+        for candidate in surface_selectables(from_)  # type: ignore[no-untyped-call]
     )
 
 
-def scope_items(stmt: S, actor: Actor, item=Item) -> S:
+def scope_items(stmt: S, actor: Actor, item: Any = Item) -> S:
     """Limit a SELECT over `item` (Item or an alias of it) to the items the actor may see.
 
     The filter names the entity explicitly: an EXISTS left to auto-correlate would silently match
@@ -42,7 +42,7 @@ def scope_items(stmt: S, actor: Actor, item=Item) -> S:
     return stmt.where(exists().where(Assignment.item_id == item.id, Assignment.department_id == actor.department_id))
 
 
-def scope_assignments(stmt: S, actor: Actor, assignment=Assignment) -> S:
+def scope_assignments(stmt: S, actor: Actor, assignment: Any = Assignment) -> S:
     """Limit a SELECT over `assignment` to the actor's own department's assignments."""
     if not actor.is_department:
         return stmt

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, Role
+
+if TYPE_CHECKING:
+    from app.db.models import User
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class Actor:
         return cls(user_id=None, username="system", role=Role.OFFICE_ADMIN, display_name="system")
 
     @classmethod
-    def of(cls, user) -> Actor:
+    def of(cls, user: User) -> Actor:
         return cls(user.id, user.username, Role(user.role), user.department_id, user.display_name or user.username)
 
     @property

@@ -15,13 +15,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, Row, Text, bindparam, cast, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from app.calendars import build_calendar
-from app.db.base import utcnow
-from app.db.models import Assignment, AuditEntry, Department, Item
+from app.db.base import table_of, utcnow
+from app.db.models import Assignment, Department, Item
 from app.db.models.deadlines import CalendarEntryRecord, CalendarYearRecord, DeadlineRecord, ExtensionRequest
 from app.domain.calendar import CalendarEntry, WorkingCalendar, YearData
 from app.domain.deadlines import DEADLINE_RULES, Deadline, assignment_deadlines, compute_deadline, rule_period
@@ -29,7 +29,8 @@ from app.domain.enums import AssignmentRole
 from app.domain.profile import Period, Profile
 from app.domain.recompute import StoredDeadline, recompute
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.calendars import build_calendar
+from app.rules.profiles import load_profile
 from app.services import audit, transitions
 from app.services.access import get_assignment_for, require_office, scope_assignments
 from app.services.actor import Actor
@@ -204,7 +205,7 @@ class RecomputeReport:
     moved: list[MovedDeadline] = field(default_factory=list)
     warnings_cleared: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "examined": self.examined,
             "recomputed": self.recomputed,
@@ -262,7 +263,7 @@ def recompute_open_deadlines(
     years_of: dict[str, tuple[int, ...]] = {}
     periods: dict[tuple[int, str], Period] = {}
 
-    def stored_deadline(row) -> StoredDeadline:
+    def stored_deadline(row: Row[*tuple[Any, ...]]) -> StoredDeadline:
         years = years_of.get(row.calendar_years)
         if years is None:
             years = years_of[row.calendar_years] = tuple(int(y) for y in row.calendar_years.split(",") if y)
@@ -279,7 +280,9 @@ def recompute_open_deadlines(
 
     # one serialisation per distinct computation (a batch assigned on one day shares it)
     payload_cache: dict[int, tuple[str, str, str, bool]] = {}
-    deadline_updates, assignment_updates, audit_rows = [], [], []
+    deadline_updates: list[dict[str, Any]] = []
+    assignment_updates: list[dict[str, Any]] = []
+    audit_rows: list[audit.Change] = []
     for change in plan:
         row = by_id[change.key]
         new = change.new
@@ -315,25 +318,19 @@ def recompute_open_deadlines(
                 )
             )
             audit_rows.append(
-                {
-                    "actor_id": actor.user_id,
-                    "actor_name": actor.username,
-                    "entity": "assignment",
-                    "entity_id": row.assignment_id,
-                    "action": "deadline_recomputed",
-                    "before": {
-                        "rule": row.rule,
-                        "due": row.computed_due.isoformat(),
-                        "in_force": row.due_on.isoformat(),
-                    },
-                    "after": {"rule": row.rule, "due": new.due.isoformat(), "in_force": new_due_on.isoformat()},
-                    "reason": reason,
-                }
+                audit.Change(
+                    "assignment",
+                    row.assignment_id,
+                    "deadline_recomputed",
+                    before={"rule": row.rule, "due": row.computed_due, "in_force": row.due_on},
+                    after={"rule": row.rule, "due": new.due, "in_force": new_due_on},
+                    reason=reason,
+                )
             )
             if new_due_on != row.due_on and PRIMARY_RULE.get(AssignmentRole(row.role)) == row.rule:
                 assignment_updates.append({"b_id": row.assignment_id, "b_due": new_due_on})
 
-    table = DeadlineRecord.__table__
+    table = table_of(DeadlineRecord)
     session.connection().execute(
         update(table)
         .where(table.c.id == bindparam("b_id"))
@@ -350,7 +347,7 @@ def recompute_open_deadlines(
         deadline_updates,
     )
     if assignment_updates:
-        assignments = Assignment.__table__
+        assignments = table_of(Assignment)
         # the version moves too: a user editing the assignment on a stale page is told so
         session.connection().execute(
             update(assignments)
@@ -358,8 +355,7 @@ def recompute_open_deadlines(
             .values(due_on=bindparam("b_due"), version=assignments.c.version + 1),
             assignment_updates,
         )
-    if audit_rows:
-        session.connection().execute(insert(AuditEntry.__table__), audit_rows)
+    audit.record_many(session, actor, audit_rows)
     audit.record(
         session,
         actor,
@@ -373,7 +369,7 @@ def recompute_open_deadlines(
     return report
 
 
-def _json_text_param(session: Session, name: str):
+def _json_text_param(session: Session, name: str) -> ColumnElement[Any]:
     """A bind parameter carrying already-serialised JSON text into the JSON column."""
     column_type = DeadlineRecord.__table__.c.explanation.type
     parameter = bindparam(name, type_=Text())
@@ -406,13 +402,11 @@ def load_calendar_year(
     record.entries = [
         CalendarEntryRecord(day=e.day, working=e.working, name_zh=e.name_zh, name_en=e.name_en) for e in data.entries
     ]
-    session.add(record)
-    session.flush()
-    audit.record(
+    audit.created(
         session,
         actor,
+        record,
         entity="calendar",
-        entity_id=record.id,
         action="calendar_year_loaded",
         before=before,
         after={"year": data.year, "entries": len(data.entries), "origin": data.origin},
@@ -631,7 +625,7 @@ def pending_extensions(
         .where(ExtensionRequest.status == "requested")
         .order_by(ExtensionRequest.requested_at)
     )
-    return [tuple(row) for row in session.execute(scope_assignments(stmt, actor)).all()]
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(scope_assignments(stmt, actor)).all()]
 
 
 def deadline_rule_names() -> list[str]:

@@ -15,17 +15,17 @@ import secrets
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from app.db.base import utcnow
+from app.clock import office_today
+from app.db.base import table_of, utcnow
 from app.db.models import Category, CongressSession, Department, Item, ItemCoSigner, ItemIntendedDepartment
 from app.db.models.imports import ImportBatch, ImportBatchItem
 from app.domain.enums import BODY_OF_KIND, AssignmentRole, ItemKind, ItemState
@@ -36,7 +36,7 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import ReaderLimits, UnusableFile
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import audit
 from app.services.access import require_office
 from app.services.actor import Actor
@@ -85,7 +85,7 @@ class ImportHasErrors(ValidationFailed):
 class ChangesNeedConfirmation(Conflict):
     def __init__(self, preview: ImportPreview) -> None:
         self.preview = preview
-        numbers = [c.record.number for c in preview.plan.changed]
+        numbers = [c.record.number for c in preview.plan.changed] if preview.plan is not None else []
         super().__init__(
             _(
                 "%(count)s item(s) already imported with different content; confirm to update them.",
@@ -439,7 +439,7 @@ def commit_import(
     return batch, preview
 
 
-def _insert_links(session: Session, batch_id: int, outcome: str, pairs) -> None:
+def _insert_links(session: Session, batch_id: int, outcome: str, pairs: Iterable[tuple[ImportRecord, int]]) -> None:
     """Link rows in chunks, so that 50,000 of them never sit in memory at once."""
     chunk: list[dict[str, Any]] = []
     for record, item_id in pairs:
@@ -453,9 +453,9 @@ def _insert_links(session: Session, batch_id: int, outcome: str, pairs) -> None:
             }
         )
         if len(chunk) >= INSERT_CHUNK:
-            _bulk_insert(session, ImportBatchItem.__table__, chunk)
+            _bulk_insert(session, table_of(ImportBatchItem), chunk)
             chunk = []
-    _bulk_insert(session, ImportBatchItem.__table__, chunk)
+    _bulk_insert(session, table_of(ImportBatchItem), chunk)
 
 
 class _Lookups:
@@ -507,15 +507,15 @@ def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRe
             }
             for r in chunk
         ]
-        chunk_ids = _insert_returning_ids(session, Item.__table__, rows)
+        chunk_ids = _insert_returning_ids(session, table_of(Item), rows)
         ids += chunk_ids
         co_rows = [
             {"item_id": item_id, "position": position, "name": name}
             for r, item_id in zip(chunk, chunk_ids, strict=True)
             for position, name in enumerate(r.co_signers, start=1)
         ]
-        _bulk_insert(session, ItemCoSigner.__table__, co_rows)
-        _bulk_insert(session, ItemIntendedDepartment.__table__, _intended_rows(chunk, chunk_ids, lookups))
+        _bulk_insert(session, table_of(ItemCoSigner), co_rows)
+        _bulk_insert(session, table_of(ItemIntendedDepartment), _intended_rows(chunk, chunk_ids, lookups))
     return ids
 
 
@@ -529,16 +529,17 @@ def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _copy_rows(session: Session, table, rows: list[dict[str, Any]]) -> None:
+def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     columns = list(rows[0])
     driver = session.connection().connection.driver_connection  # psycopg, inside the session's transaction
+    assert driver is not None  # a checked-out connection always has its driver connection
     quoted = ", ".join(f'"{c}"' for c in columns)
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns])
 
 
-def _bulk_insert(session: Session, table, rows: list[dict[str, Any]]) -> None:
+def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if _is_postgresql(session):
@@ -547,7 +548,7 @@ def _bulk_insert(session: Session, table, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(table), rows)
 
 
-def _insert_returning_ids(session: Session, table, rows: list[dict[str, Any]]) -> list[int]:
+def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     if _is_postgresql(session):
         ids = list(
             session.scalars(
@@ -586,11 +587,11 @@ def _update_changed(
     lookups: _Lookups,
     batch_id: int,
 ) -> None:
-    item = session.scalar(
+    item = session.scalars(
         select(Item)
         .where(Item.id == item_id)
         .options(selectinload(Item.co_signers), selectinload(Item.intended_departments))
-    )
+    ).one()
     before = _item_snapshot(item, lookups)
     for key, value in _item_values(record, lookups).items():
         setattr(item, key, value)
@@ -622,7 +623,7 @@ def _item_snapshot(item: Item, lookups: _Lookups) -> dict[str, Any]:
         intended[link.role].append(departments.get(link.department_id, str(link.department_id)))
     values = {name: getattr(item, name, None) for name in COMPARED_FIELDS}
     values.update(
-        category_code=categories.get(item.category_id),
+        category_code=categories.get(item.category_id) if item.category_id is not None else None,
         co_signers=[c.name for c in item.co_signers],
         intended_lead=intended["lead"],
         intended_co=intended["co"],
@@ -689,7 +690,9 @@ def _pending_root() -> Path:
     return _data_dir() / "imports" / "pending"
 
 
-def save_pending(actor: Actor, source, *, file_name: str, kind: ItemKind | str, session_label: str) -> PendingUpload:
+def save_pending(
+    actor: Actor, source: IO[bytes], *, file_name: str, kind: ItemKind | str, session_label: str
+) -> PendingUpload:
     """Store an upload until it is confirmed; `source` is a binary file object. Enforces the size limit."""
     require_office(actor)
     _remove_stale_pending()
@@ -714,7 +717,7 @@ def save_pending(actor: Actor, source, *, file_name: str, kind: ItemKind | str, 
         "kind": pending.kind.value,
         "session": session_label,
         "user_id": actor.user_id,
-        "saved": date.today().isoformat(),
+        "saved": office_today().isoformat(),
     }
     (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return pending

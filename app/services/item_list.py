@@ -64,7 +64,7 @@ class ItemFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def _filtered(stmt: Select, filters: ItemFilters, session: Session) -> Select:
+def _filtered(stmt: Select[Any], filters: ItemFilters, session: Session) -> Select[Any]:
     if filters.session_id:
         stmt = stmt.where(Item.session_id == filters.session_id)
     if filters.kind:

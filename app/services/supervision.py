@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,13 +32,13 @@ from app.domain.supervision import (
     digests,
     evaluate,
 )
-from app.profiles import load_profile
+from app.engines.supervision import SupervisionEngine
+from app.rules.profiles import load_profile
+from app.rules.supervision import load_supervision_rules
 from app.services import audit
 from app.services.actor import Actor
 from app.services.deadlines import RecomputeReport, current_calendar, recompute_open_deadlines
 from app.settings import Settings, get_settings
-from app.supervision_engine import SupervisionEngine
-from app.supervision_rules import load_supervision_rules
 
 ENDED_STATES = (AssignmentState.REASSIGNED, AssignmentState.CANCELLED, AssignmentState.CLOSED)
 
@@ -59,7 +60,7 @@ class SupervisionRun:
     def already_recorded(self) -> int:
         return self.matched - len(self.new)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "day": self.day.isoformat(),
             "rules_version": self.rules_version,
@@ -98,7 +99,9 @@ class SupervisionRun:
         }
 
 
-def open_deadline_targets(session: Session) -> tuple[list[OpenDeadline], dict[int, tuple[int, int]]]:
+def open_deadline_targets(
+    session: Session,
+) -> tuple[list[OpenDeadline], dict[tuple[int, str], tuple[int, int]]]:
     """Every open deadline of a live assignment; also {assignment_id: (deadline id, department id)} by target."""
     rows = session.execute(
         select(DeadlineRecord, Assignment, Item, Department)
@@ -108,7 +111,8 @@ def open_deadline_targets(session: Session) -> tuple[list[OpenDeadline], dict[in
         .where(DeadlineRecord.status == "open", Assignment.state.not_in([s.value for s in ENDED_STATES]))
         .order_by(DeadlineRecord.due_on, DeadlineRecord.id)
     ).all()
-    targets, refs = [], {}
+    targets: list[OpenDeadline] = []
+    refs: dict[tuple[int, str], tuple[int, int]] = {}
     for record, assignment, item, department in rows:
         targets.append(
             OpenDeadline(

@@ -7,8 +7,10 @@ Department users calling it see their own department's rows only (access scoping
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,9 +47,9 @@ class BoardRow:
     key_supervision: bool
     has_warning: bool
     override_kind: str | None
-    explanation: dict
+    explanation: dict[str, Any]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "deadline_id": self.deadline_id,
             "assignment_id": self.assignment_id,
@@ -82,7 +84,7 @@ class Board:
             groups.setdefault(row.department_name, []).append(row)
         return list(groups.items())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "today": self.today.isoformat(),
             "week_end": self.week_end.isoformat(),
@@ -90,7 +92,7 @@ class Board:
         }
 
 
-def _sort_key(sort: str):
+def _sort_key(sort: str) -> Callable[[BoardRow], tuple[Any, ...]]:
     if sort == "department":
         return lambda r: (r.department_name, r.due, r.item_number)
     if sort == "item":

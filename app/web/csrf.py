@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Any, cast
 
 from litestar import Request, Response
 from litestar.exceptions import PermissionDeniedException
@@ -37,6 +38,11 @@ async def _sent_token(request: Request) -> str:
     return ""
 
 
+def _scope(request: Request) -> dict[str, Any]:
+    """The ASGI scope as the plain dict it is (Litestar types it as a closed TypedDict)."""
+    return cast(dict[str, Any], request.scope)
+
+
 async def enforce_csrf(request: Request) -> Response | None:
     """before_request hook: refuse an unsafe request whose token is missing or wrong (403, nothing changes)."""
     auth = request.scope.get("auth")
@@ -44,7 +50,7 @@ async def enforce_csrf(request: Request) -> Response | None:
         if auth is None:
             # anonymous pages (the login form) get a double-submit token
             token = request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(32)
-            request.scope[ANON_CSRF_SCOPE_KEY] = token
+            _scope(request)[ANON_CSRF_SCOPE_KEY] = token
         return None
     if auth is not None and auth.method == "token":
         return None
@@ -58,8 +64,8 @@ async def enforce_csrf(request: Request) -> Response | None:
 
 
 def set_anon_csrf_cookie(response: Response, request: Request) -> None:
-    token = request.scope.get(ANON_CSRF_SCOPE_KEY)
-    if token and request.cookies.get(ANON_CSRF_COOKIE) != token:
+    token = _scope(request).get(ANON_CSRF_SCOPE_KEY)
+    if isinstance(token, str) and token and request.cookies.get(ANON_CSRF_COOKIE) != token:
         response.set_cookie(
             ANON_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/", secure=get_settings().cookie_secure
         )

@@ -14,11 +14,12 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from app.calendars import build_calendar, office_today
+from app.clock import office_today
 from app.domain.calendar import WorkingCalendar
 from app.domain.deadlines import Deadline, explain, summary
 from app.i18n import get_locale, gettext
-from app.profiles import load_profile
+from app.rules.calendars import build_calendar
+from app.rules.profiles import load_profile
 from app.settings import get_settings
 
 _SOON_WORKING_DAYS_DEFAULT = 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from markupsafe import escape
 
@@ -13,7 +13,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 class LocalSchemaPage(OpenAPIRenderPlugin):
     def __init__(self, path: str = "/") -> None:
-        super().__init__(path=path, media_type="text/html")
+        super().__init__(path=path, media_type=MediaType.HTML)
 
     def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
         info = openapi_schema.get("info", {})

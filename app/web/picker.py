@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.domain.enums import DepartmentKind
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.settings import get_settings
 
 KIND_ORDER = [k.value for k in DepartmentKind]

@@ -242,7 +242,7 @@ def detect_header(rows: Sequence[Sequence[Any]], kind: ItemKind) -> HeaderLayout
     columns left empty by the best row (a two-row header under a merged group cell), it joins.
     """
     table = ALIAS_TABLES[kind]
-    best_index, best = -1, {}
+    best_index, best = -1, dict[int, Field]()
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found = _matches(row, table)
         if len(found) < 2 or not ({Field.NUMBER, Field.TITLE} & set(found.values())):

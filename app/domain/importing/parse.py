@@ -140,9 +140,9 @@ class WorkbookParser:
         self.result.sheets.append(summary)
         other_kind = self._other_kind(head, layout)
         if other_kind is not None:  # decided in finish(): only a note if another sheet is ours
-            other, row = other_kind
+            other, header_row = other_kind
             params = {"found": KIND_LABELS[other], "expected": KIND_LABELS[self.kind]}
-            self._other_kind_sheets.append(Problem(name, row, None, None, None, "wrong_kind", params))
+            self._other_kind_sheets.append(Problem(name, header_row, None, None, None, "wrong_kind", params))
             summary.layout = None
             return summary
         if layout is None:
@@ -247,7 +247,16 @@ class WorkbookParser:
             ]
         return self._specs[key]
 
-    def _cell_problem(self, sheet, row_number, layout, fld, column, raw, issue: norm.CellIssue) -> None:
+    def _cell_problem(
+        self,
+        sheet: str,
+        row_number: int,
+        layout: HeaderLayout,
+        fld: Field,
+        column: int,
+        raw: Any,
+        issue: norm.CellIssue,
+    ) -> None:
         params = {"field": self._label(fld), "value": _shown(raw), **issue.params}
         self._report(Problem(sheet, row_number, column, layout.headers.get(column), raw, issue.code, params))
 
@@ -302,6 +311,8 @@ class WorkbookParser:
         if self.result.problem_count != problems_before:
             self.result.error_rows += 1
             return
+        # both are required columns: a missing or empty one is a problem reported above
+        assert number is not None and lead is not None
         during = got.get(Field.DURING_SESSION)
         publish = got.get(Field.AGREE_TO_PUBLISH)
         self.result.records.append(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.domain.enums import ItemKind
 from app.domain.routing.rules import RoutingRule
@@ -49,7 +50,7 @@ class Reason:
     test: str
     values: tuple[str, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"test": self.test, "values": list(self.values)}
 
 
@@ -66,7 +67,7 @@ class RuleMatch:
                 words.update(dict.fromkeys(reason.values))
         return tuple(words)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule.name,
             "priority": self.rule.priority,
@@ -86,7 +87,7 @@ class LosingCandidate:
     handling: tuple[str, ...]
     why: str  # lower_priority | later_in_file | fallback
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "priority": self.priority,
@@ -102,7 +103,7 @@ class Conflict:
     rules: tuple[str, str]  # (winner, other)
     detail: tuple[str, ...]  # departments or modes involved
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "rules": list(self.rules), "detail": list(self.detail)}
 
 
@@ -112,7 +113,7 @@ class Suggestion:
     score: float
     shared_terms: tuple[str, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"department": self.department, "score": round(self.score, 4), "shared_terms": list(self.shared_terms)}
 
 
@@ -148,7 +149,7 @@ class Decision:
             set(other.reference),
         ) and self.key_supervision == other.key_supervision
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status,
             "mode": self.mode,

@@ -1,5 +1,5 @@
-"""Routing rules as conditions of the generic rule engine, items as flat facts, and the reasons
-a matching rule gives (pure: the engine itself is used by app.domain.routing.router).
+"""Items as flat facts, keyword groups, and the reasons a matching rule gives (pure: the rules
+become engine conditions in app.engines.routing, which the router is given).
 
 Keywords are found in Python (KeywordIndex). Each keyword list of a rule ("any of", "none of",
 and each single word of "all of") is a keyword group with a short token ("g12"); a fact
@@ -11,12 +11,12 @@ bottleneck). The words found are kept in the fact for the explanation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from app.domain.routing.decision import Reason, RoutableItem, RuleMatch
 from app.domain.routing.keywords import KeywordIndex
-from app.domain.routing.rules import Conditions, RoutingRule, RoutingRuleSet
-from app.rulesengine.conditions import Compare, Condition, Member, all_of
+from app.domain.routing.rules import RoutingRule, RoutingRuleSet
 
 FACT_KIND = "routing_item"
 HIT_FIELDS = {"title": "title_hits", "content": "content_hits", "text": "text_hits"}
@@ -56,36 +56,7 @@ def keyword_groups(ruleset: RoutingRuleSet) -> KeywordGroups:
     return KeywordGroups(ruleset)
 
 
-def rule_condition(conditions: Conditions, groups: KeywordGroups) -> Condition:
-    """The generic engine's condition for a routing rule's [when] table (all parts must hold)."""
-    parts: list[Condition] = []
-    if conditions.kinds:
-        parts.append(Compare("item_kind", "in", tuple(sorted(k.value for k in conditions.kinds))))
-    if conditions.categories:
-        parts.append(Member("categories", "any", tuple(sorted(conditions.categories))))
-    for test in conditions.keywords:
-        hits = HIT_FIELDS[test.scope]
-        if test.any:
-            parts.append(Member(hits, "any", (groups.token(test.any),)))
-        if test.all:
-            parts.append(Member(hits, "all", tuple(groups.token((w,)) for w in test.all)))
-        if test.none:
-            parts.append(Member(hits, "none", (groups.token(test.none),)))
-    for field_name, values in (
-        ("delegation", conditions.delegations),
-        ("sector", conditions.sectors),
-        ("party", conditions.parties),
-    ):
-        if values:
-            parts.append(Compare(field_name, "in", tuple(sorted(values))))
-    if conditions.intended:
-        parts.append(Member("intended", "any", tuple(sorted(conditions.intended))))
-    if conditions.during_session is not None:
-        parts.append(Compare("during_session", "eq", conditions.during_session))
-    return all_of(*parts)
-
-
-def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mapping[str, str | None]) -> dict:
+def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mapping[str, str | None]) -> dict[str, Any]:
     """The flat fact for one item: keyword groups hit (found in Python), passed as lists."""
     title_words = groups.index.find(item.title)
     content_words = groups.index.find(item.content)
@@ -115,6 +86,11 @@ def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mappi
     }
 
 
+def _strings(value: object) -> Iterable[str]:
+    """A fact's list field (categories, words, intended departments), as item_fact() builds it."""
+    return cast(Iterable[str], value)
+
+
 def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]:
     """Which conditions of a matching rule held, with the keywords and values that made them hold."""
     when = rule.when
@@ -122,10 +98,10 @@ def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]
     if when.kinds:
         found.append(Reason("kind", (str(fact["item_kind"]),)))
     if when.categories:
-        found.append(Reason("category", tuple(c for c in fact["categories"] if c in when.categories)))
+        found.append(Reason("category", tuple(c for c in _strings(fact["categories"]) if c in when.categories)))
     for test in when.keywords:
         if test.any:
-            words = fact[WORD_FIELDS[test.scope]]
+            words = _strings(fact[WORD_FIELDS[test.scope]])
             any_set = test.any_set
             found.append(Reason(f"{test.scope}_any", tuple(w for w in words if w in any_set)))
         if test.all:
@@ -139,7 +115,7 @@ def reasons(rule: RoutingRule, fact: Mapping[str, object]) -> tuple[Reason, ...]
     if when.parties:
         found.append(Reason("party", (str(fact["party"]),)))
     if when.intended:
-        found.append(Reason("intended", tuple(c for c in fact["intended"] if c in when.intended)))
+        found.append(Reason("intended", tuple(c for c in _strings(fact["intended"]) if c in when.intended)))
     if when.during_session is not None:
         found.append(Reason("during_session", ("yes" if fact["during_session"] else "no",)))
     return tuple(found)

@@ -11,13 +11,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from app.domain.enums import ItemKind
 from app.domain.profile import Profile
 
-ROUTING_FILE = "routing.toml"
 MIN_PRIORITY, MAX_PRIORITY = 0, 65535
 SCOPES = ("title", "content", "text")  # text = title or content
 OUTCOME_MODES = ("lead", "split", "reference")
@@ -136,22 +134,6 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def routing_file(directory_or_file: Path) -> Path:
-    path = Path(directory_or_file)
-    return path / ROUTING_FILE if path.is_dir() else path
-
-
-def load_routing_rules(directory_or_file: Path, profile: Profile, display: str | None = None) -> RoutingRuleSet:
-    """Read and validate a routing file (a directory means its routing.toml)."""
-    path = routing_file(directory_or_file)
-    shown = display or str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RoutingRulesError([(shown, "file", "not found")]) from None
-    return parse_routing_rules(data, profile, shown)
-
-
 def parse_routing_rules(data: bytes, profile: Profile, source: str) -> RoutingRuleSet:
     try:
         document = tomllib.loads(data.decode("utf-8"))
@@ -232,12 +214,12 @@ class _RuleReader:
 
     # ------------------------------------------------------------------ helpers
 
-    def _unknown(self, table: Mapping, allowed: set[str], prefix: str) -> None:
+    def _unknown(self, table: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
         extra = sorted(set(table) - allowed)
         if extra:
             self.fail(f"unknown key(s) {', '.join(prefix + e for e in extra)}; allowed: {', '.join(sorted(allowed))}")
 
-    def _texts(self, table: Mapping, key: str, label: str) -> tuple[str, ...]:
+    def _texts(self, table: Mapping[str, Any], key: str, label: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if isinstance(value, str):
             value = [value]
@@ -255,7 +237,7 @@ class _RuleReader:
             return None
         return dept.code
 
-    def _departments(self, table: Mapping, key: str, label: str) -> tuple[str, ...]:
+    def _departments(self, table: Mapping[str, Any], key: str, label: str) -> tuple[str, ...]:
         codes = [self._department(n, label) for n in self._texts(table, key, label)]
         return tuple(dict.fromkeys(c for c in codes if c))
 

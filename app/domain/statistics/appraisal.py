@@ -44,20 +44,33 @@ REASONS_ZH = {
 }
 
 
+def _rate(values: Mapping[str, Value], code: str) -> Rate:
+    value = values[code]
+    if not isinstance(value, Rate):
+        raise TypeError(f"appraisal indicator {code!r} is a count, not a rate")
+    return value
+
+
+def _count(values: Mapping[str, Value], code: str) -> int:
+    value = values[code]
+    if isinstance(value, Rate):
+        raise TypeError(f"{code!r} is a rate, not a count")
+    return value
+
+
 def appraise_department(department: str, values: Mapping[str, Value], settings: AppraisalSettings) -> AppraisalResult:
-    rates = {c.indicator: values[c.indicator] for c in settings.components}
+    rates = {c.indicator: _rate(values, c.indicator) for c in settings.components}
     available_weight = sum(c.weight for c in settings.components if rates[c.indicator].denominator)
     scale = settings.total_weight / available_weight if available_weight else 0.0
     components = []
     for c in settings.components:
         rate = rates[c.indicator]
         if rate.denominator:
+            share = rate.numerator / rate.denominator  # rate.value, known not None here
             if settings.missing_component == "reweight" and scale != 1.0:
-                components.append(
-                    ComponentScore(c.indicator, c.weight, rate, c.weight * rate.value * scale, "reweighted")
-                )
+                components.append(ComponentScore(c.indicator, c.weight, rate, c.weight * share * scale, "reweighted"))
             else:
-                components.append(ComponentScore(c.indicator, c.weight, rate, c.weight * rate.value, ""))
+                components.append(ComponentScore(c.indicator, c.weight, rate, c.weight * share, ""))
         elif settings.missing_component == "zero":
             components.append(ComponentScore(c.indicator, c.weight, rate, 0.0, "missing: zero"))
         elif settings.missing_component == "full":
@@ -65,14 +78,14 @@ def appraise_department(department: str, values: Mapping[str, Value], settings: 
         else:
             components.append(ComponentScore(c.indicator, c.weight, rate, None, ""))
 
-    late = int(values["replied_late"]) + int(values["overdue_unreplied"])
+    late = _count(values, "replied_late") + _count(values, "overdue_unreplied")
     penalty = late * settings.penalty_per_late_reply
     computable = settings.missing_component != "reweight" or available_weight > 0
     score = None
     if computable:
         score = round(max(0.0, sum(cs.points or 0.0 for cs in components) - penalty), 2)
     reason = None
-    if int(values["reply_obligations"]) < settings.min_reply_obligations:
+    if _count(values, "reply_obligations") < settings.min_reply_obligations:
         reason = NO_OBLIGATIONS
     elif score is None:
         reason = NO_COMPONENTS

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import compress
+from typing import Any
 
 from app.domain.enums import AssignmentRole, Disclosure, ItemKind, ItemState
 from app.domain.profile import Profile, ResultClass
 from app.domain.statistics.facts import (
     ENDED_ASSIGNMENT_STATES,
     REPLYING_ROLES,
+    AssignmentFact,
     FeedbackFact,
     FeedbackGiver,
     ItemFact,
@@ -208,7 +210,9 @@ def analyse(item: ItemFact, profile: Profile, settings: StatisticsSettings, as_o
     return analysis
 
 
-def _obligation(item, assignment, reply, settings: StatisticsSettings, as_of: date) -> Obligation:
+def _obligation(
+    item: ItemFact, assignment: AssignmentFact, reply: ReplyFact | None, settings: StatisticsSettings, as_of: date
+) -> Obligation:
     original = extended = assignment.due_on
     for e in item.extensions:
         if e.approved and e.department == assignment.department and e.round == assignment.round:
@@ -248,7 +252,7 @@ def _obligation(item, assignment, reply, settings: StatisticsSettings, as_of: da
     )
 
 
-def _ratings(item: ItemFact, owing: list) -> tuple[list[Rating], list[Rating]]:
+def _ratings(item: ItemFact, owing: list[Any]) -> tuple[list[Rating], list[Rating]]:
     """First-round and final ratings: one per rated reply (or item), the latest of its round."""
     latest: dict[tuple[str | None, int], FeedbackFact] = {}
     for fb in item.feedback:
@@ -375,8 +379,10 @@ class Tally:
     """Counters behind one row of figures (a kind, a group or a department)."""
 
     counts: list[int] = field(default_factory=lambda: [0] * len(COUNTERS))
-    levels: dict[str, Counter] = field(default_factory=lambda: {FIRST: Counter(), FINAL: Counter()})
-    result_classes: Counter = field(default_factory=Counter)  # (kind, class code) over final replies
+    levels: dict[str, Counter[Any]] = field(default_factory=lambda: {FIRST: Counter(), FINAL: Counter()})
+    result_classes: Counter[tuple[ItemKind, str]] = field(
+        default_factory=Counter
+    )  # (kind, class code) over final replies
 
     def add(self, contribution: Contribution) -> None:
         counts = self.counts

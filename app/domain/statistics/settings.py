@@ -97,7 +97,7 @@ class _Section:
         value = self.data.get(key, default)
         if value not in options:
             raise self.fail(key, f"is {value!r}; expected one of: {', '.join(options)}")
-        return value
+        return str(value)
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import Assignment, CongressSession, Department, Item, ItemIntendedDepartment
@@ -45,7 +46,7 @@ def routable_item(item: Item) -> RoutableItem:
     )
 
 
-def _load_items(session: Session, stmt) -> list[Item]:
+def _load_items(session: Session, stmt: Select[Item]) -> list[Item]:
     stmt = stmt.options(
         selectinload(Item.category),
         selectinload(Item.intended_departments).selectinload(ItemIntendedDepartment.department),
@@ -106,7 +107,7 @@ class RouteReport:
     outcomes: list[ItemOutcome] = field(default_factory=list)
     refused_file_problems: list[Problem] = field(default_factory=list)
 
-    def count(self, **conditions) -> int:
+    def count(self, **conditions: Any) -> int:
         return sum(all(getattr(o, k) == v for k, v in conditions.items()) for o in self.outcomes)
 
     @property
@@ -115,7 +116,7 @@ class RouteReport:
             o.decision.status == "manual" for o in self.outcomes if o.action in ("routed", "rerouted", "would_route")
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The report as the API and `jianti route --json` give it."""
         return {
             "session": self.session_label,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendars import office_today
+from app.clock import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.deadlines import DeadlineRecord
@@ -37,7 +38,7 @@ def _record_for(session: Session, item_id: int) -> RoutingRecord:
     return record
 
 
-def _choice(record: RoutingRecord) -> dict:
+def _choice(record: RoutingRecord) -> dict[str, Any]:
     return {
         "status": record.status,
         "mode": record.mode,
@@ -236,7 +237,7 @@ class PlannedAssignment:
     department: str  # code
     role: AssignmentRole
     due_on: date | None
-    deadlines: dict  # rule -> Deadline.to_dict()
+    deadlines: dict[str, Any]  # rule -> Deadline.to_dict()
 
 
 def plan_assignments(

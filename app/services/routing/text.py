@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from app.domain.profile import Profile
 from app.i18n import _
@@ -17,7 +18,7 @@ def department_label(profile: Profile, code: str | None) -> str:
         return code
 
 
-def departments_label(profile: Profile, codes) -> str:
+def departments_label(profile: Profile, codes: Iterable[str] | None) -> str:
     return "、".join(department_label(profile, c) for c in codes or ())
 
 
@@ -26,7 +27,7 @@ def category_label(profile: Profile, code: str) -> str:
     return found.name if found else code
 
 
-def reason_text(profile: Profile, reason: Mapping) -> str:
+def reason_text(profile: Profile, reason: Mapping[str, Any]) -> str:
     """One condition that held, e.g. 标题含“停车”."""
     test, values = reason["test"], list(reason["values"])
     words = "、".join(f"“{v}”" for v in values)
@@ -61,7 +62,7 @@ def why_lost_text(why: str) -> str:
     return _("fallback rule, another rule matched")
 
 
-def conflict_text(profile: Profile, conflict: Mapping) -> str:
+def conflict_text(profile: Profile, conflict: Mapping[str, Any]) -> str:
     winner, other = conflict["rules"]
     if conflict["kind"] == "mode":
         winner_mode, other_mode = conflict["detail"][:2]
@@ -80,7 +81,7 @@ def conflict_text(profile: Profile, conflict: Mapping) -> str:
     )
 
 
-def explanation_lines(profile: Profile, proposal: Mapping) -> list[str]:
+def explanation_lines(profile: Profile, proposal: Mapping[str, Any]) -> list[str]:
     """The whole explanation as lines of text (CLI)."""
     lines = []
     if proposal["status"] == "manual":
@@ -109,7 +110,7 @@ def explanation_lines(profile: Profile, proposal: Mapping) -> list[str]:
     return lines
 
 
-def summary(profile: Profile, choice: Mapping) -> str:
+def summary(profile: Profile, choice: Mapping[str, Any]) -> str:
     """主办 X；协办 Y、Z — from a proposal or a record's choice (keys mode, lead, co, split, reference)."""
     mode = choice.get("mode")
     parts = []

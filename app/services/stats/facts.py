@@ -8,12 +8,13 @@ assignments, replies and communications through access.scope_assignments.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.clock import office_date
 from app.db.models import Assignment, Category, CongressSession, Department, Item
 from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
@@ -40,19 +41,9 @@ KINDS = {k.value: k for k in ItemKind}
 DISCLOSURES = {d.value: d for d in Disclosure}
 EXTENSION_DECISIONS = {"approved": True, "rejected": False, "requested": None}
 
+
 #: Dates of events are the office's calendar days (Beijing time), not UTC days.
-OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def office_day(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(OFFICE_ZONE).date()
-
-
-def item_ids(actor: Actor, year: int, kind: ItemKind | None, session_label: str | None) -> Select:
+def item_ids(actor: Actor, year: int, kind: ItemKind | None, session_label: str | None) -> Select[Any]:
     """The ids of the items in scope, as a sub-select every other query filters on."""
     stmt = (
         select(Item.id).join(CongressSession, Item.session_id == CongressSession.id).where(CongressSession.year == year)
@@ -135,13 +126,13 @@ class _FactParts:
 
     def __init__(self) -> None:
         self.assignments: dict[int, list[AssignmentFact]] = defaultdict(list)
-        self.replies: dict[int, list] = defaultdict(list)
-        self.communications: dict[int, list] = defaultdict(list)
-        self.feedback: dict[int, list] = defaultdict(list)
-        self.extensions: dict[int, list] = defaultdict(list)
+        self.replies: dict[int, list[Any]] = defaultdict(list)
+        self.communications: dict[int, list[Any]] = defaultdict(list)
+        self.feedback: dict[int, list[Any]] = defaultdict(list)
+        self.extensions: dict[int, list[Any]] = defaultdict(list)
         self.published: dict[tuple[int, str, int], date] = {}
 
-    def of(self, item_id: int) -> dict:
+    def of(self, item_id: int) -> dict[str, Any]:
         return {
             "assignments": tuple(self.assignments.get(item_id, ())),
             "replies": tuple(self.replies.get(item_id, ())),
@@ -150,7 +141,7 @@ class _FactParts:
             "extensions": tuple(self.extensions.get(item_id, ())),
         }
 
-    def load_assignments(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_assignments(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         stmt = (
             select(
                 Assignment.item_id,
@@ -172,7 +163,7 @@ class _FactParts:
                 AssignmentFact(code, ROLES[role], round_, assigned_on, due_on, ASSIGNMENT_STATES[state])
             )
 
-    def load_publications(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_publications(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         stmt = (
             select(Assignment.item_id, Department.code, Assignment.round, ReplyPublication.published_on)
             .join(Assignment, ReplyPublication.assignment_id == Assignment.id)
@@ -182,7 +173,7 @@ class _FactParts:
         for item_id, code, round_, published_on in session.execute(access.scope_assignments(stmt, actor)):
             self.published[(item_id, code, round_)] = published_on
 
-    def load_replies(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_replies(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         """Sent replies only; the result class as it stands now (after review and 回头看)."""
         stmt = (
             select(Reply.item_id, Department.code, Reply.round, Reply.sent_at, Reply.result_class, Reply.disclosure)
@@ -194,18 +185,19 @@ class _FactParts:
         for item_id, code, round_, sent_at, result_class, disclosure in session.execute(
             access.scope_assignments(stmt, actor)
         ):
+            assert sent_at is not None  # the query takes sent replies only
             self.replies[item_id].append(
                 ReplyFact(
                     code,
                     round_,
-                    office_day(sent_at),
+                    office_date(sent_at),
                     result_class or None,
                     DISCLOSURES.get(disclosure),
                     self.published.get((item_id, code, round_)),
                 )
             )
 
-    def load_communications(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_communications(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         stmt = (
             select(
                 Communication.item_id,
@@ -220,9 +212,9 @@ class _FactParts:
             .order_by(Communication.id)
         )
         for item_id, code, round_, happened_at, method in session.execute(access.scope_assignments(stmt, actor)):
-            self.communications[item_id].append(CommunicationFact(code, round_, office_day(happened_at), method))
+            self.communications[item_id].append(CommunicationFact(code, round_, office_date(happened_at), method))
 
-    def load_feedback(self, session: Session, ids: Select) -> None:
+    def load_feedback(self, session: Session, ids: Select[Any]) -> None:
         """Ratings are of the item as a whole (one per round); the items are already scoped."""
         stmt = (
             select(Feedback.item_id, Feedback.round, Feedback.level, Feedback.given_by, Feedback.received_on)
@@ -233,7 +225,7 @@ class _FactParts:
             giver = FeedbackGiver.SUBMITTER if given_by == FeedbackGiver.SUBMITTER.value else FeedbackGiver.OFFICE
             self.feedback[item_id].append(FeedbackFact(round_, level, giver, received_on))
 
-    def load_extensions(self, session: Session, actor: Actor, ids: Select) -> None:
+    def load_extensions(self, session: Session, actor: Actor, ids: Select[Any]) -> None:
         """Extension requests of reply deadlines; the deadline before it is the computed one."""
         stmt = (
             select(
@@ -256,6 +248,6 @@ class _FactParts:
         ):
             self.extensions[item_id].append(
                 ExtensionFact(
-                    code, round_, office_day(requested_at), EXTENSION_DECISIONS.get(status), previous, requested
+                    code, round_, office_date(requested_at), EXTENSION_DECISIONS.get(status), previous, requested
                 )
             )

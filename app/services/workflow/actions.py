@@ -8,12 +8,15 @@ take the derived moves that became due. Nothing here commits: the caller owns th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.workflow import (
@@ -32,15 +35,13 @@ from app.domain.handling import check_communication, check_feedback, check_reply
 from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, initial_assignment_state
 from app.domain.profile import Profile
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import access, audit, deadlines, transitions
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
 from app.services.workflow import facts
 from app.services.workflow.files import Upload, check_uploads, store
 from app.settings import get_settings
-
-BEIJING_OFFSET = timedelta(hours=8)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Clock:
 
     @classmethod
     def now(cls) -> Clock:
-        return cls((datetime.now(UTC) + BEIJING_OFFSET).date())
+        return cls(office_today())
 
 
 def _profile() -> Profile:
@@ -96,7 +97,7 @@ def _act(
     *,
     expected_version: int | None = None,
     reason: str | None = None,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
     touch: bool = False,
     merge_target: Item | None = None,
 ) -> None:
@@ -185,22 +186,18 @@ def create_assignment(
         state=initial_assignment_state(role),
         assigned_on=assigned_on,
     )
-    session.add(assignment)
-    session.flush()
-    audit.record(
+    audit.created(
         session,
         actor,
+        assignment,
         entity="assignment",
-        entity_id=assignment.id,
-        action="create",
-        before=None,
-        after={
-            "state": assignment.state,
-            "version": assignment.version,
+        after=lambda a: {
+            "state": a.state,
+            "version": a.version,
             "item_id": item.id,
             "department": department.code,
-            "role": assignment.role,
-            "round": assignment.round,
+            "role": a.role,
+            "round": a.round,
             "cause": cause,
         },
     )
@@ -221,7 +218,14 @@ def _end(session: Session, assignment: Assignment) -> None:
 # ----------------------------------------------------------------------------- assignment actions
 
 
-def sign_for(session: Session, actor: Actor, assignment_id: int, *, expected_version=None, today=None) -> Assignment:
+def sign_for(
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Assignment:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
     _act(session, actor, assignment, "sign_for", clock, expected_version=expected_version)
@@ -237,8 +241,8 @@ def request_reassignment(
     *,
     reason: str,
     suggested_department_code: str | None = None,
-    expected_version=None,
-    today=None,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> ReassignmentRequest:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -284,8 +288,8 @@ def approve_reassignment(
     *,
     new_department_code: str,
     reason: str = "",
-    expected_version=None,
-    today=None,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Assignment:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -337,7 +341,13 @@ def approve_reassignment(
 
 
 def reject_reassignment(
-    session: Session, actor: Actor, assignment_id: int, *, reason: str, expected_version=None, today=None
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Assignment:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -358,8 +368,8 @@ def record_communication(
     happened_at: datetime | None,
     participants: str,
     notes: str = "",
-    files: list[Upload] = (),
-    today=None,
+    files: Sequence[Upload] = (),
+    today: date | None = None,
 ) -> Communication:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -408,9 +418,9 @@ def save_opinion(
     assignment_id: int,
     *,
     body: str,
-    files: list[Upload] = (),
-    expected_version=None,
-    today=None,
+    files: Sequence[Upload] = (),
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> CoOpinion:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -435,11 +445,18 @@ def save_opinion(
     return opinion
 
 
-def send_opinion(session: Session, actor: Actor, assignment_id: int, *, expected_version=None, today=None) -> CoOpinion:
+def send_opinion(
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> CoOpinion:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
     _act(session, actor, assignment, "send_opinion", clock, expected_version=expected_version)
-    opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
+    opinion = session.scalars(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id)).one()
     opinion.sent_at = utcnow()
     deadlines.close_deadlines(session, assignment, ["co_opinion"], met_on=clock.today)
     return opinion
@@ -463,9 +480,9 @@ def save_reply(
     assignment_id: int,
     draft: ReplyDraft,
     *,
-    files: list[Upload] = (),
-    expected_version=None,
-    today=None,
+    files: Sequence[Upload] = (),
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Reply:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -521,29 +538,52 @@ def _reply_of(session: Session, assignment: Assignment) -> Reply | None:
     return session.scalar(select(Reply).where(Reply.assignment_id == assignment.id))
 
 
-def sign_off(session: Session, actor: Actor, assignment_id: int, *, expected_version=None, today=None) -> Reply:
+def _existing_reply(session: Session, assignment: Assignment) -> Reply:
+    """The assignment's reply once a transition that needs one has been allowed."""
+    return session.scalars(select(Reply).where(Reply.assignment_id == assignment.id)).one()
+
+
+def sign_off(
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Reply:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
     _act(session, actor, assignment, "sign_off", clock, expected_version=expected_version)
-    reply = _reply_of(session, assignment)
+    reply = _existing_reply(session, assignment)
     reply.signed_off_by_id, reply.signed_off_at = actor.user_id, utcnow()
     return reply
 
 
 def return_draft(
-    session: Session, actor: Actor, assignment_id: int, *, reason: str, expected_version=None, today=None
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Assignment:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
     _act(
         session, actor, assignment, "return_draft", clock, expected_version=expected_version, reason=reason, touch=True
     )
-    _reply_of(session, assignment).returned_at = utcnow()
+    _existing_reply(session, assignment).returned_at = utcnow()
     return assignment
 
 
 def submit_for_review(
-    session: Session, actor: Actor, assignment_id: int, *, expected_version=None, today=None
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Assignment:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -551,7 +591,14 @@ def submit_for_review(
     return assignment
 
 
-def acknowledge(session: Session, actor: Actor, assignment_id: int, *, expected_version=None, today=None) -> Assignment:
+def acknowledge(
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Assignment:
     """A reference department has noted the item; when nothing more is owed the item closes."""
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
@@ -566,7 +613,9 @@ def acknowledge(session: Session, actor: Actor, assignment_id: int, *, expected_
     return assignment
 
 
-def waive_co_opinions(session: Session, actor: Actor, assignment_id: int, *, reason: str, today=None) -> Assignment:
+def waive_co_opinions(
+    session: Session, actor: Actor, assignment_id: int, *, reason: str, today: date | None = None
+) -> Assignment:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
     _act(session, actor, assignment, "waive_co_opinions", clock, reason=reason)
@@ -575,12 +624,18 @@ def waive_co_opinions(session: Session, actor: Actor, assignment_id: int, *, rea
 
 
 def return_reply(
-    session: Session, actor: Actor, assignment_id: int, *, reason: str, expected_version=None, today=None
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Assignment:
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
     _act(session, actor, assignment, "return_reply", clock, expected_version=expected_version, reason=reason)
-    reply = _reply_of(session, assignment)
+    reply = _existing_reply(session, assignment)
     reply.reviewed_by_id = actor.user_id
     return assignment
 
@@ -616,16 +671,15 @@ def accept_reply(
     *,
     result_class: str | None = None,
     reason: str = "",
-    expected_version=None,
-    today=None,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Reply:
     """The office accepts the reply (optionally with another result class, history kept) and it is sent."""
     clock = _clock(today)
     assignment = _assignment(session, actor, assignment_id)
-    reply = _reply_of(session, assignment)
     _check(session, actor, assignment, "accept_reply", clock)
-    changed = result_class and reply is not None and result_class != reply.result_class
-    if changed:
+    reply = _existing_reply(session, assignment)
+    if result_class and result_class != reply.result_class:
         _change_class(session, actor, reply, result_class, reason, "review")
     _act(
         session,
@@ -651,7 +705,9 @@ def _item(session: Session, actor: Actor, item_id: int) -> Item:
     return access.get_item_for(session, actor, item_id)
 
 
-def request_feedback(session: Session, actor: Actor, item_id: int, *, expected_version=None, today=None) -> Item:
+def request_feedback(
+    session: Session, actor: Actor, item_id: int, *, expected_version: int | None = None, today: date | None = None
+) -> Item:
     clock = _clock(today)
     item = _item(session, actor, item_id)
     _act(session, actor, item, "request_feedback", clock, expected_version=expected_version)
@@ -669,8 +725,8 @@ def record_feedback(
     result_level: str | None = None,
     comment: str = "",
     received_on: date | None = None,
-    expected_version=None,
-    today=None,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Feedback:
     """Record the round's feedback; a dissatisfied rating opens the next round, any other closes the item."""
     clock = _clock(today)
@@ -727,7 +783,9 @@ def _open_round(session: Session, item: Item, clock: Clock) -> None:
             )
 
 
-def close_item(session: Session, actor: Actor, item_id: int, *, expected_version=None, today=None) -> Item:
+def close_item(
+    session: Session, actor: Actor, item_id: int, *, expected_version: int | None = None, today: date | None = None
+) -> Item:
     clock = _clock(today)
     item = _item(session, actor, item_id)
     _act(session, actor, item, "close", clock, expected_version=expected_version)
@@ -735,7 +793,9 @@ def close_item(session: Session, actor: Actor, item_id: int, *, expected_version
     return item
 
 
-def close_without_reply(session: Session, actor: Actor, item_id: int, *, expected_version=None, today=None) -> Item:
+def close_without_reply(
+    session: Session, actor: Actor, item_id: int, *, expected_version: int | None = None, today: date | None = None
+) -> Item:
     clock = _clock(today)
     item = _item(session, actor, item_id)
     _act(session, actor, item, "close_without_reply", clock, expected_version=expected_version)
@@ -744,7 +804,7 @@ def close_without_reply(session: Session, actor: Actor, item_id: int, *, expecte
 
 
 def change_result_class(
-    session: Session, actor: Actor, reply_id: int, *, result_class: str, reason: str, today=None
+    session: Session, actor: Actor, reply_id: int, *, result_class: str, reason: str, today: date | None = None
 ) -> Reply:
     """回头看: the office changes a sent reply's result class later; the history keeps who and why."""
     clock = _clock(today)
@@ -768,7 +828,14 @@ def change_result_class(
 
 
 def merge(
-    session: Session, actor: Actor, item_id: int, *, into_item_id: int, reason: str, expected_version=None, today=None
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    *,
+    into_item_id: int,
+    reason: str,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> ItemMerge:
     clock = _clock(today)
     item = _item(session, actor, item_id)
@@ -784,6 +851,7 @@ def merge(
         merge_target=target,
         details={"into_item_id": into_item_id},
     )
+    assert target is not None  # the merge guard refuses a missing target
     item.merged_into_id = target.id
     merge_row = ItemMerge(item_id=item.id, into_item_id=target.id, reason=reason.strip(), merged_by_id=actor.user_id)
     session.add(merge_row)
@@ -791,7 +859,15 @@ def merge(
     return merge_row
 
 
-def withdraw(session: Session, actor: Actor, item_id: int, *, reason: str, expected_version=None, today=None) -> Item:
+def withdraw(
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Item:
     clock = _clock(today)
     item = _item(session, actor, item_id)
     _act(session, actor, item, "withdraw", clock, expected_version=expected_version, reason=reason)
@@ -808,8 +884,8 @@ def assign(
     item_id: int,
     plan: list[tuple[str, str]],
     *,
-    expected_version=None,
-    today=None,
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> list[Assignment]:
     """交办: create the assignments (department code, role) with their deadlines and mark the item assigned.
 

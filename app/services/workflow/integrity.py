@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, AuditEntry, Item
-from app.domain.lifecycle import INITIAL_STATES, ReplayError, Step, replay
+from app.domain.lifecycle import INITIAL_STATES, Entity, ReplayError, Step, replay
 
 
 def trails(session: Session, entity: str) -> dict[int, list[Step]]:
@@ -29,7 +29,8 @@ def verify(session: Session) -> list[str]:
     Items registered by an import batch without a `create` row replay from the initial state.
     """
     problems = []
-    for entity, model in (("item", Item), ("assignment", Assignment)):
+    models: tuple[tuple[Entity, type[Item] | type[Assignment]], ...] = (("item", Item), ("assignment", Assignment))
+    for entity, model in models:
         by_id = trails(session, entity)
         for record_id, state in session.execute(select(model.id, model.state)):
             steps = by_id.get(record_id, [])

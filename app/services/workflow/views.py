@@ -7,8 +7,10 @@ and co-handlers' opinions only when it leads the item.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -82,7 +84,7 @@ def inbox(
     return rows
 
 
-def review_queue(session: Session, actor: Actor) -> dict[str, list]:
+def review_queue(session: Session, actor: Actor) -> dict[str, list[Any]]:
     """The office's queue: replies to review, reassignment requests, items waiting for feedback."""
     access.require_office(actor)
     under_review = session.scalars(
@@ -107,7 +109,7 @@ def review_queue(session: Session, actor: Actor) -> dict[str, list]:
 
 @dataclass
 class TimelineEntry:
-    at: object
+    at: datetime
     actor_name: str
     entity: str
     entity_id: int | None
@@ -205,15 +207,19 @@ class ItemPage:
         return self.attachments.get((owner_type, owner_id), [])
 
 
-def _may_see_reply(actor: Actor, reply: Reply, lead_departments: set[int]) -> bool:
+def _may_see_reply(actor: Actor, reply: Reply | None, lead_departments: set[int]) -> bool:
     if not actor.is_department:
         return True
+    if reply is None:
+        return False
     return reply.assignment.department_id == actor.department_id or reply.sent_at is not None
 
 
-def _may_see_opinion(actor: Actor, opinion: CoOpinion, lead_departments: set[int]) -> bool:
+def _may_see_opinion(actor: Actor, opinion: CoOpinion | None, lead_departments: set[int]) -> bool:
     if not actor.is_department:
         return True
+    if opinion is None:
+        return False
     if opinion.assignment.department_id == actor.department_id:
         return True
     return actor.department_id in lead_departments and opinion.sent_at is not None
@@ -315,7 +321,7 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
 
 
 def timeline(
-    session: Session, actor: Actor, item: Item, assignments: list[Assignment], departments: dict[int, Department]
+    session: Session, actor: Actor, item: Item, assignments: Sequence[Assignment], departments: dict[int, Department]
 ) -> list[TimelineEntry]:
     """The item's history from the audit log (item rows and its assignments' rows), oldest first."""
     by_id = {a.id: a for a in assignments}
@@ -327,7 +333,7 @@ def timeline(
     entries = []
     for row in session.scalars(stmt.order_by(AuditEntry.id)):
         department = None
-        if row.entity == "assignment":
+        if row.entity == "assignment" and row.entity_id is not None:
             department = departments[by_id[row.entity_id].department_id].short_name
         entries.append(
             TimelineEntry(

@@ -14,7 +14,7 @@ from app.db.models import Department, User
 from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.text import N_
 from app.i18n import _
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import accounts, departments
 from app.services.errors import UserError
 from app.settings import get_settings

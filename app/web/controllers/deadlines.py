@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendars import library_year_range, office_today, parse_year_text
+from app.clock import office_today
 from app.db.models import Department, Item
 from app.db.models.deadlines import CalendarYearRecord, DeadlineRecord, ExtensionRequest
 from app.db.models.deadlines import Reminder as ReminderRecord
@@ -26,6 +26,7 @@ from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.profile import Period
 from app.domain.text import N_
 from app.i18n import _, get_locale
+from app.rules.calendars import library_year_range, parse_year_text
 from app.services import deadlines as deadline_service
 from app.services.access import get_assignment_for
 from app.services.errors import Problem, UserError, ValidationFailed
@@ -474,7 +475,7 @@ class DeadlineApi(Controller):
             problems.append(Problem("start", _("required")))
         if len(given) != 1 or given[0][0] < 1:
             problems.append(Problem("period", _("give exactly one of months, working_days, days (a positive number)")))
-        if problems:
+        if problems or start is None:
             raise ValidationFailed(_("Please check the request."), problems)
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         deadline = compute_deadline(calendar, start, Period(given[0][0], given[0][1]))
@@ -507,7 +508,11 @@ class DeadlineApi(Controller):
         except CalendarError as exc:
             raise ValidationFailed(_("The schedule was not loaded."), [Problem(exc.entry, exc.problem)]) from None
         report = deadline_service.load_calendar_year(db_session, request.user, _profile_name(), parsed, note=data.note)
-        return {"year": parsed.year, "document": _plain_document(year_document(parsed)), "recompute": report.as_dict()}
+        return {
+            "year": parsed.year,
+            "document": _plain_document(year_document(parsed)),
+            "recompute": report.as_dict() if report is not None else None,
+        }
 
     @get(
         "/assignments/{assignment_id:int}/deadlines",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
@@ -418,6 +418,10 @@ class RerouteRequest:
     reason: str = ""
 
 
+@overload
+def _record_out(record: RoutingRecord) -> dict: ...
+@overload
+def _record_out(record: None) -> None: ...
 def _record_out(record: RoutingRecord | None) -> dict | None:
     if record is None:
         return None

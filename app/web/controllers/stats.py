@@ -13,9 +13,10 @@ from litestar.response import Template
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.domain.enums import Role
 from app.domain.statistics import BY_CODE, DEPARTMENT_CODES, INDICATORS, SUMMARY_CODES, Rate, StatisticsReport
-from app.domain.statistics.compute import FINAL, FIRST
+from app.domain.statistics.compute import FINAL, FIRST, Value
 from app.domain.statistics.labels import KIND_ZH
 from app.domain.text import N_
 from app.i18n import _, get_locale
@@ -33,8 +34,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _query(session: Session, year: int | None, kind: str | None, session_label: str | None) -> stats.StatisticsQuery:
     years = available_years(session)
-    chosen = year or (years[0] if years else date.today().year)
+    chosen = year or (years[0] if years else office_today().year)
     return stats.StatisticsQuery(year=chosen, kind=stats.parse_kind(kind), session_label=session_label or None)
+
+
+def _number(value: Value) -> float | None:
+    """A count as it is, a rate as its share (None when nothing to divide by)."""
+    return value.value if isinstance(value, Rate) else value
 
 
 def _name(code: str) -> str:
@@ -69,7 +75,7 @@ def _charts(report: StatisticsReport) -> list[Markup]:
                 _("Items per department"),
                 names,
                 [
-                    (_name(code), [row.values[code] for row in rows])
+                    (_name(code), [_number(row.values[code]) for row in rows])
                     for code in ("lead_items", "co_items", "split_items")
                 ],
                 stacked=True,
@@ -81,7 +87,7 @@ def _charts(report: StatisticsReport) -> list[Markup]:
             horizontal_bars(
                 _("On-time reply rate per department"),
                 names,
-                [(_name("on_time_rate"), [row.values["on_time_rate"].value for row in rows])],
+                [(_name("on_time_rate"), [_number(row.values["on_time_rate"]) for row in rows])],
                 percent=True,
             )
         )

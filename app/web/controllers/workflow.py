@@ -8,7 +8,7 @@ services as the JSON API (app/web/controllers/workflow_api.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -19,9 +19,10 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import from_office_wall_clock
 from app.db.models import Department, Item
 from app.documents.reply_letter import docx_filename, render_docx, render_html
-from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemState, Role
+from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
 from app.domain.lifecycle import TRANSITIONS, find_transition
 from app.domain.text import N_
@@ -78,7 +79,7 @@ def _datetime_local(value: str) -> datetime | None:
         naive = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return (naive - timedelta(hours=8)).replace(tzinfo=UTC) if naive.tzinfo is None else naive
+    return from_office_wall_clock(naive)
 
 
 def _date(value: str) -> date | None:
@@ -189,7 +190,7 @@ def _item_context(session: Session, request: Request, item_id: int, **extra) -> 
     return {
         "page": page,
         "profile": profile,
-        "result_classes": profile.result_schemes[page.item.kind],
+        "result_classes": profile.result_schemes[ItemKind(page.item.kind)],
         "satisfaction": profile.satisfaction,
         "communication_methods": COMMUNICATION_LABELS,
         "feedback_givers": list(FeedbackGiver),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
@@ -20,6 +20,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
+from app.clock import from_office_wall_clock
 from app.db.models import Assignment, Item
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, Role
 from app.i18n import _
@@ -72,7 +73,7 @@ ERRORS = {
 @dataclass
 class AssignmentOut:
     id: int
-    item_id: FromPath[int]
+    item_id: int
     department: str
     role: str
     round: int
@@ -197,7 +198,7 @@ class ResultClassIn:
 @dataclass
 class ReplyOut:
     id: int
-    assignment_id: FromPath[int]
+    assignment_id: int
     department: str
     round: int
     result_class: str
@@ -214,7 +215,7 @@ class ReplyOut:
 @dataclass
 class OpinionOut:
     id: int
-    assignment_id: FromPath[int]
+    assignment_id: int
     department: str
     round: int
     body: str
@@ -225,7 +226,7 @@ class OpinionOut:
 @dataclass
 class CommunicationOut:
     id: int
-    assignment_id: FromPath[int]
+    assignment_id: int
     round: int
     method: str
     happened_at: datetime
@@ -325,7 +326,7 @@ def _uploads(files: list[FileIn]) -> list[Upload]:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else (moment - timedelta(hours=8)).replace(tzinfo=UTC)
+    return from_office_wall_clock(moment)
 
 
 def _files_out(page: views.ItemPage, owner_type: str, owner_id: int) -> list[dict[str, Any]]:
@@ -414,9 +415,9 @@ def handling_out(session: Session, actor, item_id: int) -> HandlingOut:
     )
 
 
-COMMON = {"sync_to_thread": True, "responses": ERRORS, "tags": ["handling"], "status_code": 200}
+COMMON: dict[str, Any] = {"sync_to_thread": True, "responses": ERRORS, "tags": ["handling"], "status_code": 200}
 # base64 files make bodies about 4/3 of the files; each file is checked by the service
-WITH_FILES = {**COMMON, "request_max_body_size": 300 * 1024 * 1024}
+WITH_FILES: dict[str, Any] = {**COMMON, "request_max_body_size": 300 * 1024 * 1024}
 
 
 class HandlingApi(Controller):

@@ -114,7 +114,7 @@ def test_assign_needs_an_office_decision_and_is_refused_twice(db_session, office
 def test_office_reply_deadline_replaces_the_computed_one_with_a_reason(db_session, office):
     from datetime import timedelta
 
-    from app.calendars import office_today
+    from app.clock import office_today
     from app.db.models.deadlines import DeadlineRecord
 
     _, items = make_session(db_session)
@@ -137,7 +137,7 @@ def test_office_reply_deadline_replaces_the_computed_one_with_a_reason(db_sessio
 def test_office_reply_deadline_may_not_pass_the_longest_limit(db_session, office):
     from datetime import timedelta
 
-    from app.calendars import office_today
+    from app.clock import office_today
 
     _, items = make_session(db_session)
     routing.route_session(db_session, office, SESSION_LABEL)

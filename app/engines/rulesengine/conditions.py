@@ -1,7 +1,7 @@
 """A small condition language over flat facts (dicts of scalars and lists of scalars).
 
 Conditions are immutable trees: `Compare` and `Member` leaves, `Present`/`Absent` tests,
-and `All`/`Any`/`Not` combinators. The engine (app.rulesengine.engine) compiles them to
+and `All`/`Any`/`Not` combinators. The engine (app.engines.rulesengine.engine) compiles them to
 durable-rules expressions; their meaning, which every evaluator must share, is:
 
 - a missing field (absent key or None) makes every comparison and membership test false;
@@ -31,6 +31,7 @@ RESERVED_FIELDS = frozenset({"id", "sid", "kind"})
 LENGTH_SUFFIX = "__len"  # derived list-length field the engine adds for Member(..., "none")
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_SAFE_INTEGER = 2**53 - 1
+CompareOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "in"]
 COMPARE_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
 MEMBER_OPS = ("any", "all", "none")
 NUMERIC_OPS = frozenset({"lt", "le", "gt", "ge"})
@@ -43,7 +44,7 @@ class ConditionError(ValueError):
 @dataclass(frozen=True)
 class Compare:
     field: str
-    op: Literal["eq", "ne", "lt", "le", "gt", "ge", "in"]
+    op: CompareOp
     value: Scalar | tuple[Scalar, ...]
 
 

@@ -18,7 +18,7 @@ What durable-rules does on its own, and what this wrapper does about it:
 - rulesets with many rules hang: rules are sharded into rulesets of at most 400
   (`max_rules_per_ruleset`, hard limit 499);
 - durable refuses numbers in exponent form and compares numbers as doubles: facts and rules
-  are validated by app.rulesengine.conditions;
+  are validated by app.engines.rulesengine.conditions;
 - ruleset names are unique per compiled version and per process (durable refuses to register
   a name twice); `close()` frees the C rulesets.
 """
@@ -39,7 +39,7 @@ from durable import engine as durable_engine
 from durable import lang as durable_lang
 from durable.lang import item as durable_item
 
-from app.rulesengine.conditions import (
+from app.engines.rulesengine.conditions import (
     LENGTH_SUFFIX,
     RESERVED_FIELDS,
     Absent,
@@ -64,7 +64,7 @@ CREATE_ATTEMPTS = 3
 MAX_FACT_FIELDS = 200  # durable stops at 255 properties per object, id/sid/kind included
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
-_scan_json_string = json.decoder.scanstring
+_scan_json_string = json.decoder.scanstring  # type: ignore[attr-defined]  # public alias of the C scanner
 
 # durable_rules_engine result codes (rules.h)
 _NOT_HANDLED, _OBSERVED = 1, 2
@@ -361,9 +361,10 @@ def _compile(condition: Condition, negated: bool):
     missing = -_field(field)
     if isinstance(condition, Compare):
         if condition.op == "in":
+            members = condition.value if isinstance(condition.value, tuple) else (condition.value,)  # checked: a tuple
             if negated:
-                return _and([_compare(field, "ne", v) for v in condition.value]) | missing
-            return _or([_compare(field, "eq", v) for v in condition.value])
+                return _and([_compare(field, "ne", v) for v in members]) | missing
+            return _or([_compare(field, "eq", v) for v in members])
         if negated:
             return _compare(field, _NEGATED_COMPARE[condition.op], condition.value) | missing
         return _compare(field, condition.op, condition.value)

@@ -1,4 +1,4 @@
-"""Runs supervision rules through the durable-rules engine (app.rulesengine), like routing.
+"""Runs supervision rules through the durable-rules engine (app.engines.rulesengine), like routing.
 
 The pure rule model (app.domain.supervision) is compiled to the shared condition language:
 a value test becomes `Compare(field, op, value)`, `not_in` becomes `Not(Compare(field, "in", ...))`,
@@ -10,11 +10,11 @@ ids, facts retracted after each match, kind-tagged rules, sharding, a process-wi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from app.domain.supervision import FieldTest, SupervisionRule, SupervisionRules
-from app.rulesengine.conditions import Compare, Condition, Not, all_of
-from app.rulesengine.engine import Rule, RuleEngine
+from app.engines.rulesengine.conditions import Compare, CompareOp, Condition, Not, all_of
+from app.engines.rulesengine.engine import Rule, RuleEngine
 
 FACT_KIND = "open_deadline"
 
@@ -22,7 +22,7 @@ FACT_KIND = "open_deadline"
 def compile_test(test: FieldTest) -> Condition:
     if test.op == "not_in":
         return Not(Compare(test.field, "in", tuple(test.value)))
-    return Compare(test.field, test.op, test.value)
+    return Compare(test.field, cast(CompareOp, test.op), test.value)  # the rule file's op was checked on load
 
 
 def compile_rule(rule: SupervisionRule) -> Rule:
