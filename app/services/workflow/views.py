@@ -127,7 +127,10 @@ def _groupable(entry: TimelineEntry) -> bool:
     return entry.action in SYSTEM_ACTIONS or entry.actor_name == "system"
 
 
-def _key(entry: TimelineEntry) -> tuple:
+_Key = tuple[str, str, str | None, str | None, str | None]
+
+
+def _key(entry: TimelineEntry) -> _Key:
     return (entry.action, entry.actor_name, entry.before_state, entry.after_state, entry.reason)
 
 
@@ -142,7 +145,7 @@ def group_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """Repeated system entries written together (e.g. an assignment created and its deadlines set for
     each of three departments) are shown once each, with a count and the departments named."""
     grouped: list[TimelineEntry] = []
-    burst: dict[tuple, TimelineEntry] = {}  # the current run of system entries: key -> shown entry
+    burst: dict[_Key, TimelineEntry] = {}  # the current run of system entries: key -> shown entry
     burst_start: TimelineEntry | None = None
     for entry in (replace(e) for e in entries):
         entry.departments = [entry.department] if entry.department else []
