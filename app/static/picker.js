@@ -86,6 +86,13 @@
     list.appendChild(empty);
 
     var active = -1;
+    // chips in the order they were chosen (those chosen on the server first, in list order)
+    var order = items.filter(function (it) { return it.option.selected; });
+
+    function syncOrder() {
+      order = order.filter(function (it) { return it.option.selected; });
+      items.forEach(function (it) { if (it.option.selected && order.indexOf(it) === -1) order.push(it); });
+    }
 
     function visible() {
       return items.filter(function (it) { return !it.li.hidden; });
@@ -130,9 +137,9 @@
 
     function render() {
       chips.innerHTML = "";
-      items.forEach(function (it) {
-        it.li.setAttribute("aria-selected", it.option.selected ? "true" : "false");
-        if (!it.option.selected) return;
+      syncOrder();
+      items.forEach(function (it) { it.li.setAttribute("aria-selected", it.option.selected ? "true" : "false"); });
+      order.forEach(function (it) {
         var chip = document.createElement("li");
         chip.className = "picker-chip";
         chip.dataset.value = it.option.value;
@@ -189,9 +196,9 @@
       } else if (event.key === "Escape") {
         if (!list.hidden) { event.preventDefault(); close(); }
       } else if (event.key === "Backspace" && input.value === "") {
-        var chosen = items.filter(function (it) { return it.option.selected; });
-        if (chosen.length && (multiple || !select.required)) {
-          chosen[chosen.length - 1].option.selected = false;
+        syncOrder();
+        if (order.length && (multiple || !select.required)) {
+          order[order.length - 1].option.selected = false;
           if (!multiple) select.value = "";
           changed();
         }
