@@ -557,6 +557,19 @@ def offered_actions(
     return [t for t in actions_for(entity, state, role, assignment_role) if not t.system and t.refusal(context) is None]
 
 
+# Actions a user waits for in states where the table does not offer them yet, with why (English msgids).
+# (entity, action) -> state -> reason. Shown next to the actions, like the guards' refusals.
+WAITING_REASONS: dict[tuple[str, str], dict[str, str]] = {
+    ("assignment", "sign_off"): {
+        A.SIGNED.value: N_("There is no reply draft yet"),
+        A.RETURNED.value: N_("The office returned the reply: a revised draft is needed first"),
+    },
+    ("assignment", "submit_for_review"): {
+        A.DRAFTING.value: N_("The unit head has not signed off the reply yet"),
+    },
+}
+
+
 def refused_actions(
     entity: Entity, state: str, role: Role, context: GuardContext, assignment_role: str | None = None
 ) -> list[tuple[Transition, str]]:
@@ -571,6 +584,13 @@ def refused_actions(
         reason = transition.refusal(context)
         if reason:
             refused.append((transition, reason))
+    for (for_entity, action), by_state in WAITING_REASONS.items():
+        waiting = by_state.get(str(state))
+        if for_entity != entity or waiting is None:
+            continue
+        transition = next(t for t in TRANSITIONS if t.entity == entity and t.action == action)
+        if role in transition.roles and transition.applies_to(assignment_role):
+            refused.append((transition, waiting))
     return refused
 
 

@@ -215,3 +215,17 @@ def test_refused_account_form_keeps_input_but_not_the_password(login_as):
     )
     assert ok.status_code == 303 and "?" not in ok.headers["location"]
     assert "wangli" in client.get("/admin/users").text
+
+
+def test_say_why_before_the_draft_and_before_the_sign_off(db_session, users, actors, as_user):
+    _item, lead = signed_item(db_session, actors)
+    page = as_user(users["jtw_head"]).get(f"/items/{lead.item_id}").text
+    why = re.search(r'data-refused="sign_off">([^<]*)<', page)
+    assert why and "尚无答复草稿" in why.group(1)
+    actions.save_reply(db_session, actors["jtw"], lead.id, good_draft())
+    db_session.commit()
+    page = as_user(users["jtw"]).get(f"/items/{lead.item_id}").text
+    why = re.search(r'data-refused="submit_for_review">([^<]*)<', page)
+    assert why and "尚未签发" in why.group(1)
+    leader = as_user(users["leader"]).get(f"/items/{lead.item_id}").text
+    assert "data-refused" not in leader  # read-only users are not told about actions they never have
