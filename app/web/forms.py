@@ -135,14 +135,17 @@ def rerender(
     data: Mapping[str, Any] | Any,
     *,
     labels: Mapping[str, str] | None = None,
+    page_url: str | None = None,
     **extra: Any,
 ) -> Template:
     """The same page again after a refusal: nothing written stays, everything typed is kept.
 
-    `labels` names fields whose label on this page differs from FIELD_LABELS."""
+    `labels` names fields whose label on this page differs from FIELD_LABELS; `page_url` is the
+    page's own address, shown in the address bar instead of the POST URL (app/static/forms.js)."""
     db_session.rollback()
     context = build_context()
     context.update(refusal_context(exc, labels))
     context["form"] = kept_input(data)
+    context["page_url"] = page_url
     context.update(extra)
     return Template(template, context=context, status_code=exc.status_code)

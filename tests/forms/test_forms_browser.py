@@ -35,6 +35,7 @@ def test_a_refused_communication_keeps_what_was_typed(page, make_user, clean_db)
     box.locator("button[type=submit]").click()
 
     page.wait_for_selector("[data-testid=error]")
+    page.wait_for_function(f"location.pathname === '/items/{item_id}'")  # the address bar shows the page
     box = page.locator("[data-action=record_communication]")
     assert box.locator("details").get_attribute("open") is not None  # the form stays open
     assert box.locator("[name=participants]").input_value() == "张建华代表、王明"

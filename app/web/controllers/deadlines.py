@@ -389,6 +389,7 @@ def _deadline_refused(db_session: Session, request: Request, deadline_id: int, e
         lambda: _assignment_context(db_session, request, assignment_id),
         data,
         labels={"due_on": N_("New deadline")},
+        page_url=f"/deadlines/assignments/{assignment_id}",
         submitted=deadline_id,
     )
 

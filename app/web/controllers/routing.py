@@ -259,6 +259,7 @@ class RoutingPages(Controller):
                 "routing/item.html",
                 lambda: self._item_context(db_session, item_id),
                 data,
+                page_url=f"/routing/items/{item_id}",
                 submitted=form_name,
             )
         return flash_redirect(request, db_session, f"/routing/items/{item_id}", message)

@@ -212,7 +212,13 @@ def _failed(
     """The item page again with the refused form open, what was typed kept and the messages beside the fields."""
     submitted = {"scope": scope, "id": target, "action": _text(data, "action")}
     return forms.rerender(
-        session, exc, "workflow/item.html", lambda: _item_context(session, request, item_id), data, submitted=submitted
+        session,
+        exc,
+        "workflow/item.html",
+        lambda: _item_context(session, request, item_id),
+        data,
+        page_url=f"/items/{item_id}",
+        submitted=submitted,
     )
 
 
@@ -436,7 +442,12 @@ class HandlingPages(Controller):
 
 def _feedback_failed(session: Session, request: Request, item_id: int, exc: UserError, data: dict[str, Any]):
     return forms.rerender(
-        session, exc, "workflow/feedback.html", lambda: _item_context(session, request, item_id), data
+        session,
+        exc,
+        "workflow/feedback.html",
+        lambda: _item_context(session, request, item_id),
+        data,
+        page_url=f"/items/{item_id}/feedback",
     )
 
 
