@@ -116,9 +116,7 @@ def route(label: str, dry_run: bool, as_json: bool) -> None:
     require_database()
     profile = current_profile()
     with session_scope() as session:
-        report = routing.route_session(session, Actor.system(), label, dry_run=dry_run)
-        if dry_run:
-            session.rollback()  # the dry run may have stored a changed rule file as a version: keep nothing
+        report = routing.route_session(session, Actor.system(), label, dry_run=dry_run)  # a dry run keeps nothing
     if as_json:
         click.echo(
             json.dumps(

@@ -28,7 +28,12 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     _check_ready()
-    uvicorn.run("app.web.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    # uvicorn's supervisor kills a worker that does not answer its ping within timeout_worker_healthcheck
+    # (5 s by default); importing the app on a busy 2-core machine takes longer, and workers were killed
+    # and restarted in a loop (ops, tests/ops/test_cluster.py)
+    uvicorn.run(
+        "app.web.asgi:app", host=host, port=port, workers=workers, log_level="info", timeout_worker_healthcheck=60
+    )
 
 
 @click.command("demo", help="Migrate and seed a demo database (SQLite by default) and serve it on 127.0.0.1:8000.")

@@ -126,8 +126,9 @@ def record_many(session: Session, actor: Actor, changes: Iterable[Change]) -> in
     return len(rows)
 
 
-def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
-    stmt = (
-        select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id).order_by(AuditEntry.id)
-    )
-    return list(session.scalars(stmt))
+def history(session: Session, entity: str, entity_id: int, *, actions: Iterable[str] | None = None) -> list[AuditEntry]:
+    """A record's audit rows, oldest first (only these actions, when given)."""
+    stmt = select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+    if actions is not None:
+        stmt = stmt.where(AuditEntry.action.in_(list(actions)))
+    return list(session.scalars(stmt.order_by(AuditEntry.id)))

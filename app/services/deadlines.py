@@ -31,11 +31,10 @@ from app.domain.recompute import StoredDeadline, recompute
 from app.i18n import _
 from app.rules.calendars import build_calendar
 from app.rules.profiles import load_profile
-from app.services import audit, transitions
+from app.services import audit, context, transitions
 from app.services.access import get_assignment_for, require_office, scope_assignments
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
-from app.settings import get_settings
 
 #: The deadline copied into Assignment.due_on, by role.
 PRIMARY_RULE = {AssignmentRole.LEAD: "reply", AssignmentRole.SPLIT: "reply", AssignmentRole.CO: "co_opinion"}
@@ -146,7 +145,7 @@ def record_assignment_deadlines(
     calendar: WorkingCalendar | None = None,
 ) -> dict[str, DeadlineRecord]:
     """Store the deadlines of a new assignment (交办) and set its due_on; returns {rule: record}."""
-    profile = profile or load_profile(get_settings().profile)
+    profile = profile or context.current().profile
     calendar = calendar or current_calendar(session, profile.name)
     computed = compute_assignment_deadlines(profile, calendar, assignment.assigned_on, assignment.role)
     return {rule: _store(session, actor, assignment, deadline) for rule, deadline in computed.items()}
@@ -163,7 +162,7 @@ def open_deadline(
     calendar: WorkingCalendar | None = None,
 ) -> DeadlineRecord:
     """Start one rule's deadline from `start` (e.g. feedback from the reply date); replaces an open one."""
-    profile = profile or load_profile(get_settings().profile)
+    profile = profile or context.current().profile
     calendar = calendar or current_calendar(session, profile.name)
     deadline = compute_deadline(calendar, start, rule_period(profile.deadlines, rule), rule)
     return _store(session, actor, assignment, deadline)
@@ -499,7 +498,7 @@ def request_extension(
     expected_version: int | None = None,
 ) -> ExtensionRequest:
     record, assignment = _deadline_for(session, actor, deadline_id)
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     calendar = current_calendar(session, profile.name)
     if requested_due <= record.due_on:
         raise ValidationFailed(
@@ -550,7 +549,7 @@ def decide_extension(
         raise Conflict(_("This extension request has already been decided."))
     record, assignment = _deadline_for(session, actor, extension.deadline_id)
     if approve:
-        profile = load_profile(get_settings().profile)
+        profile = context.current().profile
         # the limit is checked again: the calendar or the rule may have changed since the request
         _check_new_due(
             session, profile, record, extension.requested_due, current_calendar(session, profile.name), "requested_due"
@@ -594,7 +593,7 @@ def edit_deadline(
         raise Conflict(_("Someone else changed this record in the meantime. Reload the page and try again."))
     if not (reason and reason.strip()):
         raise ValidationFailed(_("A reason is required."), [Problem("reason", _("required"))])
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     _check_new_due(session, profile, record, new_due, current_calendar(session, profile.name), "due_on")
     old_due = record.due_on
     record.due_on = new_due

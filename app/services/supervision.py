@@ -14,7 +14,7 @@ from datetime import date
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
@@ -108,7 +108,11 @@ def open_deadline_targets(
         .join(Assignment, Assignment.id == DeadlineRecord.assignment_id)
         .join(Item, Item.id == Assignment.item_id)
         .join(Department, Department.id == Assignment.department_id)
-        .where(DeadlineRecord.status == "open", Assignment.state.not_in([s.value for s in ENDED_STATES]))
+        .where(
+            DeadlineRecord.status == "open",
+            # the office's publication duty outlives the department's part (issue 14)
+            or_(Assignment.state.not_in([s.value for s in ENDED_STATES]), DeadlineRecord.rule == "publication"),
+        )
         .order_by(DeadlineRecord.due_on, DeadlineRecord.id)
     ).all()
     targets: list[OpenDeadline] = []

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.domain.enums import DepartmentKind
-from app.rules.profiles import load_profile
-from app.settings import get_settings
+from app.services import context
 
 KIND_ORDER = [k.value for k in DepartmentKind]
 
@@ -15,7 +14,7 @@ KIND_ORDER = [k.value for k in DepartmentKind]
 def search_names(code: str) -> str:
     """Full name and aliases of a department of the active profile (what the search also matches)."""
     try:
-        department = load_profile(get_settings().profile).department(code)
+        department = context.current().profile.department(code)
     except KeyError:
         return ""
     return " ".join(dict.fromkeys((department.name, *department.aliases)))

@@ -22,14 +22,13 @@ from app.engines.routing import RoutingEngine
 from app.i18n import _
 from app.rules.profiles import load_profile
 from app.rules.routing import display_path, profile_directory, read_routing_file, routing_file
-from app.services import audit
+from app.services import audit, context
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
-from app.settings import get_settings
 
 
 def current_profile() -> Profile:
-    return load_profile(get_settings().profile)
+    return context.current().profile
 
 
 def problems_of(error: RoutingRulesError) -> list[Problem]:

@@ -20,11 +20,10 @@ from app.domain.profile import Profile
 from app.domain.statistics import StatisticsReport, StatisticsScope, build_report
 from app.i18n import _
 from app.reports.statistics_workbook import write_statistics_workbook
-from app.rules.profiles import load_profile
+from app.services import context
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
 from app.services.stats.facts import load_facts
-from app.settings import get_settings
 
 KIND_CHOICES = {"npc": ItemKind.NPC_SUGGESTION, "cppcc": ItemKind.CPPCC_PROPOSAL, "all": None}
 
@@ -78,7 +77,7 @@ def statistics_report(
 ) -> StatisticsReport:
     """Office and leaders see every department; a department user sees its own parts only."""
     validate(query)
-    profile = profile or load_profile(get_settings().profile)
+    profile = profile or context.current().profile
     as_of = query.as_of or office_today()
     with _collector_paused():
         facts = load_facts(session, actor, year=query.year, kind=query.kind, session_label=query.session_label)

@@ -14,10 +14,8 @@ from app.db.models import Department, User
 from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.text import N_
 from app.i18n import _
-from app.rules.profiles import load_profile
-from app.services import accounts, departments
+from app.services import accounts, context, departments
 from app.services.errors import UserError
-from app.settings import get_settings
 from app.web import forms
 from app.web.deps import DbSession
 from app.web.flash import flash_redirect
@@ -75,7 +73,7 @@ def _users(session: Session) -> list[User]:
 
 
 def _departments(session: Session) -> list[Department]:
-    return list(session.scalars(select(Department).order_by(Department.kind, Department.code)))
+    return departments.all_departments(session)
 
 
 def _users_context(session: Session) -> dict:
@@ -132,14 +130,14 @@ class AdminPages(Controller):
             context={
                 "departments": _departments(db_session),
                 "counts": counts,
-                "profile": load_profile(get_settings().profile),
+                "profile": context.current().profile,
                 "synced": None,  # the notice comes from the server session (app/web/flash.py)
             },
         )
 
     @post("/departments/sync", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
     def departments_sync_page(self, request: Request, db_session: DbSession) -> Redirect:
-        report = departments.sync_departments(db_session, request.user, load_profile(get_settings().profile))
+        report = departments.sync_departments(db_session, request.user, context.current().profile)
         message = (
             _("Departments now match the profile.") if report.changed else _("Departments already matched the profile.")
         )
@@ -173,7 +171,7 @@ class AdminApi(Controller):
         sync_to_thread=True,
     )
     def api_departments_sync(self, request: Request, db_session: DbSession) -> dict[str, list[str]]:
-        report = departments.sync_departments(db_session, request.user, load_profile(get_settings().profile))
+        report = departments.sync_departments(db_session, request.user, context.current().profile)
         return {k: v for k, v in vars(report).items()}
 
 

@@ -40,6 +40,10 @@ def test_dry_run_stores_nothing(db_session, office):
     report = routing.route_session(db_session, office, SESSION_LABEL, dry_run=True)
     assert report.count(action="would_route") == 5
     assert db_session.scalar(select(RoutingRecord.id)) is None
+    # not even the rule-set version the dry run needed: the service rolled its savepoint back
+    assert db_session.scalar(select(RuleSetVersion.id)) is None and len(report.rule_set_hash) == 64
+    assert db_session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "routing_rule_set")) is None
+    assert routing.route_session(db_session, office, SESSION_LABEL).count(action="routed") == 5  # still usable
 
 
 def test_routing_again_keeps_office_decisions_and_identical_proposals(db_session, office):
