@@ -1,7 +1,7 @@
 """forms: flash messages kept with the login session
 
 Revision ID: 0008_forms
-Revises: 0007_stats
+Revises: 0009_ops
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_forms"
-down_revision = "0007_stats"
+down_revision = "0009_ops"  # chained after main's head so this branch runs; the coordinator re-chains at merge
 branch_labels = None
 depends_on = None
 
