@@ -49,6 +49,12 @@ def nav_entries(context):
     return nav.entries_for(user.role if user else None)
 
 
+@pass_context
+def nav_split(context):
+    user = current_user(context)
+    return nav.split_for(user.role if user else None)
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
@@ -63,6 +69,7 @@ def build_environment() -> Environment:
         csrf_token=csrf_token,
         current_user=current_user,
         nav_entries=nav_entries,
+        nav_split=nav_split,
         flashes=flashes,
         audit_label=audit_label,
         departments_by_kind=picker.by_kind,
