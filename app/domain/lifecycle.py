@@ -559,6 +559,43 @@ def offered_actions(
     return [t for t in actions_for(entity, state, role, assignment_role) if not t.system and t.refusal(context) is None]
 
 
+# Actions a user waits for in states where the table does not offer them yet, with why (English msgids).
+# (entity, action) -> state -> reason. Shown next to the actions, like the guards' refusals.
+WAITING_REASONS: dict[tuple[str, str], dict[str, str]] = {
+    ("assignment", "sign_off"): {
+        A.SIGNED.value: N_("There is no reply draft yet"),
+        A.RETURNED.value: N_("The office returned the reply: a revised draft is needed first"),
+    },
+    ("assignment", "submit_for_review"): {
+        A.DRAFTING.value: N_("The unit head has not signed off the reply yet"),
+    },
+}
+
+
+def refused_actions(
+    entity: Entity, state: str, role: Role, context: GuardContext, assignment_role: str | None = None
+) -> list[tuple[Transition, str]]:
+    """What the role could do from this state but may not now, with the guard's reason (an English msgid).
+
+    Pages show these so that a missing button is explained ("say why")."""
+    context = _with(context, assignment_role)
+    refused = []
+    for transition in actions_for(entity, state, role, assignment_role):
+        if transition.system:
+            continue
+        reason = transition.refusal(context)
+        if reason:
+            refused.append((transition, reason))
+    for (for_entity, action), by_state in WAITING_REASONS.items():
+        waiting = by_state.get(str(state))
+        if for_entity != entity or waiting is None:
+            continue
+        transition = next(t for t in TRANSITIONS if t.entity == entity and t.action == action)
+        if role in transition.roles and transition.applies_to(assignment_role):
+            refused.append((transition, waiting))
+    return refused
+
+
 def _with(context: GuardContext, assignment_role: str | None, *, by_system: bool = False) -> GuardContext:
     facts = {**context.facts, "by_system": by_system}
     if assignment_role is not None:

@@ -25,6 +25,7 @@ from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav
 from app.web.csrf import enforce_csrf
 from app.web.errors import http_error_handler, internal_error_handler, user_error_handler
+from app.web.flash import FlashMiddleware
 from app.web.middleware import IdentityMiddleware, security_headers
 from app.web.openapi_contract import install as install_api_contract
 from app.web.openapi_page import LocalSchemaPage
@@ -96,7 +97,7 @@ def create_app(
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],
-        middleware=[DefineMiddleware(IdentityMiddleware)],
+        middleware=[DefineMiddleware(IdentityMiddleware), DefineMiddleware(FlashMiddleware)],
         before_request=enforce_csrf,
         # every answer, also unknown routes and errors: CSP and friends, X-Request-ID, one charset
         before_send=[security_headers],

@@ -7,9 +7,10 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
 from app import PROJECT_ROOT
+from app.domain.audit_labels import audit_label
 from app.domain.enums import Role
 from app.i18n import LOCALES, format_date, format_datetime, get_locale, gettext, ngettext
-from app.web import nav
+from app.web import flash, nav, picker
 from app.web.deadline_helpers import register as register_deadline_helpers
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -37,9 +38,21 @@ def current_user(context):
 
 
 @pass_context
+def flashes(context):
+    request = context.get("request")
+    return flash.shown(request.scope) if request is not None else []
+
+
+@pass_context
 def nav_entries(context):
     user = current_user(context)
     return nav.entries_for(user.role if user else None)
+
+
+@pass_context
+def nav_split(context):
+    user = current_user(context)
+    return nav.split_for(user.role if user else None)
 
 
 def build_environment() -> Environment:
@@ -56,6 +69,11 @@ def build_environment() -> Environment:
         csrf_token=csrf_token,
         current_user=current_user,
         nav_entries=nav_entries,
+        nav_split=nav_split,
+        flashes=flashes,
+        audit_label=audit_label,
+        departments_by_kind=picker.by_kind,
+        department_names=picker.search_names,
         get_locale=get_locale,
         LOCALES=LOCALES,
         Role=Role,

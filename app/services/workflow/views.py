@@ -8,7 +8,7 @@ and co-handlers' opinions only when it leads the item.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -25,8 +25,9 @@ from app.db.models.workflow import (
     ReassignmentRequest,
     Reply,
 )
+from app.domain.audit_labels import SYSTEM_ACTIONS, audit_label
 from app.domain.enums import AssignmentRole, AssignmentState, ItemState
-from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, Transition, offered_actions
+from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, Transition, offered_actions, refused_actions
 from app.i18n import _
 from app.services import access
 from app.services.actor import Actor
@@ -117,6 +118,52 @@ class TimelineEntry:
     after_state: str | None
     reason: str | None
     department: str | None = None
+    label: str = ""  # English msgid naming the action (app/domain/audit_labels.py)
+    count: int = 1  # repeated system entries shown as one
+    departments: list[str] = field(default_factory=list)
+
+
+def _groupable(entry: TimelineEntry) -> bool:
+    return entry.action in SYSTEM_ACTIONS or entry.actor_name == "system"
+
+
+_Key = tuple[str, str, str | None, str | None, str | None]
+
+
+def _key(entry: TimelineEntry) -> _Key:
+    return (entry.action, entry.actor_name, entry.before_state, entry.after_state, entry.reason)
+
+
+def _within(first: TimelineEntry, entry: TimelineEntry, seconds: int = 600) -> bool:
+    try:
+        return abs((entry.at - first.at).total_seconds()) <= seconds
+    except TypeError:
+        return False
+
+
+def group_timeline(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Repeated system entries written together (e.g. an assignment created and its deadlines set for
+    each of three departments) are shown once each, with a count and the departments named."""
+    grouped: list[TimelineEntry] = []
+    burst: dict[_Key, TimelineEntry] = {}  # the current run of system entries: key -> shown entry
+    burst_start: TimelineEntry | None = None
+    for entry in (replace(e) for e in entries):
+        entry.departments = [entry.department] if entry.department else []
+        if not _groupable(entry):
+            burst, burst_start = {}, None
+            grouped.append(entry)
+            continue
+        if burst_start is None or entry.actor_name != burst_start.actor_name or not _within(burst_start, entry):
+            burst, burst_start = {}, entry
+        shown = burst.get(_key(entry))
+        if shown is None:
+            burst[_key(entry)] = entry
+            grouped.append(entry)
+            continue
+        shown.count += 1
+        if entry.department and entry.department not in shown.departments:
+            shown.departments.append(entry.department)
+    return grouped
 
 
 @dataclass
@@ -133,6 +180,8 @@ class RoundView:
 class AssignmentActions:
     assignment: Assignment
     actions: list[Transition]
+    # actions this user could take from this state but not now, with the reason (English msgid)
+    refused: list[tuple[Transition, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -149,8 +198,13 @@ class ItemPage:
     departments: dict[int, Department]
     users: dict[int, str]
     own_assignments: list[Assignment] = field(default_factory=list)
+    item_refused: list[tuple[Transition, str]] = field(default_factory=list)
     # a merged item's submitter is answered by the replies of the item it was merged into
     replies_for_merged: list[Reply] = field(default_factory=list)
+
+    def grouped_timeline(self) -> list[TimelineEntry]:
+        """The timeline for the page: repeated system entries shown once, with a count."""
+        return group_timeline(self.timeline)
 
     def files(self, owner_type: str, owner_id: int) -> list[Attachment]:
         return self.attachments.get((owner_type, owner_id), [])
@@ -219,6 +273,7 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
     # the merge target is chosen in the form and checked when submitted
     item_context = GuardContext({**item_context.facts, "merge_target_ok": True})
     item_actions = offered_actions("item", item.state, actor.role, item_context) if actor.is_office else []
+    item_refused = refused_actions("item", item.state, actor.role, item_context) if actor.is_office else []
     assignment_actions = []
     for a in assignments:
         if a.state not in ASSIGNMENT_LIVE:
@@ -229,8 +284,9 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
             continue
         context = facts.assignment_facts(session, a, profile, clock.today)
         offered = offered_actions("assignment", a.state, actor.role, context, a.role)
-        if offered:
-            assignment_actions.append(AssignmentActions(a, offered))
+        refused = refused_actions("assignment", a.state, actor.role, context, a.role)
+        if offered or refused:
+            assignment_actions.append(AssignmentActions(a, offered, refused))
 
     requests = session.scalars(
         select(ReassignmentRequest).where(ReassignmentRequest.item_id == item.id).order_by(ReassignmentRequest.id)
@@ -248,6 +304,7 @@ def item_page(session: Session, actor: Actor, item_id: int, *, today: date | Non
         rounds=rounds,
         timeline=timeline(session, actor, item, assignments, departments),
         item_actions=item_actions,
+        item_refused=item_refused,
         assignment_actions=assignment_actions,
         attachments=attachments,
         reassignment_requests=list(requests),
@@ -292,6 +349,7 @@ def timeline(
                 after_state=(row.after or {}).get("state"),
                 reason=row.reason,
                 department=department,
+                label=audit_label(row.action),
             )
         )
     return entries

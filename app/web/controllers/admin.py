@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromQuery, JSONBody, URLEncodedBody
+from litestar.params import JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -14,9 +13,12 @@ from sqlalchemy.orm import Session, selectinload
 from app.db.models import Department, User
 from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.text import N_
+from app.i18n import _
 from app.services import accounts, context, departments
-from app.services.errors import ValidationFailed
+from app.services.errors import UserError
+from app.web import forms
 from app.web.deps import DbSession
+from app.web.flash import flash_redirect
 from app.web.guards import logged_in, office_admin_only, office_only
 from app.web.nav import NavEntry
 
@@ -74,6 +76,18 @@ def _departments(session: Session) -> list[Department]:
     return departments.all_departments(session)
 
 
+def _users_context(session: Session) -> dict:
+    return {
+        "users": _users(session),
+        "departments": _departments(session),
+        "roles": list(Role),
+        "problems": [],
+        "errors": {},
+        "error": None,
+        "form": {},
+    }
+
+
 def _create(session: Session, request: Request, data: NewUser) -> User:
     return accounts.create_user(
         session,
@@ -91,18 +105,8 @@ class AdminPages(Controller):
     include_in_schema = False
 
     @get("/users", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
-    def users_page(self, db_session: DbSession, created: FromQuery[str | None] = None) -> Template:
-        return Template(
-            "admin/users.html",
-            context={
-                "users": _users(db_session),
-                "departments": _departments(db_session),
-                "roles": list(Role),
-                "created": created,
-                "problems": [],
-                "form": {},
-            },
-        )
+    def users_page(self, db_session: DbSession) -> Template:
+        return Template("admin/users.html", context=_users_context(db_session))
 
     @post("/users", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
     def users_create(
@@ -113,29 +117,13 @@ class AdminPages(Controller):
     ) -> Response:
         try:
             user = _create(db_session, request, data)
-        except ValidationFailed as exc:
-            return Template(
-                "admin/users.html",
-                status_code=422,
-                context={
-                    "users": _users(db_session),
-                    "departments": _departments(db_session),
-                    "roles": list(Role),
-                    "created": None,
-                    "problems": exc.problems,
-                    "error": exc.message,
-                    "form": {
-                        "username": data.username,
-                        "role": data.role,
-                        "department": data.department,
-                        "display_name": data.display_name,
-                    },
-                },
-            )
-        return Redirect(f"/admin/users?created={quote(user.username)}")
+        except UserError as exc:
+            kept = {k: v for k, v in vars(data).items() if k != "password"}  # never echo a password
+            return forms.rerender(db_session, exc, "admin/users.html", lambda: _users_context(db_session), kept)
+        return flash_redirect(request, db_session, "/admin/users", _("Account %(name)s created.", name=user.username))
 
     @get("/departments", guards=[office_only], include_in_schema=False, sync_to_thread=True)
-    def departments_page(self, db_session: DbSession, synced: FromQuery[int | None] = None) -> Template:
+    def departments_page(self, db_session: DbSession) -> Template:
         counts = departments.department_item_counts(db_session)
         return Template(
             "admin/departments.html",
@@ -143,14 +131,17 @@ class AdminPages(Controller):
                 "departments": _departments(db_session),
                 "counts": counts,
                 "profile": context.current().profile,
-                "synced": synced,
+                "synced": None,  # the notice comes from the server session (app/web/flash.py)
             },
         )
 
     @post("/departments/sync", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
     def departments_sync_page(self, request: Request, db_session: DbSession) -> Redirect:
         report = departments.sync_departments(db_session, request.user, context.current().profile)
-        return Redirect(f"/admin/departments?synced={int(report.changed)}")
+        message = (
+            _("Departments now match the profile.") if report.changed else _("Departments already matched the profile.")
+        )
+        return flash_redirect(request, db_session, "/admin/departments", message)
 
 
 class AdminApi(Controller):

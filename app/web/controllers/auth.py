@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -10,7 +12,7 @@ from app.db.engine import session_scope
 from app.i18n import LOCALES
 from app.services import accounts
 from app.settings import get_settings
-from app.web.csrf import set_anon_csrf_cookie
+from app.web.csrf import ANON_CSRF_COOKIE, ANON_CSRF_SCOPE_KEY, set_anon_csrf_cookie
 from app.web.middleware import LOCALE_COOKIE, SESSION_COOKIE
 
 
@@ -52,6 +54,10 @@ class LoginController(Controller):
             except accounts.LoginFailed as exc:
                 error = exc.message
         if error:
+            # The form comes back with a token (the cookie's, or a new one with its cookie): the retry
+            # must not be refused as "expired". POSTs get none from enforce_csrf, which only sets it on GET.
+            token = request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(32)
+            request.scope[ANON_CSRF_SCOPE_KEY] = token  # type: ignore[literal-required]
             return _login_page(request, error=error, username=username, next_=next_, status=401)
         response = Redirect(next_)
         response.set_cookie(

@@ -30,10 +30,12 @@ from app.rules.calendars import library_year_range, parse_year_text
 from app.services import context
 from app.services import deadlines as deadline_service
 from app.services.access import get_assignment_for
-from app.services.errors import Problem, ValidationFailed
+from app.services.errors import Problem, UserError, ValidationFailed
 from app.services.supervision import run_supervision
 from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board, recent_moves
+from app.web import forms
 from app.web.deps import DbSession, FormData
+from app.web.flash import flash_redirect
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
 from app.web.nav import NavEntry
 
@@ -308,7 +310,6 @@ class DeadlinePages(Controller):
         db_session: DbSession,
         day: FromQuery[str | None] = None,
         sort: FromQuery[str] = "due",
-        ran: FromQuery[str | None] = None,
     ) -> Template:
         today = _parse_day(day, "day", office_today())
         calendar = deadline_service.current_calendar(db_session, _profile_name())
@@ -329,7 +330,7 @@ class DeadlinePages(Controller):
                 else [],
                 "reminders": reminders,
                 "moves": recent_moves(db_session),
-                "ran": ran,
+                "ran": None,  # the notice comes from the server session (app/web/flash.py)
                 "day": today,
             },
         )
@@ -338,7 +339,8 @@ class DeadlinePages(Controller):
     def run_page(self, request: Request, db_session: DbSession, data: FormData) -> Redirect:
         today = _parse_day(data.get("day"), "day", office_today())
         run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=today)
-        return Redirect(f"/supervision?day={today.isoformat()}&ran={len(run.new)}")
+        message = _("Supervision run: %(n)s new reminders recorded.", n=len(run.new))
+        return flash_redirect(request, db_session, f"/supervision?day={today.isoformat()}", message)
 
     @post("/supervision/extensions/{extension_id:int}", guards=[office_only], sync_to_thread=True)
     def decide_page(
@@ -348,10 +350,12 @@ class DeadlinePages(Controller):
         extension_id: FromPath[int],
         data: Annotated[DecisionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
+        approve = data.decision == "approve"
         deadline_service.decide_extension(
-            db_session, request.user, extension_id, approve=data.decision == "approve", reason=data.reason or None
+            db_session, request.user, extension_id, approve=approve, reason=data.reason or None
         )
-        return Redirect("/supervision")
+        message = _("Done: %(action)s", action=_("Approve extension") if approve else _("Reject extension"))
+        return flash_redirect(request, db_session, "/supervision", message)
 
     @get("/calendar", guards=[logged_in], sync_to_thread=True)
     def calendar_page(self, db_session: DbSession, year: FromQuery[int | None] = None) -> Template:
@@ -390,16 +394,20 @@ class DeadlinePages(Controller):
         db_session: DbSession,
         deadline_id: FromPath[int],
         data: Annotated[ExtensionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    ) -> Redirect:
-        record = deadline_service.request_extension(
-            db_session,
-            request.user,
-            deadline_id,
-            _parse_day(data.requested_due, "requested_due"),
-            data.reason,
-            expected_version=data.version,
-        )
-        return Redirect(f"/deadlines/assignments/{record.assignment_id}?requested=1")
+    ) -> Response:
+        try:
+            record = deadline_service.request_extension(
+                db_session,
+                request.user,
+                deadline_id,
+                _parse_day(data.requested_due, "requested_due"),
+                data.reason,
+                expected_version=data.version,
+            )
+        except UserError as exc:
+            return _deadline_refused(db_session, request, deadline_id, exc, data)
+        message = _("Extension requested; the office will decide.")
+        return flash_redirect(request, db_session, f"/deadlines/assignments/{record.assignment_id}", message)
 
     @post("/deadlines/{deadline_id:int}/edit", guards=[office_only], sync_to_thread=True)
     def edit_page(
@@ -408,16 +416,21 @@ class DeadlinePages(Controller):
         db_session: DbSession,
         deadline_id: FromPath[int],
         data: Annotated[EditForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    ) -> Redirect:
-        record = deadline_service.edit_deadline(
-            db_session,
-            request.user,
-            deadline_id,
-            _parse_day(data.due_on, "due_on"),
-            data.reason,
-            expected_version=data.version,
+    ) -> Response:
+        try:
+            record = deadline_service.edit_deadline(
+                db_session,
+                request.user,
+                deadline_id,
+                _parse_day(data.due_on, "due_on"),
+                data.reason,
+                expected_version=data.version,
+            )
+        except UserError as exc:
+            return _deadline_refused(db_session, request, deadline_id, exc, data)
+        return flash_redirect(
+            request, db_session, f"/deadlines/assignments/{record.assignment_id}", _("Deadline changed.")
         )
-        return Redirect(f"/deadlines/assignments/{record.assignment_id}?edited=1")
 
 
 async def _load_year(request: Request, db_session: Session, text: str, origin: str, note: str) -> Response:
@@ -437,6 +450,24 @@ async def _load_year(request: Request, db_session: Session, text: str, origin: s
         return Template("deadlines/calendar.html", context=_calendar_context(db_session, data.year, report=report))
 
     return await sync_to_thread(work)
+
+
+def _deadline_refused(db_session: Session, request: Request, deadline_id: int, exc: UserError, data) -> Response:
+    """The deadlines page again with the refused form filled in as typed and the message beside the field."""
+    record = db_session.get(DeadlineRecord, deadline_id)
+    if record is None:
+        raise exc
+    assignment_id = record.assignment_id
+    return forms.rerender(
+        db_session,
+        exc,
+        "deadlines/assignment.html",
+        lambda: _assignment_context(db_session, request, assignment_id),
+        data,
+        labels={"due_on": N_("New deadline")},
+        page_url=f"/deadlines/assignments/{assignment_id}",
+        submitted=deadline_id,
+    )
 
 
 def _assignment_context(db_session: Session, request: Request, assignment_id: int) -> dict[str, Any]:
@@ -459,8 +490,11 @@ def _assignment_context(db_session: Session, request: Request, assignment_id: in
         "extensions": extensions,
         "rule_labels": RULE_LABELS,
         "labels": LABELS,
-        "requested": request.query_params.get("requested"),
-        "edited": request.query_params.get("edited"),
+        "form": {},
+        "errors": {},
+        "error": None,
+        "problems": [],
+        "submitted": None,
     }
 
 

@@ -33,7 +33,9 @@ from app.services.routing.text import (
     summary,
     why_lost_text,
 )
+from app.web import forms
 from app.web.deps import DbSession, FormData
+from app.web.flash import flash_redirect
 from app.web.guards import office_only
 from app.web.nav import NavEntry
 
@@ -125,11 +127,10 @@ def _helpers() -> dict:
     }
 
 
-def _back(session_id: int | None, **params: Any) -> Redirect:
-    query = {k: v for k, v in params.items() if v not in (None, "")}
-    if session_id:
-        query = {"session": session_id, **query}
-    return Redirect("/routing" + ("?" + urlencode(query) if query else ""))
+def _back(request: Request, db_session: Session, session_id: int | None, message: str) -> Redirect:
+    """Back to the review page with a notice from the server session (never text in the URL)."""
+    query = {"session": session_id} if session_id else {}
+    return flash_redirect(request, db_session, "/routing" + ("?" + urlencode(query) if query else ""), message)
 
 
 class RoutingPages(Controller):
@@ -143,16 +144,14 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         session: FromQuery[int | None] = None,
-        done: FromQuery[str | None] = None,
-        error: FromQuery[str | None] = None,
     ) -> Template:
         context: dict[str, Any] = {
             "sessions": _sessions(db_session),
             "selected": None,
             "rows": [],
             "dry_run": None,
-            "done": done,
-            "error": error,
+            "done": None,  # notices come from the server session (base.html)
+            "error": None,
             "active": routing.active_version(db_session, current_profile()),
             **_helpers(),
         }
@@ -173,7 +172,7 @@ class RoutingPages(Controller):
         report = routing.route_session(db_session, request.user, congress.label, dry_run=dry_run)
         if not dry_run:
             routed = report.count(action="routed") + report.count(action="rerouted")
-            return _back(congress.id, done=_("%(count)s items routed.", count=routed))
+            return _back(request, db_session, congress.id, _("%(count)s items routed.", count=routed))
         return Template(
             "routing/index.html",
             context={
@@ -205,7 +204,7 @@ class RoutingPages(Controller):
         else:
             result = routing.accept(db_session, request.user, ids)
             message = _("%(done)s accepted, %(skipped)s skipped.", done=len(result.done), skipped=len(result.skipped))
-        return _back(session_id, done=message)
+        return _back(request, db_session, session_id, message)
 
     @get("/items/{item_id:int}", sync_to_thread=True)
     def item_page(
@@ -213,55 +212,46 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         item_id: FromPath[int],
-        error: FromQuery[str | None] = None,
-        done: FromQuery[str | None] = None,
     ) -> Template:
-        return self._item_template(db_session, item_id, error=error, done=done)
+        return Template("routing/item.html", context=self._item_context(db_session, item_id))
 
-    def _item_template(
-        self,
-        db_session: Session,
-        item_id: FromPath[int],
-        *,
-        error: str | None = None,
-        done: str | None = None,
-        problems: list[Problem] | None = None,
-        form: dict | None = None,
-        status_code: int = 200,
-    ) -> Template:
+    def _item_context(self, db_session: Session, item_id: int) -> dict[str, Any]:
         item = db_session.get(Item, item_id)
         if item is None:
             raise NotFound(_("No such item."))
         record = routing.current_record(db_session, item_id)
         history = audit.history(db_session, "item", item_id, actions=ROUTING_ACTIONS)
         departments = department_service.active_departments(db_session)
-        return Template(
-            "routing/item.html",
-            status_code=status_code,
-            context={
-                "item": item,
-                "record": record,
-                "history": history,
-                "departments": departments,
-                "error": error,
-                "done": done,
-                "problems": problems or [],
-                "form": form or {},
-                **_helpers(),
-            },
-        )
+        return {
+            "item": item,
+            "record": record,
+            "history": history,
+            "departments": departments,
+            "error": None,
+            "errors": {},
+            "problems": [],
+            "form": {},
+            "submitted": None,
+            **_helpers(),
+        }
 
-    def _item_action(self, db_session: Session, item_id: FromPath[int], action, data: dict) -> Template | Redirect:
+    def _item_action(
+        self, request: Request, db_session: Session, item_id: int, action, data: dict, form_name: str
+    ) -> Template | Redirect:
+        """Success: 303 back to the page with a notice; refusal: the page again with the form as typed."""
         try:
-            with db_session.begin_nested():
-                message = action()
-        except ValidationFailed as exc:
-            return self._item_template(
-                db_session, item_id, error=exc.message, problems=exc.problems, form=data, status_code=422
-            )
+            message = action()
         except UserError as exc:
-            return self._item_template(db_session, item_id, error=exc.message, form=data, status_code=exc.status_code)
-        return Redirect(f"/routing/items/{item_id}?" + urlencode({"done": message}))
+            return forms.rerender(
+                db_session,
+                exc,
+                "routing/item.html",
+                lambda: self._item_context(db_session, item_id),
+                data,
+                page_url=f"/routing/items/{item_id}",
+                submitted=form_name,
+            )
+        return flash_redirect(request, db_session, f"/routing/items/{item_id}", message)
 
     @post("/items/{item_id:int}/override", sync_to_thread=True)
     def override(
@@ -286,7 +276,7 @@ class RoutingPages(Controller):
             )
             return _("Override saved.")
 
-        return self._item_action(db_session, item_id, act, data)
+        return self._item_action(request, db_session, item_id, act, data, "override")
 
     @post("/items/{item_id:int}/accept", sync_to_thread=True)
     def accept_one(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> Template | Redirect:
@@ -296,7 +286,7 @@ class RoutingPages(Controller):
                 raise UserError(result.skipped.get(item_id, _("Nothing to accept.")))
             return _("Proposal accepted.")
 
-        return self._item_action(db_session, item_id, act, {})
+        return self._item_action(request, db_session, item_id, act, {}, "accept")
 
     @post("/items/{item_id:int}/deadline", sync_to_thread=True)
     def deadline(
@@ -311,7 +301,7 @@ class RoutingPages(Controller):
             routing.set_reply_deadline(db_session, request.user, item_id, due, str(data.get("due_reason", "")))
             return _("Reply deadline saved.")
 
-        return self._item_action(db_session, item_id, act, data)
+        return self._item_action(request, db_session, item_id, act, data, "deadline")
 
     @post("/items/{item_id:int}/key", sync_to_thread=True)
     def key(
@@ -325,7 +315,7 @@ class RoutingPages(Controller):
             routing.set_key_supervision(db_session, request.user, item_id, data.get("key_supervision") == "1")
             return _("Key supervision saved.")
 
-        return self._item_action(db_session, item_id, act, data)
+        return self._item_action(request, db_session, item_id, act, data, "key")
 
     @post("/items/{item_id:int}/assign", sync_to_thread=True)
     def assign(
@@ -339,7 +329,7 @@ class RoutingPages(Controller):
             routing.assign(db_session, request.user, item_id, assigned_on=_day(data.get("assigned_on"), "assigned_on"))
             return _("Assigned.")
 
-        return self._item_action(db_session, item_id, act, data)
+        return self._item_action(request, db_session, item_id, act, data, "assign")
 
     @post("/items/{item_id:int}/reroute", sync_to_thread=True)
     def reroute(
@@ -359,7 +349,7 @@ class RoutingPages(Controller):
             )
             return _("Routed again.")
 
-        return self._item_action(db_session, item_id, act, data)
+        return self._item_action(request, db_session, item_id, act, data, "reroute")
 
 
 # --------------------------------------------------------------------------- API

@@ -32,7 +32,9 @@ from app.services import departments as department_service
 from app.services.errors import Problem, UserError, ValidationFailed
 from app.services.workflow import actions, letters, views
 from app.services.workflow.files import Upload, storage_path
+from app.web import forms
 from app.web.deps import DbSession
+from app.web.flash import flash_redirect, see_other
 from app.web.guards import department_or_office, office_only, roles
 from app.web.nav import NavEntry
 
@@ -196,21 +198,35 @@ def _item_context(session: Session, request: Request, item_id: int, **extra) -> 
         "all_departments": list(departments),
         "error": None,
         "problems": [],
-        "done": None,
+        "errors": {},
+        "form": {},
+        "submitted": None,
         "action_labels": ACTION_LABELS,
         "deadline_action_names": DEADLINE_ACTIONS,
         **extra,
     }
 
 
-def _failed(session: Session, request: Request, item_id: int, exc: UserError) -> Template:
-    session.rollback()
-    problems = exc.problems if isinstance(exc, ValidationFailed) else []
-    return Template(
+def _failed(
+    session: Session, request: Request, item_id: int, exc: UserError, data: dict[str, Any], scope: str, target: int
+) -> Template:
+    """The item page again with the refused form open, what was typed kept and the messages beside the fields."""
+    submitted = {"scope": scope, "id": target, "action": _text(data, "action")}
+    return forms.rerender(
+        session,
+        exc,
         "workflow/item.html",
-        context=_item_context(session, request, item_id, error=exc.message, problems=problems),
-        status_code=exc.status_code,
+        lambda: _item_context(session, request, item_id),
+        data,
+        page_url=f"/items/{item_id}",
+        submitted=submitted,
     )
+
+
+def _done(request: Request, session: Session, item_id: int, action: str) -> Redirect:
+    label = ACTION_LABELS.get(action)
+    message = _("Done: %(action)s", action=_(label)) if label else _("Saved.")
+    return flash_redirect(request, session, f"/items/{item_id}", message)
 
 
 class HandlingPages(Controller):
@@ -266,14 +282,18 @@ class HandlingPages(Controller):
         )
 
     @get("/items/{item_id:int}", guards=[readers], sync_to_thread=True)
-    def item(
-        self, request: Request, db_session: DbSession, item_id: FromPath[int], done: FromQuery[str | None] = None
-    ) -> Template:
-        label = None
-        if done:
-            transition = next((t for t in _transitions_named(done)), None)
-            label = _(transition.label) if transition else None
-        return Template("workflow/item.html", context=_item_context(db_session, request, item_id, done=label))
+    def item(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> Template:
+        return Template("workflow/item.html", context=_item_context(db_session, request, item_id))
+
+    @get("/items/{item_id:int}/act", guards=[readers], sync_to_thread=True)
+    def item_act_page(self, item_id: FromPath[int]) -> Redirect:
+        """A reloaded or shared action URL leads to the item page, never to a 405."""
+        return see_other(f"/items/{item_id}")
+
+    @get("/assignments/{assignment_id:int}/act", guards=[readers], sync_to_thread=True)
+    def assignment_act_page(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> Redirect:
+        assignment = access.get_assignment_for(db_session, request.user, assignment_id)
+        return see_other(f"/items/{assignment.item_id}")
 
     @post("/items/{item_id:int}/act", guards=[department_or_office], sync_to_thread=True)
     def item_act(
@@ -286,8 +306,10 @@ class HandlingPages(Controller):
                 raise UserError(_("Unknown action %(action)s.", action=action))
             call(db_session, request.user, item_id, data)
         except UserError as exc:
-            return _failed(db_session, request, item_id, exc)
-        return Redirect(f"/items/{item_id}?done={action}")
+            if action == "record_feedback":
+                return _feedback_failed(db_session, request, item_id, exc, data)
+            return _failed(db_session, request, item_id, exc, data, "item", item_id)
+        return _done(request, db_session, item_id, action)
 
     @post(
         "/assignments/{assignment_id:int}/act",
@@ -307,8 +329,8 @@ class HandlingPages(Controller):
                 raise UserError(_("Unknown action %(action)s.", action=action))
             call(db_session, request.user, assignment_id, data)
         except UserError as exc:
-            return _failed(db_session, request, item_id, exc)
-        return Redirect(f"/items/{item_id}?done={action}")
+            return _failed(db_session, request, item_id, exc, data, "assignment", assignment_id)
+        return _done(request, db_session, item_id, action)
 
     # ------------------------------------------------------------------ reply and opinion editors
 
@@ -340,10 +362,15 @@ class HandlingPages(Controller):
                 db_session, request.user, assignment_id, draft, files=_uploads(data), expected_version=_version(data)
             )
         except UserError as exc:
-            db_session.rollback()
-            context = _editor_context(db_session, request, assignment_id, form=draft, error=exc)
-            return Template("workflow/reply_edit.html", context=context, status_code=exc.status_code)
-        return Redirect(f"/items/{reply.item_id}?done=draft_reply")
+            return forms.rerender(
+                db_session,
+                exc,
+                "workflow/reply_edit.html",
+                lambda: _editor_context(db_session, request, assignment_id),
+                data,
+                labels={"body": N_("Reply text")},
+            )
+        return flash_redirect(request, db_session, f"/items/{reply.item_id}", _("Reply draft saved."))
 
     @get("/assignments/{assignment_id:int}/opinion", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
     def opinion_editor(self, request: Request, db_session: DbSession, assignment_id: FromPath[int]) -> Template:
@@ -368,16 +395,31 @@ class HandlingPages(Controller):
                 expected_version=_version(data),
             )
         except UserError as exc:
-            db_session.rollback()
-            context = _editor_context(db_session, request, assignment_id, error=exc, body=_text(data, "body"))
-            return Template("workflow/opinion_edit.html", context=context, status_code=exc.status_code)
-        return Redirect(f"/items/{opinion.item_id}?done=draft_opinion")
+            return forms.rerender(
+                db_session,
+                exc,
+                "workflow/opinion_edit.html",
+                lambda: _editor_context(db_session, request, assignment_id),
+                data,
+                labels={"body": N_("Opinion to the lead department")},
+            )
+        return flash_redirect(request, db_session, f"/items/{opinion.item_id}", _("Opinion saved."))
 
     # ------------------------------------------------------------------ feedback entry
 
     @get("/items/{item_id:int}/feedback", guards=[office_only], sync_to_thread=True)
     def feedback_form(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> Template:
         return Template("workflow/feedback.html", context=_item_context(db_session, request, item_id))
+
+    @post("/items/{item_id:int}/feedback", guards=[office_only], sync_to_thread=True)
+    def feedback_save(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+    ) -> Response:
+        try:
+            ITEM_ACTIONS["record_feedback"](db_session, request.user, item_id, data)
+        except UserError as exc:
+            return _feedback_failed(db_session, request, item_id, exc, data)
+        return _done(request, db_session, item_id, "record_feedback")
 
     # ------------------------------------------------------------------ letters and files
 
@@ -399,10 +441,15 @@ class HandlingPages(Controller):
         return attachment_response(db_session, request, attachment_id)
 
 
-def _transitions_named(action: str):
-    from app.domain.lifecycle import TRANSITIONS
-
-    return (t for t in TRANSITIONS if t.action == action)
+def _feedback_failed(session: Session, request: Request, item_id: int, exc: UserError, data: dict[str, Any]):
+    return forms.rerender(
+        session,
+        exc,
+        "workflow/feedback.html",
+        lambda: _item_context(session, request, item_id),
+        data,
+        page_url=f"/items/{item_id}/feedback",
+    )
 
 
 def _editor_context(session: Session, request: Request, assignment_id: int, **extra) -> dict[str, Any]:
@@ -412,15 +459,16 @@ def _editor_context(session: Session, request: Request, assignment_id: int, **ex
 
     reply = session.scalar(select(Reply).where(Reply.assignment_id == assignment.id))
     opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
-    error = extra.pop("error", None)
+    saved: dict[str, Any] = {}
+    if reply is not None:
+        saved = {name: getattr(reply, name) or "" for name in actions.ReplyDraft.__dataclass_fields__}
+    if opinion is not None:
+        saved = {"body": opinion.body or ""}
     context.update(
         assignment=assignment,
         reply=reply,
         opinion=opinion,
-        form=extra.pop("form", None) or reply,
-        body=extra.pop("body", None) if "body" in extra else (opinion.body if opinion else ""),
-        error=error.message if error else None,
-        problems=error.problems if isinstance(error, ValidationFailed) else [],
+        form=saved,
         reply_files=context["page"].files("reply", reply.id) if reply else [],
         opinion_files=context["page"].files("opinion", opinion.id) if opinion else [],
         allowed=find_transition("assignment", "draft_reply", assignment.state) is not None,
