@@ -174,7 +174,9 @@ def test_very_long_cells_and_duplicate_headers(make_xlsx, beijing):
     long_title = "关于" + "很" * 600 + "的建议"
     result = parse_file(make_xlsx([NPC_HEADER, (1, long_title, "张三")]), NPC, beijing)
     assert [(p.cell, p.code) for p in result.errors] == [("B2", "text_too_long")]
-    result = parse_file(make_xlsx([("建议号", "标题", "题目", "领衔代表"), (1, "a", "b", "张三")]), NPC, beijing)
+    result = parse_file(
+        make_xlsx([("建议号", "建议题目", "建议标题", "领衔代表"), (1, "a", "b", "张三")]), NPC, beijing
+    )
     assert [(p.cell, p.code) for p in result.errors] == [("C1", "duplicate_column")]
 
 

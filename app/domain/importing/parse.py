@@ -178,6 +178,10 @@ class WorkbookParser:
         header_row = layout.header_rows[-1] + 1
         for column in layout.ignored:
             self._report(Problem(sheet, header_row, column, layout.headers[column], None, "ignored_column"))
+        for column, fld, winner in layout.superseded:
+            code = "row_counter" if fld is Field.NUMBER else "superseded_column"
+            params = {"winner": _col(winner, layout), "field": self._label(fld)}
+            self._report(Problem(sheet, header_row, column, layout.headers.get(column), None, code, params))
         ok = True
         for fld, first, second in layout.duplicates:
             self._report(
