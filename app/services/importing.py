@@ -35,7 +35,7 @@ from app.domain.importing.problems import display_value
 from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
-from app.importing.safety import ReaderLimits, UnusableFile
+from app.importing.safety import CSV, ODS, XLS, XLSX, ReaderLimits, UnusableFile
 from app.profiles import load_profile
 from app.services import audit
 from app.services.access import require_office
@@ -114,6 +114,7 @@ class ImportPreview:
     plan: ImportPlan | None
     problems: list[Problem] = field(default_factory=list)  # errors, parse and database ones
     locked: int = 0
+    file_format: str = XLSX  # as read (the content decides, not the file name)
 
     @property
     def error_count(self) -> int:
@@ -346,6 +347,7 @@ def preview_import(
         result=result,
         plan=None,
         problems=list(result.errors),
+        file_format=result.source_format or XLSX,
     )
     if not result.ok:
         return preview
@@ -403,7 +405,7 @@ def commit_import(
         changed_count=len(plan.changed),
         unchanged_count=len(plan.unchanged),
         notes_count=len(preview.notes),
-        stored_file=_store_original(Path(path), preview.sha256),
+        stored_file=_store_original(Path(path), preview.sha256, preview.file_format),
         created_by_id=actor.user_id,
         created_by_name=actor.username,
     )
@@ -639,9 +641,12 @@ def _data_dir() -> Path:
     return get_settings().data_dir
 
 
-def _store_original(path: Path, sha256: str) -> str:
+FORMAT_SUFFIXES = {XLSX: ".xlsx", XLS: ".xls", ODS: ".ods", CSV: ".csv"}
+
+
+def _store_original(path: Path, sha256: str, file_format: str = XLSX) -> str:
     """Keep the imported workbook (content-addressed, outside the web root); returns its relative path."""
-    relative = Path("imports") / "files" / f"{sha256}.xlsx"
+    relative = Path("imports") / "files" / f"{sha256}{FORMAT_SUFFIXES.get(file_format, '.xlsx')}"
     target = _data_dir() / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -83,7 +83,14 @@ def test_errors_write_nothing_and_name_the_cells(sessions, office, make_xlsx, tm
 
 
 @pytest.mark.parametrize(
-    "content", [b"a,b\n1,2\n", b"%PDF-1.4", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, b""]
+    "content",
+    [
+        "caf\u00e9 \u00ff,1\n".encode("cp1252"),
+        b"<html><table><tr><td>x</td></tr></table>",
+        b"%PDF-1.4",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+        b"",
+    ],
 )
 def test_unusable_files_write_nothing(sessions, office, tmp_path, content):
     path = tmp_path / "bad.xlsx"

@@ -92,7 +92,11 @@ def test_api_errors_return_problems_and_the_marked_up_copy(login_as, sessions, c
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(b"a,b\n1,2\n", "unusable_file"), (b"%PDF-1.4 x", "unusable_file"), (b"\0" * 10, "unusable_file")],
+    [
+        (b"<html><body><table><tr><td>x</td></tr></table>", "unusable_file"),
+        (b"%PDF-1.4 x", "unusable_file"),
+        (b"\0" * 10, "unusable_file"),
+    ],
 )
 def test_api_unusable_files_are_400_and_write_nothing(login_as, sessions, clean_db, tmp_path, content, code):
     client, _ = login_as("office_admin")

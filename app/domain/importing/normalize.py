@@ -131,7 +131,7 @@ def names(value: Any, *, limit: int = 100) -> tuple[str, ...]:
 
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?:\s*\d{1,2}[:时]\d{2}(?:[:分]\d{2}秒?)?分?)?"),
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 )
 
@@ -163,6 +163,10 @@ def a_date(value: Any) -> date | None:
             return _checked((EXCEL_EPOCH + timedelta(days=number)).date(), number)
         raise CellIssue("bad_date", value=value)
     raw = unicodedata.normalize("NFKC", str(value)).strip()
+    if len(raw) == 5 and raw.isdigit():  # an Excel serial that travelled as text (a CSV export)
+        return a_date(int(raw))
+    if raw.endswith((".0", ".00")) and raw.split(".")[0].isdigit() and len(raw.split(".")[0]) == 5:
+        return a_date(int(raw.split(".")[0]))
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(raw)
         if match:

@@ -67,6 +67,7 @@ class ParseResult:
     sheets: list[SheetSummary] = field(default_factory=list)
     problem_count: int = 0  # errors, including those past PROBLEM_LIMIT
     error_rows: int = 0
+    source_format: str = ""  # set by the reader: xlsx, xls, ods or csv
 
     @property
     def errors(self) -> list[Problem]:

@@ -37,6 +37,21 @@ NAV = [
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv; charset=utf-8", ".json": "application/json"}
+#: the stored originals, in every format the import reads
+ORIGINAL_TYPES = {
+    ".xlsx": XLSX,
+    ".xls": "application/vnd.ms-excel",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".csv": "text/csv",
+}
+
+
+def _error_copy_name(prefix: str, file_name: str) -> str:
+    """The marked-up copy is always an .xlsx, whatever was uploaded."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return f"{prefix}{stem}.xlsx"
+
+
 UPLOAD_MARGIN = 1024 * 1024  # multipart framing around the file
 
 
@@ -178,7 +193,7 @@ class ImportPages(Controller):
         pending = importing.load_pending(request.user, token)
         if not pending.error_copy.is_file():
             raise NotFound(_("This upload has no error report."))
-        return File(pending.error_copy, filename=f"错误标注_{pending.file_name}", media_type=XLSX)
+        return File(pending.error_copy, filename=_error_copy_name("错误标注_", pending.file_name), media_type=XLSX)
 
     @get("/templates/{kind:str}", sync_to_thread=True)
     def template(self, kind: FromPath[str]) -> File:
@@ -218,7 +233,7 @@ class ImportPages(Controller):
         path = importing.stored_file_path(batch)
         if path is None:
             raise NotFound(_("The imported file is no longer stored."))
-        return File(path, filename=batch.file_name, media_type=XLSX)
+        return File(path, filename=batch.file_name, media_type=ORIGINAL_TYPES.get(path.suffix, XLSX))
 
 
 # ------------------------------------------------------------------------------ items
@@ -369,7 +384,7 @@ class ImportApi(Controller):
         pending = importing.load_pending(request.user, token)
         if not pending.error_copy.is_file():
             raise NotFound(_("This upload has no error report."))
-        return File(pending.error_copy, filename=f"errors_{pending.file_name}", media_type=XLSX)
+        return File(pending.error_copy, filename=_error_copy_name("errors_", pending.file_name), media_type=XLSX)
 
     @post(
         "/",
