@@ -46,7 +46,7 @@ def test_api_preview_then_commit_then_reimport_is_unchanged(login_as, sessions, 
     response = upload(client, SAMPLES / "beijing_npc_2026.xlsx")
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["counts"] == {"rows": 800, "new": 800, "unchanged": 0, "changed": 0, "errors": 0}
+    assert body["counts"] == {"rows": 800, "new": 800, "unchanged": 0, "changed": 0, "locked": 0, "errors": 0}
     assert item_count(clean_db) == 0  # a preview writes nothing
     committed = client.post(
         f"/api/imports/pending/{body['token']}/commit", json={}, headers={"X-CSRF-Token": client.csrf}
