@@ -15,6 +15,7 @@ into the same pure parser, so the problems are reported the same way. Empty cell
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -232,8 +233,8 @@ class WorkbookReader:
 def _open_calamine(path: Path, fmt: str) -> Any:
     import python_calamine
 
-    try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+    try:  # from the bytes: calamine picks its parser by file name otherwise, and uploads are all "upload.xlsx"
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
     except python_calamine.PasswordError:
         raise UnusableFile("encrypted_xls" if fmt == XLS else "encrypted", path.name) from None
     except Exception as exc:  # noqa: BLE001  any failure inside calamine on an untrusted file = damaged file

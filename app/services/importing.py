@@ -686,6 +686,10 @@ def _update_changed(
     before = _item_snapshot(item, lookups)
     for key, value in _item_values(record, lookups).items():
         setattr(item, key, value)
+    # the old links go first: a link kept with the same department and role would clash with itself
+    item.co_signers = []
+    item.intended_departments = []
+    session.flush()
     item.co_signers = [ItemCoSigner(position=i, name=n) for i, n in enumerate(record.co_signers, start=1)]
     item.intended_departments = [
         ItemIntendedDepartment(department_id=lookups.departments[code], role=role)

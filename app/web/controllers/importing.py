@@ -67,17 +67,21 @@ class UploadForm:
     session: str
     confirm_changes: str | None = None
     dry_run: str | None = None
+    skip_locked: str | None = None
 
 
 @dataclass
 class ConfirmForm:
     token: str
     confirm_changes: str | None = None
+    skip_locked: str | None = None
 
 
 @dataclass
 class ConfirmBody:
     confirm_changes: bool = False
+    #: import the others, leave rows of items already assigned (交办) as they are
+    skip_locked: bool = False
 
 
 Multipart = Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -122,6 +126,8 @@ def _preview_context(preview: importing.ImportPreview, pending: importing.Pendin
         "pending": pending,
         "message": message,
         "problems": [{**p.as_dict(gettext), "cell": p.cell} for p in preview.problems[:500]],
+        "changed_rows": preview.changed_rows()[:500],
+        "locked_rows": preview.locked_rows()[:500],
         "notes": [f"{p.place()}: {p.reason(gettext)}" for p in preview.notes[:100]],
     }
 
@@ -178,6 +184,7 @@ class ImportPages(Controller):
                 session_label=pending.session_label,
                 file_name=pending.file_name,
                 confirm_changes=bool(data.confirm_changes),
+                skip_locked=bool(data.skip_locked),
             )
         except (importing.ChangesNeedConfirmation, importing.ImportHasErrors) as exc:
             return Template(
@@ -375,6 +382,7 @@ class ImportApi(Controller):
             session_label=pending.session_label,
             file_name=pending.file_name,
             confirm_changes=bool(data and data.confirm_changes),
+            skip_locked=bool(data and data.skip_locked),
         )
         importing.discard_pending(pending)
         return {"batch": importing.batch_as_dict(batch), **preview.as_dict()}
@@ -407,6 +415,7 @@ class ImportApi(Controller):
                 session_label=pending.session_label,
                 file_name=pending.file_name,
                 confirm_changes=data.confirm_changes in ("1", "true", "on"),
+                skip_locked=data.skip_locked in ("1", "true", "on"),
             )
             return Response(
                 {"dry_run": False, "batch": importing.batch_as_dict(batch), **preview.as_dict()}, status_code=201
