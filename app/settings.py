@@ -35,6 +35,15 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "jianti@localhost"
     test_database_url: str = ""  # only the test suite uses it
+    queue_url: str = ""  # redis://host:6379/N: jobs go to SAQ workers (`jianti worker`); empty: run in-process
+    log_format: str = "text"  # "json": one JSON object per line
+    supervision_at: str = "08:30"  # office time of the daily supervision run (working days only); "off" disables
+    supervision_cron: str = ""  # a cron expression (office time) instead of supervision_at; 6 fields = seconds
+    queue_name: str = "jianti"  # SAQ queue name (several offices on one Redis)
+    job_threshold_rows: int = 5_000  # imports and exports above this many rows run as background jobs
+    # cheapest argon2 parameters, for the test suite only: no JIANTI_* variable sets it, so
+    # load_settings() (the server, the CLI) always hashes with the library's recommended ones
+    fast_password_hashing: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -60,6 +69,23 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def _time_of_day(env: dict[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip() or default
+    if raw == "off":
+        return raw
+    hour, sep, minute = raw.partition(":")
+    if not (sep and hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise SettingsError(f"{name} must be a time of day such as 08:30 (or off), got {raw!r}")
+    return f"{int(hour):02d}:{int(minute):02d}"
 
 
 def _secret_key(env: dict[str, str]) -> str:
@@ -96,6 +122,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_port=_int(env, "JIANTI_SMTP_PORT", 25),
         smtp_sender=env.get("JIANTI_SMTP_SENDER", "jianti@localhost"),
         test_database_url=env.get("JIANTI_TEST_DATABASE_URL", ""),
+        queue_url=env.get("JIANTI_QUEUE_URL", ""),
+        log_format=_choice(env, "JIANTI_LOG_FORMAT", ("text", "json"), "text"),
+        supervision_at=_time_of_day(env, "JIANTI_SUPERVISION_AT", "08:30"),
+        supervision_cron=env.get("JIANTI_SUPERVISION_CRON", "").strip(),
+        queue_name=env.get("JIANTI_QUEUE_NAME", "").strip() or "jianti",
+        job_threshold_rows=_int(env, "JIANTI_JOB_THRESHOLD_ROWS", 5_000),
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
+from app.clock import office_today
 from app.db import migrate
 from app.db.engine import check_connection, session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import departments
 from app.services.actor import Actor
 from app.settings import get_settings
@@ -27,7 +28,12 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     _check_ready()
-    uvicorn.run("app.web.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    # uvicorn's supervisor kills a worker that does not answer its ping within timeout_worker_healthcheck
+    # (5 s by default); importing the app on a busy 2-core machine takes longer, and workers were killed
+    # and restarted in a loop (ops, tests/ops/test_cluster.py)
+    uvicorn.run(
+        "app.web.asgi:app", host=host, port=port, workers=workers, log_level="info", timeout_worker_healthcheck=60
+    )
 
 
 @click.command("demo", help="Migrate and seed a demo database (SQLite by default) and serve it on 127.0.0.1:8000.")
@@ -35,7 +41,6 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="prepare the database only")
 def demo(host: str, port: int, no_serve: bool) -> None:
-    from datetime import date
 
     from app.demo import ensure_accounts, run_seeders
 
@@ -47,7 +52,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     with session_scope() as session:
         departments.sync_departments(session, Actor.system(), profile)
         created = ensure_accounts(session)
-    run_seeders(profile, date.today(), echo=click.echo)
+    run_seeders(profile, office_today(), echo=click.echo)
     if created:
         click.echo("\nDemo accounts (passwords are shown only this once):")
         for username, role, password in created:

@@ -18,13 +18,15 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from app.db.engine import get_engine
-from app.profiles import load_profile
+from app.ops import logs
+from app.rules.profiles import load_profile
 from app.services.errors import UserError
 from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav
 from app.web.csrf import enforce_csrf
 from app.web.errors import http_error_handler, internal_error_handler, user_error_handler
-from app.web.middleware import IdentityMiddleware
+from app.web.middleware import IdentityMiddleware, security_headers
+from app.web.openapi_contract import install as install_api_contract
 from app.web.openapi_page import LocalSchemaPage
 from app.web.templating import template_engine
 from app.web.transactions import make_before_send
@@ -42,10 +44,42 @@ def discover_route_handlers() -> list:
     return handlers
 
 
-def create_app(settings: Settings | None = None, extra_route_handlers: tuple = ()) -> Litestar:
+def _ops_lifespan(run_schedule: bool):
+    """Readiness is checked once at start-up; without a queue this process also keeps the schedule."""
+    import anyio
+
+    from app.ops import queue
+    from app.ops.health import default_readiness
+
+    async def startup(app: Litestar) -> None:
+        readiness = default_readiness()
+        await anyio.to_thread.run_sync(readiness.refresh_all)
+        app.state["readiness"] = readiness
+        if run_schedule and not queue.configured():
+            from app.ops.schedule import EmbeddedScheduler
+
+            app.state["scheduler"] = EmbeddedScheduler().start()
+
+    async def shutdown(app: Litestar) -> None:
+        scheduler = app.state.get("scheduler")
+        if scheduler is not None:
+            scheduler.stop()
+
+    return startup, shutdown
+
+
+def create_app(
+    settings: Settings | None = None,
+    extra_route_handlers: tuple = (),
+    *,
+    run_schedule: bool = True,
+    request_log: bool = True,
+) -> Litestar:
     if settings is not None:
         use_settings(settings)
     settings = get_settings()
+    logs.configure(settings.log_format)
+    startup, shutdown = _ops_lifespan(run_schedule)
     profile = load_profile(settings.profile)  # a broken profile stops start-up with one message
     db_config = SQLAlchemySyncConfig(
         engine_instance=get_engine(),
@@ -53,7 +87,9 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
     )
     # one transaction per request: committed on 2xx/3xx, rolled back on errors (app/web/transactions.py)
     db_config.before_send_handler = make_before_send(db_config.session_scope_key)
-    return Litestar(
+    app = Litestar(
+        on_startup=[install_api_contract, startup],
+        on_shutdown=[shutdown],
         route_handlers=[
             *discover_route_handlers(),
             *extra_route_handlers,
@@ -62,6 +98,8 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
         plugins=[SQLAlchemyPlugin(config=db_config)],
         middleware=[DefineMiddleware(IdentityMiddleware)],
         before_request=enforce_csrf,
+        # every answer, also unknown routes and errors: CSP and friends, X-Request-ID, one charset
+        before_send=[security_headers],
         template_config=TemplateConfig(engine=template_engine()),
         exception_handlers={
             UserError: user_error_handler,
@@ -80,3 +118,6 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
         debug=False,
         state=State({"settings": settings, "profile": profile}),
     )
+    # outermost, around Litestar's exception handling: 404s and 500s get a request id and a log line too
+    app.asgi_handler = logs.RequestLogMiddleware(app.asgi_handler, enabled=request_log)
+    return app

@@ -1,50 +1,307 @@
-"""Turn errors into answers: JSON for /api, a page (or a redirect to the login page) otherwise."""
+"""Turn errors into answers: one JSON body for /api, a readable page (or the login redirect) otherwise.
+
+Every 4xx/5xx of the API has the same body, built only here:
+
+    {"error": <code>, "message": <text in the user's language>,
+     "problems": [{"field": ..., "message": ...}, ...],   # 422 only
+     "details": {...},                                     # optional, the service's own facts
+     "request_id": <the X-Request-ID of the request>}
+
+Litestar's own exceptions (route guards, unknown routes, 405, validation, 413) come through here
+too, so no English "Request Entity Too Large" or exception class name ever reaches a user.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DataError
 
-from app.i18n import _
-from app.services.errors import UserError
+from app.i18n import _, get_locale, locale_scope
+from app.services.errors import Problem, UserError, ValidationFailed
+from app.settings import get_settings
+from app.web.request_id import request_id
 from app.web.transactions import mark_failed
+
+# Litestar's default body limit for routes that set none (10 MB)
+DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
+
+
+# ----------------------------------------------------------------------------- the documented shape
+
+
+@dataclass
+class ProblemOut:
+    field: str  # where: "reason", "plan[0].role", "sheet 建议, row 12, column C (标题)"
+    message: str  # what is wrong, in the user's language
+
+
+@dataclass
+class ErrorOut:
+    """The one error body of the API."""
+
+    error: str  # not_found | forbidden | not_authenticated | conflict | bad_request | validation_failed | ...
+    message: str  # in the user's language
+    request_id: str  # the X-Request-ID header of the answer; quote it when reporting a problem
+    problems: list[ProblemOut] | None = None  # 422 only
+    details: dict[str, Any] | None = field(default=None)  # some errors add facts, e.g. the conflicting rows
+
+
+# codes of Litestar's HTTP exceptions by status, and what to tell the user
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal",
+    503: "unavailable",
+}
+
+
+def _generic_message(status: int) -> str:
+    messages = {
+        400: _("The request is not valid."),
+        401: _("Please log in."),
+        403: _("You may not do this."),
+        404: _("No such page or record."),
+        405: _("This address does not accept this method."),
+        406: _("This address cannot answer in the requested format."),
+        409: _("The record was changed in the meantime. Reload and try again."),
+        415: _("This kind of content is not accepted here."),
+        422: _("Please check the request."),
+        429: _("Too many requests. Wait a moment and try again."),
+        503: _("The service is busy. Try again in a moment."),
+    }
+    return messages.get(status) or (
+        _("Something went wrong on our side. The change was not saved.")
+        if status >= 500
+        else _("The request is not valid.")
+    )
 
 
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/schema")) or "application/json" in request.headers.get("accept", "")
 
 
-def _page(request: Request, status: int, message: str) -> Response:
-    return Template(
-        "error.html", context={"status": status, "message": message}, status_code=status, media_type=MediaType.HTML
-    )
+def _problems_out(problems: list[Problem]) -> list[dict[str, Any]]:
+    out = []
+    for p in problems:
+        entry: dict[str, Any] = {"field": str(p.place), "message": str(p.reason)}
+        if p.value is not None:
+            entry["value"] = p.value
+        entry.update({k: v for k, v in p.extra.items() if k not in entry})
+        out.append(entry)
+    return out
+
+
+def error_body(
+    scope,
+    status: int,
+    code: str,
+    message: str,
+    problems: list[Problem] | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "message": str(message)}
+    if status == 422:
+        body["problems"] = _problems_out(problems or [])
+    if details:
+        body["details"] = details
+    body["request_id"] = request_id(scope)
+    return body
+
+
+def _answer(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    problems: list[Problem] | None = None,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    mark_failed(request.scope)
+    if wants_json(request):
+        return Response(
+            error_body(request.scope, status, code, message, problems, details),
+            status_code=status,
+            media_type=MediaType.JSON,
+            headers=headers,
+        )
+    context = {
+        "status": status,
+        "message": message,
+        "problems": _problems_out(problems or []),
+        "request_id": request_id(request.scope),
+    }
+    return Template("error.html", context=context, status_code=status, media_type=MediaType.HTML, headers=headers)
+
+
+def _in_users_language(request: Request):
+    """Unknown routes and 405s never pass the identity middleware: pick the language here."""
+    locale = request.scope.get("jianti_locale")
+    if locale is None:
+        from app.web.middleware import locale_of_scope
+
+        locale = locale_of_scope(request.scope)
+        request.scope["jianti_locale"] = locale
+    return locale_scope(locale) if locale != get_locale() else _NullScope()
+
+
+class _NullScope:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+# ----------------------------------------------------------------------------- handlers
 
 
 def user_error_handler(request: Request, exc: UserError) -> Response:
-    mark_failed(request.scope)
-    if wants_json(request):
-        return Response(exc.as_dict(), status_code=exc.status_code, media_type=MediaType.JSON)
-    return _page(request, exc.status_code, exc.message)
+    problems = exc.problems if isinstance(exc, ValidationFailed) else None
+    details = {k: v for k, v in exc.details.items() if k != "problems"} if not isinstance(exc, ValidationFailed) else {}
+    if not isinstance(exc, ValidationFailed) and "problems" in exc.details:
+        details["problems"] = exc.details["problems"]
+    return _answer(request, exc.status_code, exc.code, exc.message, problems=problems, details=_plain(details))
+
+
+def _plain(value: Any) -> Any:
+    """Details go out as JSON: dates as ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+_MSGSPEC_HINTS = (
+    (re.compile(r"Expected `int` >= (-?\d+)"), lambda m: _("must be at least %(n)s", n=m.group(1))),
+    (re.compile(r"Expected `int` <= (-?\d+)"), lambda m: _("must be at most %(n)s", n=m.group(1))),
+    (re.compile(r"Expected `int`"), lambda m: _("must be a whole number")),
+    (re.compile(r"Expected `bool`"), lambda m: _("must be true or false")),
+    (re.compile(r"Expected `(date|datetime)`|Invalid RFC 3339|Invalid ISO"), lambda m: _("must be a date")),
+    (re.compile(r"Expected `array`"), lambda m: _("must be a list")),
+    (re.compile(r"Expected `object`"), lambda m: _("must be an object")),
+    (re.compile(r"Expected `str`"), lambda m: _("must be text")),
+    (re.compile(r"Object missing required field `([^`]+)`"), lambda m: _("required")),
+    (re.compile(r"Missing required"), lambda m: _("required")),
+    (re.compile(r"Invalid enum value"), lambda m: _("is not one of the allowed values")),
+)
+
+
+def _problem_from_litestar(entry: dict[str, Any]) -> Problem:
+    raw = str(entry.get("message", ""))
+    key = str(entry.get("key") or "")
+    missing = re.search(r"Object missing required field `([^`]+)`", raw)
+    if missing:
+        key = f"{key.rstrip('.')}.{missing.group(1)}" if key and key not in ("$", "data") else missing.group(1)
+    key = key.removeprefix("$.").removeprefix("$") or "body"
+    for pattern, say in _MSGSPEC_HINTS:
+        match = pattern.search(raw)
+        if match:
+            return Problem(key, say(match))
+    return Problem(key, _("is not valid"))
+
+
+def _validation_answer(request: Request, exc: ValidationException) -> Response:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    entries = [e for e in extra if isinstance(e, dict)]
+    problems = [_problem_from_litestar(e) for e in entries]
+    body_problems = [p for p, e in zip(problems, entries, strict=True) if e.get("source") in (None, "body")]
+    if entries and len(body_problems) == len(problems):
+        return _answer(request, 422, "validation_failed", _("Please check the request."), problems=problems)
+    if problems:
+        listed = "; ".join(f"{p.place}: {p.reason}" for p in problems)
+        return _answer(request, 400, "bad_request", _("The request is not valid: %(problems)s", problems=listed))
+    return _answer(request, 400, "bad_request", _generic_message(400))
+
+
+def _too_large_answer(request: Request) -> Response:
+    route = request.scope.get("route_handler")
+    limit = DEFAULT_BODY_LIMIT
+    try:
+        limit = route.resolve_request_max_body_size() or limit if route is not None else limit
+    except AttributeError:
+        pass
+    files_mb = get_settings().max_upload_mb
+    if limit > files_mb * 1024 * 1024:
+        message = _("The upload is too large: each file may be at most %(mb)s MB.", mb=files_mb)
+    else:
+        message = _(
+            "The request is too large: at most %(mb)s MB are accepted here.", mb=max(1, round(limit / (1024 * 1024)))
+        )
+    return _answer(request, 413, "too_large", message, details={"limit_mb": files_mb})
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
-    mark_failed(request.scope)
-    if isinstance(exc, NotAuthorizedException) and not wants_json(request):
-        return Redirect(f"/login?next={request.url.path}")
-    message = exc.detail
-    if isinstance(exc, NotFoundException):
-        message = _("Page not found.")
-    if wants_json(request):
-        return Response({"error": type(exc).__name__, "message": message}, status_code=exc.status_code)
-    return _page(request, exc.status_code, message)
+    with _in_users_language(request):
+        if isinstance(exc, NotAuthorizedException) and not wants_json(request):
+            mark_failed(request.scope)
+            return Redirect(f"/login?next={request.url.path}")
+        if isinstance(exc, ValidationException):
+            return _validation_answer(request, exc)
+        if isinstance(exc, RequestEntityTooLarge):
+            return _too_large_answer(request)
+        status = exc.status_code
+        code = _CODES.get(status, "internal" if status >= 500 else "bad_request")
+        headers = {k: v for k, v in (exc.headers or {}).items()} or None
+        if isinstance(exc, NotFoundException):
+            message = _("No such page or record.")
+        elif isinstance(exc, MethodNotAllowedException):
+            message = _generic_message(405)
+        elif isinstance(exc, PermissionDeniedException | NotAuthorizedException) and _ours(exc):
+            message = exc.detail  # the guards' and the CSRF check's own (translated) words
+        else:
+            message = _generic_message(status)
+        return _answer(request, status, code, message, headers=headers)
+
+
+def _ours(exc: HTTPException) -> bool:
+    """Our guards raise with a translated sentence; Litestar's defaults are the bare status phrase."""
+    return bool(exc.detail) and exc.detail not in ("Unauthorized", "Forbidden", "Not Authorized")
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
-    mark_failed(request.scope)
-    request.logger.exception("unhandled error on %s", request.url.path)
-    message = _("Something went wrong on our side. The change was not saved.")
-    if wants_json(request):
-        return Response({"error": "internal", "message": message}, status_code=HTTP_500_INTERNAL_SERVER_ERROR)
-    return _page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)
+    with _in_users_language(request):
+        if _out_of_range(exc):
+            # a number no column can hold reached the database: the caller's mistake, nothing was changed
+            return _answer(request, 400, "bad_request", _("A number in the request is out of range."))
+        request.logger.exception("unhandled error on %s (request %s)", request.url.path, request_id(request.scope))
+        return _answer(
+            request,
+            HTTP_500_INTERNAL_SERVER_ERROR,
+            "internal",
+            _("Something went wrong on our side. The change was not saved."),
+        )
+
+
+def _out_of_range(exc: Exception) -> bool:
+    if isinstance(exc, OverflowError):
+        return True
+    return isinstance(exc, DataError) and "out of range" in str(exc).lower()

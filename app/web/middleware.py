@@ -1,4 +1,5 @@
-"""ASGI middleware: who is calling (session cookie or Bearer token) and in which language.
+"""ASGI middleware and hooks: who is calling and in which language, bounded integer parameters,
+the request id and the security headers of every answer.
 
 The user is resolved in a worker thread with its own short transaction, so the request's own
 session stays for the handler and the event loop is never blocked on the database.
@@ -6,14 +7,19 @@ session stays for the handler and the event loop is never blocked on the databas
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass
+from functools import lru_cache
 
 import anyio
+from litestar.exceptions import NotFoundException, ValidationException
 
 from app.db.engine import session_scope
 from app.i18n import DEFAULT_LOCALE, LOCALES, locale_scope
 from app.services import accounts
 from app.services.actor import Actor
+from app.settings import get_settings
 
 SESSION_COOKIE = "jianti_session"
 LOCALE_COOKIE = "jianti_lang"
@@ -67,6 +73,10 @@ def _locale_of(scope, cookies: dict[str, str]) -> str:
     return DEFAULT_LOCALE
 
 
+def locale_of_scope(scope) -> str:
+    return _locale_of(scope, _cookies(scope))
+
+
 class IdentityMiddleware:
     def __init__(self, app) -> None:
         self.app = app
@@ -86,4 +96,126 @@ class IdentityMiddleware:
         locale = _locale_of(scope, cookies)
         scope["jianti_locale"] = locale
         with locale_scope(locale):
+            check_integer_parameters(scope)
             await self.app(scope, receive, send)
+
+
+# ----------------------------------------------------------------------------- bounded integers
+
+# Every integer the web takes must fit the database's INTEGER (PostgreSQL int4): ids are serials,
+# counts and pages are small. Larger numbers used to reach the database and answer 500.
+MAX_INT = 2**31 - 1
+
+
+def _is_int_type(annotation) -> bool:
+    if annotation is int:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_int_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, tuple, set, frozenset):
+        args = [a for a in typing.get_args(annotation) if a is not type(None) and a is not Ellipsis]
+        return bool(args) and all(_is_int_type(a) for a in args)
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _integer_query_keys(handler) -> tuple[str, ...]:
+    """The query-string keys whose values a handler takes as integers (by its signature)."""
+    keys = []
+    signature = getattr(handler, "parsed_fn_signature", None)
+    for name, field_definition in signature.parameters.items() if signature else ():
+        kwarg = field_definition.kwarg_definition
+        if kwarg is not None and (getattr(kwarg, "header", None) or getattr(kwarg, "cookie", None)):
+            continue
+        if name in ("data", "request", "db_session", "state", "scope", "headers", "cookies", "query"):
+            continue
+        if _is_int_type(field_definition.annotation):
+            keys.append(getattr(kwarg, "query", None) or name)
+    return tuple(keys)
+
+
+def check_integer_parameters(scope) -> None:
+    """404 for an integer path parameter (an id, a year) outside 1..2^31-1; 400 for an integer
+    query parameter outside ±(2^31-1). Path parameters are parsed by the router before any middleware."""
+    for value in scope.get("path_params", {}).values():
+        if isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= MAX_INT:
+            raise NotFoundException()
+    handler = scope.get("route_handler")
+    if handler is None or not scope.get("query_string"):
+        return
+    keys = _integer_query_keys(handler)
+    if not keys:
+        return
+    from urllib.parse import parse_qsl
+
+    bad = []
+    for key, raw in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
+        if key not in keys:
+            continue
+        text = raw.strip()
+        if text.lstrip("+-").isdigit() and abs(int(text)) > MAX_INT:
+            bad.append({"message": f"Expected `int` <= {MAX_INT}", "key": key, "source": "query"})
+    if bad:
+        raise ValidationException(detail="out of range", extra=bad)
+
+
+# ----------------------------------------------------------------------------- headers of every answer
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",  # no inline script anywhere: JS lives in app/static/*.js
+        "style-src 'self'",  # no inline styles either: classes in app/static/*.css
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+)
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+def security_headers(message, scope) -> None:
+    """before_send hook (runs for every answer, also unknown routes and errors): security headers,
+    the X-Request-ID, and one charset in the Content-Type."""
+    if message["type"] != "http.response.start":
+        return
+    from app.web.request_id import request_id
+
+    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+    present = {k.lower() for k, _v in headers}
+    for name, value in SECURITY_HEADERS:
+        if name not in present:
+            headers.append((name, value))
+    if get_settings().cookie_secure and HSTS[0] not in present:
+        headers.append(HSTS)
+    headers = [(k, _one_charset(v) if k.lower() == b"content-type" else v) for k, v in headers]
+    headers.append((b"x-request-id", request_id(scope).encode()))
+    message["headers"] = headers
+
+
+def _one_charset(value: bytes) -> bytes:
+    """'text/csv; charset=utf-8; charset=utf-8' -> 'text/csv; charset=utf-8' (the first charset wins)."""
+    if value.lower().count(b"charset=") < 2:
+        return value
+    parts = [p.strip() for p in value.split(b";")]
+    seen, kept = False, []
+    for part in parts:
+        if part.lower().startswith(b"charset="):
+            if seen:
+                continue
+            seen = True
+        kept.append(part)
+    return b"; ".join(kept)

@@ -3,7 +3,7 @@
 from datetime import date
 
 from app.db.engine import session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import deadlines as deadline_service
 from app.services.actor import Actor
 from tests.deadlines.factories import make_assignment
@@ -117,7 +117,7 @@ def test_api_due(login_as):
     assert data["explanation"]["makeup_counted"][0]["day"] == "2026-10-10"
     assert any("National Day" in line for line in data["text"]["en"])
     bad = client.get("/api/calendar/due", params={"start": "2026-09-28"})
-    assert bad.status_code == 422 and bad.json()["problems"][0]["place"] == "period"
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "period"
 
 
 def test_extension_through_the_api_and_the_assignment_page(login_as, clean_db, make_user):
@@ -180,7 +180,7 @@ def test_api_loads_a_year_and_lists_the_moves(login_as, clean_db):
     bad = client.post(
         "/api/calendar/years", json={"text": "year = 2027\n[[holiday]]\nname = '元旦'\n"}, headers=headers
     )
-    assert bad.status_code == 422 and bad.json()["problems"][0]["place"] == "holiday #1 (元旦)"
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "holiday #1 (元旦)"
     response = client.post("/api/calendar/years", json={"text": SCHEDULE_2027, "note": "API"}, headers=headers)
     assert response.status_code == 201, response.text
     data = response.json()

@@ -115,7 +115,7 @@ def test_changed_items_need_confirmation_over_the_api(login_as, sessions, clean_
     assert upload(client, make_xlsx([header, (1, "关于A的建议", "张三")]), url="/api/imports/").status_code == 201
     changed = make_xlsx([header, (1, "关于A的建议（修改）", "张三")])
     conflict = upload(client, changed, url="/api/imports/")
-    assert conflict.status_code == 409 and conflict.json()["changed"] == ["0001"]
+    assert conflict.status_code == 409 and conflict.json()["details"]["changed"] == ["0001"]
     confirmed = upload(client, changed, url="/api/imports/", confirm_changes="1")
     assert confirmed.status_code == 201 and confirmed.json()["batch"]["counts"]["changed"] == 1
 
@@ -133,7 +133,7 @@ def test_upload_size_limit(login_as, sessions, clean_db, tmp_path):
     finally:
         use_settings(original)
     assert response.status_code == 400
-    assert response.json()["reason_code"] == "too_large" and "文件过大" in response.json()["message"]
+    assert response.json()["details"]["reason_code"] == "too_large" and "文件过大" in response.json()["message"]
 
 
 def test_only_the_office_may_import(login_as, sessions):

@@ -36,7 +36,7 @@ def test_api_route_explain_override_and_assign(login_as, clean_db):
         f"/api/routing/items/{ids[0]}/override", json={"mode": "lead", "lead": "gaj", "reason": ""}, headers=headers
     )
     assert missing_reason.status_code == 422
-    assert missing_reason.json()["problems"][0]["place"] == "reason"
+    assert missing_reason.json()["problems"][0]["field"] == "reason"
 
     overridden = client.post(
         f"/api/routing/items/{ids[0]}/override",

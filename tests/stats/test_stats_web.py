@@ -42,7 +42,7 @@ def test_api_figures_and_definitions(seeded, client, make_user):
     assert [(d["code"], d["rank"], d["score"]) for d in body["departments"]] == K.EXPECTED_RANKING
     assert {d["code"] for d in body["definitions"]} >= {"on_time_rate", "resolved_rate", "publication_rate"}
     bad = client.get("/api/stats", params={"year": 2026, "kind": "both"})
-    assert bad.status_code == 422 and bad.json()["problems"][0]["place"] == "kind"
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "kind"
 
 
 def test_download_from_page_and_api(seeded, client, make_user):

@@ -1,4 +1,4 @@
-"""Home page (each role's overview), health check and the current user."""
+"""Home page (each role's overview) and the current user."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from litestar import Request, get
 from litestar.response import Template
 from sqlalchemy import func, select
 
-from app.db.migrate import is_up_to_date
 from app.db.models import Assignment, Item
 from app.domain.enums import ItemState
 from app.domain.text import N_
@@ -35,13 +34,6 @@ def home(request: Request, db_session: DbSession) -> Template:
     return Template("home.html", context={"states": states, "total": sum(counts.values()), "own_open": own_open})
 
 
-@get("/health", summary="Health check", tags=["system"], sync_to_thread=True)
-def health(db_session: DbSession) -> dict[str, str]:
-    """Database reachable and migrated to the newest revision."""
-    db_session.execute(select(1))
-    return {"status": "ok", "database": "ok", "migrations": "current" if is_up_to_date() else "behind"}
-
-
 @get("/api/me", guards=[logged_in], summary="The logged-in user", tags=["accounts"])
 async def me(request: Request) -> dict[str, object]:
     actor = request.user
@@ -53,4 +45,4 @@ async def me(request: Request) -> dict[str, object]:
     }
 
 
-route_handlers = [home, health, me]
+route_handlers = [home, me]  # /health: controllers/health.py

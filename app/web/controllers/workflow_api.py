@@ -1,10 +1,11 @@
 """JSON API of the handling workflow: one endpoint per action, the same services as the pages.
 
-Every action answers 200 with the record's new state and version, or an error body:
-403 (role or department may not), 404 (no such record — other departments' records look
-missing), 409 (the state or a guard refuses, or someone else changed the record first: reload
-and retry), 422 (invalid input; `problems` name each field). Send `expected_version` (the
-version you saw) to be told when someone else acted in between.
+Every action answers 200 with the record's new state and version, and `changed`: the new
+version of every item and assignment the action changed (an action often moves the item too);
+or the API's one error body (app/web/errors.py): 403 (role or department may not), 404 (no such
+record — other departments' records look missing), 409 (the state or a guard refuses, or someone
+else changed the record first: reload and retry), 422 (invalid input; `problems` name each
+field). Send `expected_version` (the version you saw) to be told when someone else acted in between.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
+from app.clock import from_office_wall_clock
 from app.db.models import Assignment, Item
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, Role
 from app.i18n import _
@@ -30,43 +31,13 @@ from app.services.workflow.files import Upload
 from app.web.controllers.workflow import attachment_response, letter_docx_response
 from app.web.deps import DbSession
 from app.web.guards import office_only, roles
+from app.web.versions import VersionOut, changed_versions
 
 readers = roles(*OFFICE_ROLES, *DEPARTMENT_ROLES, Role.LEADER_READONLY)
 departments_only = roles(*DEPARTMENT_ROLES)
 
 
 # ----------------------------------------------------------------------------- shapes
-
-
-@dataclass
-class ErrorOut:
-    error: str  # forbidden | not_found | conflict | bad_request
-    message: str
-
-
-@dataclass
-class ProblemOut:
-    place: str  # e.g. "field contact_phone" or "file scan.exe"
-    reason: str
-    value: Any = None
-
-
-@dataclass
-class ValidationErrorOut:
-    error: str  # validation_failed
-    message: str
-    problems: list[ProblemOut]
-
-
-ERRORS = {
-    403: ResponseSpec(ErrorOut, description="Your role or department may not take this action"),
-    404: ResponseSpec(ErrorOut, description="No such record (another department's records look missing)"),
-    409: ResponseSpec(
-        ErrorOut,
-        description="The state or a rule refuses the action, or someone else changed the record first",
-    ),
-    422: ResponseSpec(ValidationErrorOut, description="Invalid input; each problem names its field"),
-}
 
 
 @dataclass
@@ -88,6 +59,37 @@ class ItemStateOut:
     state: str
     round: int
     version: int
+
+
+@dataclass
+class AssignmentWriteOut(AssignmentOut):
+    """The assignment after the action, and every record the action changed."""
+
+    changed: list[VersionOut] = field(default_factory=list)
+
+
+@dataclass
+class CommunicationWriteOut:
+    id: int
+    assignment_id: int
+    round: int
+    method: str
+    happened_at: datetime
+    participants: str
+    notes: str
+    changed: list[VersionOut]  # the assignment's new version among them
+
+
+@dataclass
+class ResultClassOut:
+    reply_id: int
+    result_class: str
+    changed: list[VersionOut]  # the item's new version among them
+
+
+@dataclass
+class ItemWriteOut(ItemStateOut):
+    changed: list[VersionOut] = field(default_factory=list)
 
 
 @dataclass
@@ -307,9 +309,14 @@ def _item_out(item: Item) -> ItemStateOut:
     return ItemStateOut(item.id, item.state, item.round, item.version)
 
 
-def _after(session: Session, record) -> AssignmentOut:
-    session.flush()
-    return _assignment_out(record)
+def _after(session: Session, record: Assignment) -> AssignmentWriteOut:
+    changed = changed_versions(session)
+    return AssignmentWriteOut(**vars(_assignment_out(record)), changed=changed)
+
+
+def _item_after(session: Session, item: Item) -> ItemWriteOut:
+    changed = changed_versions(session)
+    return ItemWriteOut(**vars(_item_out(item)), changed=changed)
 
 
 def _uploads(files: list[FileIn]) -> list[Upload]:
@@ -325,7 +332,7 @@ def _uploads(files: list[FileIn]) -> list[Upload]:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else (moment - timedelta(hours=8)).replace(tzinfo=UTC)
+    return from_office_wall_clock(moment)
 
 
 def _files_out(page: views.ItemPage, owner_type: str, owner_id: int) -> list[dict[str, Any]]:
@@ -414,7 +421,8 @@ def handling_out(session: Session, actor, item_id: int) -> HandlingOut:
     )
 
 
-COMMON: dict[str, Any] = {"sync_to_thread": True, "responses": ERRORS, "tags": ["handling"], "status_code": 200}
+# error statuses and their one body are documented for every operation by app/web/openapi_contract.py
+COMMON: dict[str, Any] = {"sync_to_thread": True, "tags": ["handling"], "status_code": 200}
 # base64 files make bodies about 4/3 of the files; each file is checked by the service
 WITH_FILES: dict[str, Any] = {**COMMON, "request_max_body_size": 300 * 1024 * 1024}
 
@@ -473,7 +481,6 @@ class HandlingApi(Controller):
         summary="The reply letter as .docx",
         sync_to_thread=True,
         tags=["handling"],
-        responses={404: ERRORS[404]},
     )
     def letter(
         self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None
@@ -486,7 +493,6 @@ class HandlingApi(Controller):
         summary="Download an attachment",
         sync_to_thread=True,
         tags=["handling"],
-        responses={404: ERRORS[404]},
     )
     def attachment(self, request: Request, db_session: DbSession, attachment_id: FromPath[int]) -> Response:
         return attachment_response(db_session, request, attachment_id)
@@ -496,7 +502,7 @@ class HandlingApi(Controller):
     @post("/assignments/{assignment_id:int}/sign-for", guards=[departments_only], summary="Sign for (签收)", **COMMON)
     def sign_for(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         return _after(
             db_session,
             actions.sign_for(db_session, request.user, assignment_id, expected_version=data.expected_version),
@@ -514,7 +520,7 @@ class HandlingApi(Controller):
         db_session: DbSession,
         assignment_id: FromPath[int],
         data: JSONBody[ReassignmentRequestIn],
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         actions.request_reassignment(
             db_session,
             request.user,
@@ -537,7 +543,7 @@ class HandlingApi(Controller):
         db_session: DbSession,
         assignment_id: FromPath[int],
         data: JSONBody[ReassignmentApprovalIn],
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         replacement = actions.approve_reassignment(
             db_session,
             request.user,
@@ -556,7 +562,7 @@ class HandlingApi(Controller):
     )
     def reject_reassignment(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         return _after(
             db_session,
             actions.reject_reassignment(
@@ -572,7 +578,7 @@ class HandlingApi(Controller):
     )
     def record_communication(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[CommunicationIn]
-    ) -> CommunicationOut:
+    ) -> CommunicationWriteOut:
         c = actions.record_communication(
             db_session,
             request.user,
@@ -583,7 +589,10 @@ class HandlingApi(Controller):
             notes=data.notes,
             files=_uploads(data.files),
         )
-        return CommunicationOut(c.id, c.assignment_id, c.round, c.method, c.happened_at, c.participants, c.notes)
+        changed = changed_versions(db_session)
+        return CommunicationWriteOut(
+            c.id, c.assignment_id, c.round, c.method, c.happened_at, c.participants, c.notes, changed
+        )
 
     @put(
         "/assignments/{assignment_id:int}/opinion",
@@ -593,7 +602,7 @@ class HandlingApi(Controller):
     )
     def save_opinion(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[OpinionIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         actions.save_opinion(
             db_session,
             request.user,
@@ -612,7 +621,7 @@ class HandlingApi(Controller):
     )
     def send_opinion(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         actions.send_opinion(db_session, request.user, assignment_id, expected_version=data.expected_version)
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
@@ -624,7 +633,7 @@ class HandlingApi(Controller):
     )
     def save_reply(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReplyIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         draft = actions.ReplyDraft(
             body=data.body,
             result_class=data.result_class,
@@ -653,7 +662,7 @@ class HandlingApi(Controller):
     )
     def sign_off(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         actions.sign_off(db_session, request.user, assignment_id, expected_version=data.expected_version)
         return _after(db_session, access.get_assignment_for(db_session, request.user, assignment_id))
 
@@ -665,7 +674,7 @@ class HandlingApi(Controller):
     )
     def return_draft(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         return _after(
             db_session,
             actions.return_draft(
@@ -681,7 +690,7 @@ class HandlingApi(Controller):
     )
     def submit(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         return _after(
             db_session,
             actions.submit_for_review(db_session, request.user, assignment_id, expected_version=data.expected_version),
@@ -695,7 +704,7 @@ class HandlingApi(Controller):
     )
     def acknowledge(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         return _after(
             db_session,
             actions.acknowledge(db_session, request.user, assignment_id, expected_version=data.expected_version),
@@ -709,7 +718,7 @@ class HandlingApi(Controller):
     )
     def waive(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         return _after(
             db_session, actions.waive_co_opinions(db_session, request.user, assignment_id, reason=data.reason)
         )
@@ -722,7 +731,7 @@ class HandlingApi(Controller):
     )
     def return_reply(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[ReasonIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         return _after(
             db_session,
             actions.return_reply(
@@ -738,7 +747,7 @@ class HandlingApi(Controller):
     )
     def accept_reply(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int], data: JSONBody[AcceptIn]
-    ) -> AssignmentOut:
+    ) -> AssignmentWriteOut:
         actions.accept_reply(
             db_session,
             request.user,
@@ -759,7 +768,7 @@ class HandlingApi(Controller):
     )
     def assign(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[AssignIn]
-    ) -> list[AssignmentOut]:
+    ) -> list[AssignmentWriteOut]:
         created = actions.assign(
             db_session,
             request.user,
@@ -767,8 +776,7 @@ class HandlingApi(Controller):
             [(p.department, p.role) for p in data.plan],
             expected_version=data.expected_version,
         )
-        db_session.flush()
-        return [_assignment_out(a) for a in created]
+        return [_after(db_session, a) for a in created]
 
     @post(
         "/items/{item_id:int}/request-feedback",
@@ -778,9 +786,10 @@ class HandlingApi(Controller):
     )
     def request_feedback(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> ItemStateOut:
-        return _item_out(
-            actions.request_feedback(db_session, request.user, item_id, expected_version=data.expected_version)
+    ) -> ItemWriteOut:
+        return _item_after(
+            db_session,
+            actions.request_feedback(db_session, request.user, item_id, expected_version=data.expected_version),
         )
 
     @post(
@@ -791,7 +800,7 @@ class HandlingApi(Controller):
     )
     def record_feedback(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[FeedbackIn]
-    ) -> ItemStateOut:
+    ) -> ItemWriteOut:
         actions.record_feedback(
             db_session,
             request.user,
@@ -804,8 +813,7 @@ class HandlingApi(Controller):
             received_on=data.received_on,
             expected_version=data.expected_version,
         )
-        db_session.flush()
-        return _item_out(access.get_item_for(db_session, request.user, item_id))
+        return _item_after(db_session, access.get_item_for(db_session, request.user, item_id))
 
     @post(
         "/items/{item_id:int}/close",
@@ -815,8 +823,10 @@ class HandlingApi(Controller):
     )
     def close(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> ItemStateOut:
-        return _item_out(actions.close_item(db_session, request.user, item_id, expected_version=data.expected_version))
+    ) -> ItemWriteOut:
+        return _item_after(
+            db_session, actions.close_item(db_session, request.user, item_id, expected_version=data.expected_version)
+        )
 
     @post(
         "/items/{item_id:int}/close-without-reply",
@@ -826,15 +836,16 @@ class HandlingApi(Controller):
     )
     def close_without_reply(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[VersionIn]
-    ) -> ItemStateOut:
-        return _item_out(
-            actions.close_without_reply(db_session, request.user, item_id, expected_version=data.expected_version)
+    ) -> ItemWriteOut:
+        return _item_after(
+            db_session,
+            actions.close_without_reply(db_session, request.user, item_id, expected_version=data.expected_version),
         )
 
     @post("/items/{item_id:int}/merge", guards=[office_only], summary="Merge into another item (并案)", **COMMON)
     def merge(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[MergeIn]
-    ) -> ItemStateOut:
+    ) -> ItemWriteOut:
         actions.merge(
             db_session,
             request.user,
@@ -843,17 +854,17 @@ class HandlingApi(Controller):
             reason=data.reason,
             expected_version=data.expected_version,
         )
-        db_session.flush()
-        return _item_out(access.get_item_for(db_session, request.user, item_id))
+        return _item_after(db_session, access.get_item_for(db_session, request.user, item_id))
 
     @post("/items/{item_id:int}/withdraw", guards=[office_only], summary="Withdraw the item", **COMMON)
     def withdraw(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[ReasonIn]
-    ) -> ItemStateOut:
-        return _item_out(
+    ) -> ItemWriteOut:
+        return _item_after(
+            db_session,
             actions.withdraw(
                 db_session, request.user, item_id, reason=data.reason, expected_version=data.expected_version
-            )
+            ),
         )
 
     @post(
@@ -864,11 +875,11 @@ class HandlingApi(Controller):
     )
     def change_result_class(
         self, request: Request, db_session: DbSession, reply_id: FromPath[int], data: JSONBody[ResultClassIn]
-    ) -> dict[str, str]:
+    ) -> ResultClassOut:
         reply = actions.change_result_class(
             db_session, request.user, reply_id, result_class=data.result_class, reason=data.reason
         )
-        return {"result_class": reply.result_class}
+        return ResultClassOut(reply.id, reply.result_class, changed_versions(db_session))
 
 
 route_handlers = [HandlingApi]

@@ -41,7 +41,7 @@ def test_life_over_the_api(client, users, as_user, db_session):
         json={**DRAFT, "contact_phone": "?", "files": [{"filename": "病毒.exe", "content_base64": b64(b"MZ\x90\x00")}]},
     )
     assert bad.status_code == 422
-    places = {p["place"] for p in bad.json()["problems"]}
+    places = {p["field"] for p in bad.json()["problems"]}
     assert "field contact_phone" in places
 
     communication = jtw.post(
@@ -96,7 +96,16 @@ def test_life_over_the_api(client, users, as_user, db_session):
     dissatisfied = office.post(
         f"/api/items/{item.id}/feedback", json={"level": "dissatisfied", "given_by": "submitter"}
     )
-    assert dissatisfied.json() | {"version": 0} == {"id": item.id, "state": "rehandling", "round": 2, "version": 0}
+    answer = dissatisfied.json()
+    assert answer | {"version": 0, "changed": []} == {
+        "id": item.id,
+        "state": "rehandling",
+        "round": 2,
+        "version": 0,
+        "changed": [],
+    }
+    # the new round moved the item and its assignments: every new version is in the answer
+    assert {"entity": "item", "id": item.id, "version": answer["version"]} in answer["changed"]
     again = office.post(f"/api/items/{item.id}/feedback", json={"level": "satisfied", "given_by": "submitter"})
     assert again.status_code == 409
 
@@ -115,4 +124,4 @@ def test_error_shapes_are_in_openapi(client):
             continue
         assert {"403", "404", "409", "422"} <= set(op["responses"]), op["operationId"]
     components = schema["components"]["schemas"]
-    assert {"ErrorOut", "ValidationErrorOut", "ReplyIn", "FeedbackIn", "CommunicationIn"} <= set(components)
+    assert {"Error", "Problem", "ReplyIn", "FeedbackIn", "CommunicationIn"} <= set(components)

@@ -1,0 +1,1 @@
+"""Running Jianti for real: health, request logs, background jobs, backup and restore."""

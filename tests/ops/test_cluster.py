@@ -1,0 +1,185 @@
+"""Several server processes behave as one system: `jianti serve --workers 2`, and two servers on
+different ports on one database (PostgreSQL in CI's second pass; the run's SQLite file otherwise).
+
+What is made on one process is valid on the other: the login (server-side session), the CSRF token,
+a pending import upload (stored in the data folder, keyed by token), and a job (its row and its file).
+Flash messages are not on this branch yet (the forms helper's app/web/flash.py): not covered here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app import PROJECT_ROOT
+from app.db.engine import session_scope
+from app.services.actor import Actor
+from app.services.sessions import add_session
+from app.settings import get_settings
+
+SAMPLES = PROJECT_ROOT / "imports" / "samples"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSRF = re.compile(r'name="_csrf" value="([^"]*)"')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli.main", "serve", "--port", str(self.port), "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("w"),
+        )
+
+    def wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/health/ready", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(self.log.read_text()[-3000:])
+            time.sleep(0.2)
+        raise RuntimeError("server did not become ready")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def request_lines(self) -> list[dict]:
+        """The server's request log (JSON lines)."""
+        lines = []
+        for line in self.log.read_text().splitlines():
+            if line.startswith("{"):
+                data = json.loads(line)
+                if data.get("event") == "request":
+                    lines.append(data)
+        return lines
+
+
+@pytest.fixture
+def cluster_env(clean_db, database_url, tmp_path):
+    settings = get_settings()
+    with session_scope(clean_db) as session:
+        add_session(session, Actor.system(), label="市十六届人大四次会议", body="npc", year=2026, number_width=4)
+    env = {
+        **os.environ,
+        "JIANTI_DATABASE_URL": database_url,
+        "JIANTI_SECRET_KEY": settings.secret_key,
+        "JIANTI_DATA_DIR": str(settings.data_dir),
+        "JIANTI_LOG_FORMAT": "json",
+        "JIANTI_SUPERVISION_AT": "off",
+    }
+    env.pop("JIANTI_QUEUE_URL", None)
+    return env
+
+
+def _login(client: httpx.Client, user) -> str:
+    token = CSRF.search(client.get("/login").text).group(1)
+    response = client.post(
+        "/login", data={"username": user.username, "password": user.password, "_csrf": token, "next": "/"}
+    )
+    assert response.status_code == 302, response.text[:300]
+    return CSRF.search(client.get("/").text).group(1)
+
+
+def test_two_servers_on_one_database(cluster_env, make_user, tmp_path):
+    user = make_user("office_admin")
+    servers = [Server(cluster_env, tmp_path / "a.log"), Server(cluster_env, tmp_path / "b.log")]
+    try:
+        for server in servers:
+            server.wait()
+        a = httpx.Client(base_url=servers[0].base, timeout=60)
+        csrf = _login(a, user)  # login and CSRF token made on A
+        b = httpx.Client(base_url=servers[1].base, timeout=60, cookies=a.cookies)
+        home = b.get("/")
+        assert home.status_code == 200 and 'data-testid="current-user"' in home.text  # the login holds on B
+
+        sample = SAMPLES / "beijing_npc_2026.xlsx"
+        preview = a.post(
+            "/api/imports/preview",
+            files={"file": (sample.name, sample.read_bytes(), XLSX)},
+            data={"kind": "npc_suggestion", "session": "市十六届人大四次会议"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert preview.status_code == 200, preview.text[:500]
+        committed = b.post(  # the pending upload made on A, confirmed on B with A's CSRF token
+            f"/api/imports/pending/{preview.json()['token']}/commit", json={}, headers={"X-CSRF-Token": csrf}
+        )
+        assert committed.status_code == 201, committed.text[:500]
+        assert committed.json()["batch"]["counts"]["new"] == 800
+
+        started = b.post("/jobs/export-items", data={"format": "csv", "_csrf": csrf})  # a job started on B
+        assert started.status_code == 303
+        job_id = int(started.headers["location"].rsplit("/", 1)[1])
+        deadline = time.monotonic() + 60
+        while (job := a.get(f"/api/jobs/{job_id}").json())["status"] not in ("complete", "failed"):
+            assert time.monotonic() < deadline, job
+            time.sleep(0.2)
+        assert job["status"] == "complete" and job["result"]["rows"] == 800  # seen on A
+        download = a.get(f"/jobs/{job_id}/file")  # its file, written by B, served by A
+        assert download.status_code == 200 and download.text.count("\n") >= 800
+        assert a.get("/api/jobs").json()["jobs"][0]["id"] == job_id
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def test_serve_with_two_workers_acts_as_one(cluster_env, make_user, tmp_path):
+    user = make_user("office_admin")
+    server = Server(cluster_env, tmp_path / "w.log", workers=2)
+    try:
+        server.wait()
+        first = httpx.Client(base_url=server.base, timeout=60)
+        csrf = _login(first, user)
+        cookies = first.cookies
+        answers = []
+        # a new connection for every request: the kernel spreads them over both worker processes
+        for n in range(60):
+            with httpx.Client(base_url=server.base, timeout=60, cookies=cookies) as fresh:
+                if n % 3 == 0:
+                    response = fresh.post("/jobs/supervision", data={"_csrf": csrf})
+                    assert response.status_code == 303, response.text[:300]
+                else:
+                    response = fresh.get("/api/me", headers={"X-CSRF-Token": csrf})
+                    assert response.status_code == 200 and response.json()["username"] == user.username
+                answers.append(response.headers["x-request-id"])
+            if n >= 20 and len({line["pid"] for line in server.request_lines()}) >= 2:
+                break
+        lines = {line["request_id"]: line for line in server.request_lines()}
+        pids = {lines[rid]["pid"] for rid in answers if rid in lines}
+        assert len(pids) == 2, f"all requests went to one worker: {pids}"
+        login_pid = next(
+            line["pid"] for line in lines.values() if line["route"] == "/login" and line["method"] == "POST"
+        )
+        assert any(
+            lines[rid]["pid"] != login_pid and lines[rid]["status"] in (200, 303) for rid in answers if rid in lines
+        )
+        with httpx.Client(base_url=server.base, timeout=60, cookies=cookies) as fresh:
+            jobs = fresh.get("/api/jobs").json()["jobs"]
+        assert jobs and {j["kind"] for j in jobs} == {"supervision"}  # one row a day, whichever worker was asked
+    finally:
+        server.stop()
