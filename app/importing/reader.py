@@ -15,8 +15,10 @@ into the same pure parser, so the problems are reported the same way. Empty cell
 from __future__ import annotations
 
 import html
-import io
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -230,11 +232,24 @@ class WorkbookReader:
             yield row
 
 
+_SUFFIXES = {XLSX: (".xlsx", ".xlsm"), XLS: (".xls",), "ods": (".ods",)}
+
+
 def _open_calamine(path: Path, fmt: str) -> Any:
+    """calamine picks its parser by the file name, and stored uploads are all "upload.xlsx": a file
+    whose name does not match its content is opened through a correctly named link to it."""
     import python_calamine
 
-    try:  # from the bytes: calamine picks its parser by file name otherwise, and uploads are all "upload.xlsx"
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    try:
+        if path.suffix.lower() in _SUFFIXES.get(fmt, ()):
+            return python_calamine.CalamineWorkbook.from_path(str(path))
+        with tempfile.TemporaryDirectory(prefix="jianti-read-") as directory:
+            named = Path(directory) / f"upload{_SUFFIXES[fmt][0]}"
+            try:
+                os.link(path, named)
+            except OSError:
+                shutil.copyfile(path, named)
+            return python_calamine.CalamineWorkbook.from_path(str(named))  # the open file outlives its name
     except python_calamine.PasswordError:
         raise UnusableFile("encrypted_xls" if fmt == XLS else "encrypted", path.name) from None
     except Exception as exc:  # noqa: BLE001  any failure inside calamine on an untrusted file = damaged file
