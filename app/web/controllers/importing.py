@@ -146,6 +146,7 @@ def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[
         "batches": importing.list_batches(db_session, request.user),
         "kinds": list(ItemKind),
         "error": None,
+        "chosen": None,
         **extra,
     }
 
@@ -156,8 +157,8 @@ class ImportPages(Controller):
     guards = [office_only]
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request, db_session: DbSession) -> Template:
-        return Template("importing/index.html", context=_index_context(db_session, request))
+    def index(self, request: Request, db_session: DbSession, session: FromQuery[str | None] = None) -> Template:
+        return Template("importing/index.html", context=_index_context(db_session, request, chosen=session))
 
     @post("/preview", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_LIMIT)
     def preview(self, request: Request, db_session: DbSession, data: Multipart) -> Template:
