@@ -59,7 +59,25 @@ def _print_problems(preview: importing.ImportPreview, limit: int = 50) -> None:
 
 def _summary(preview: importing.ImportPreview) -> str:
     c = preview.counts
-    return f"{c['rows']} rows: {c['new']} new, {c['unchanged']} unchanged, {c['changed']} changed, {c['errors']} errors"
+    locked = f", {c['locked']} locked" if c.get("locked") else ""
+    return (
+        f"{c['rows']} rows: {c['new']} new, {c['unchanged']} unchanged, {c['changed']} changed{locked}, "
+        f"{c['errors']} errors"
+    )
+
+
+def _print_diff(rows: list[dict], limit: int = 30) -> None:
+    for row in rows[:limit]:
+        state = f" [{row['state_label']}]" if "state_label" in row else ""
+        click.echo(f"  {row['sheet']} row {row['row']} No. {row['number']}{state}", err=True)
+        for d in row["diff"]:
+            click.echo(f"    {d['label']}: {d['old']} → {d['new']}", err=True)
+
+
+def _print_locked(preview: importing.ImportPreview) -> None:
+    if preview.only_locked_rows_block:
+        _print_diff(preview.locked_rows())
+        click.echo("run again with --skip-locked to import the others and leave these rows as they are", err=True)
 
 
 @click.command("import", help="Import a workbook of NPC suggestions or CPPCC proposals (all or nothing).")
@@ -69,6 +87,11 @@ def _summary(preview: importing.ImportPreview) -> str:
 @click.option("--dry-run", is_flag=True, help="only preview: read, validate, compare; write nothing")
 @click.option("--errors-out", type=click.Path(dir_okay=False, path_type=Path), help="write the marked-up workbook here")
 @click.option("--confirm-changes", is_flag=True, help="update items already imported whose content changed")
+@click.option(
+    "--skip-locked",
+    is_flag=True,
+    help="import the others, leave rows of items already assigned (交办) as they are (listed in the batch)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print the outcome as JSON")
 @click.option("--user", "username", default=None, help="record the import as this office user (default: system)")
 def import_command(
@@ -78,6 +101,7 @@ def import_command(
     dry_run: bool,
     errors_out: Path | None,
     confirm_changes: bool,
+    skip_locked: bool,
     as_json: bool,
     username: str | None,
 ) -> None:
@@ -91,7 +115,13 @@ def import_command(
             actor = _actor(session, username)
             if dry_run:
                 preview = importing.preview_import(
-                    session, actor, file, kind=KINDS[kind], session_label=session_label, progress=progress
+                    session,
+                    actor,
+                    file,
+                    kind=KINDS[kind],
+                    session_label=session_label,
+                    progress=progress,
+                    skip_locked=skip_locked,
                 )
                 code = 0 if preview.ok else 1
                 outcome = {"dry_run": True, **preview.as_dict()}
@@ -104,6 +134,7 @@ def import_command(
                     session_label=session_label,
                     confirm_changes=confirm_changes,
                     progress=progress,
+                    skip_locked=skip_locked,
                 )
                 outcome = {"dry_run": False, **preview.as_dict(), "batch": importing.batch_as_dict(batch)}
     except importing.UnusableUpload as exc:
@@ -116,13 +147,13 @@ def import_command(
         if not as_json:
             click.echo(f"{file.name}: {_summary(preview)}; nothing was imported", err=True)
             _print_problems(preview)
+            _print_locked(preview)
         _finish(as_json, 1, {"dry_run": dry_run, **preview.as_dict()})
     except importing.ChangesNeedConfirmation as exc:
         progress.close()
         if not as_json:
             click.echo(f"{file.name}: {_summary(exc.preview)}", err=True)
-            for notice in exc.preview.change_notices()[:30]:
-                click.echo(f"  {notice.place()}: {notice.reason(gettext)}", err=True)
+            _print_diff(exc.preview.changed_rows())
             click.echo("nothing was imported; run again with --confirm-changes to update them", err=True)
         _finish(as_json, 1, {"dry_run": False, **exc.preview.as_dict(), "needs_confirmation": True})
     progress.close()
@@ -139,6 +170,8 @@ def import_command(
         click.echo(f"nothing to do: every item is already imported unchanged (batch {outcome['batch']['id']})")
     else:
         click.echo(f"imported as batch {outcome['batch']['id']}")
+        if preview.skip_locked and preview.plan is not None and preview.plan.locked:
+            click.echo(f"left as they are (already assigned): {len(preview.plan.locked)} row(s)")
     _finish(False, code, None)
 
 

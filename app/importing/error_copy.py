@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -36,7 +36,7 @@ def write_error_copy(
     header_rows maps sheet name -> 1-based header row, where the error column gets its title.
     Formulas are replaced by their cached values (data_only), as in the import itself.
     """
-    workbook = load_workbook(source, data_only=True)
+    workbook = _as_workbook(source)
     header_rows = header_rows or {}
     errors = [p for p in problems if not p.is_note]
     by_sheet_row: dict[tuple[str, int], list[Problem]] = defaultdict(list)
@@ -96,6 +96,38 @@ def write_error_copy(
     destination.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(destination)
     return destination
+
+
+def _as_workbook(source: Path) -> Workbook:
+    """The upload as an openpyxl workbook: .xlsx/.xlsm as it is (styles kept); any other format
+    (.xls, .ods, .csv) as a new .xlsx holding its values, so every format gets the same marked copy."""
+    from app.importing.reader import WorkbookReader
+    from app.importing.safety import XLSX, ReaderLimits
+
+    with WorkbookReader(source, ReaderLimits(max_file_bytes=1 << 62, max_rows=1 << 62)) as reader:
+        if reader.format == XLSX:
+            reader.close()
+            return load_workbook(source, data_only=True)
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for name, rows in reader.sheets():
+            sheet = workbook.create_sheet(_sheet_title(name, workbook.sheetnames))
+            for row in rows:
+                sheet.append([_cell(v) for v in row])
+    return workbook
+
+
+def _sheet_title(name: str, taken: list[str]) -> str:
+    title = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "Sheet"
+    return title if title not in taken else f"{title[:28]}_{len(taken)}"
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return _safe(value)
+    if value is None or isinstance(value, int | float | bool) or hasattr(value, "isoformat"):
+        return value
+    return str(value)
 
 
 def _previous_error_column(sheet, header_row: int) -> int | None:

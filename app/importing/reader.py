@@ -1,27 +1,36 @@
-"""Streams the rows of an uploaded .xlsx (openpyxl read-only, cached values) into the pure parser.
+"""One reader interface for every format an office sends: rows of cell values, sheet by sheet.
 
-Before rows are read, each worksheet's XML is scanned once for two things openpyxl's read-only
-mode does not give: merged ranges (a delegation written once and merged down over its rows is
-filled down) and formula cells without a usable cached value (marked so the parser can name them).
+- .xlsx / .xlsm / .xls / .ods are read by python-calamine (Rust calamine: cached values only, so
+  macros and formulas never run). Merged ranges (xlsx, xls) are filled down: a delegation written
+  once and merged over its rows reaches every row.
+- .xlsx / .xlsm are also pre-scanned once (their sheet XML) for what calamine does not tell:
+  formula cells without a cached value, marked so the parser names them instead of reading "".
+- .csv: encoding detected (UTF-8, UTF-8 with BOM, GB18030 which covers GBK; UTF-16 with BOM as
+  Excel's "Unicode text"), delimiter detected (, ; tab), ragged rows refused.
+
+Whatever the format, the rows then go through the same checks (row and column limits, progress)
+into the same pure parser, so the problems are reported the same way. Empty cells are None.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from app.domain.enums import ItemKind
 from app.domain.importing import ParseResult, UncomputedFormula, WorkbookParser
 from app.domain.profile import Profile
-from app.importing.safety import ReaderLimits, UnusableFile, sniff
+from app.importing.safety import CSV, XLS, XLSX, ReaderLimits, UnusableFile, sniff
 
 Progress = Callable[[int], None]  # called with the number of rows read so far
 
@@ -114,8 +123,12 @@ class _FillDown:
                 self.active[col] = (row[col - 1], last)
 
 
+RawRow = Sequence[Any]
+
+
 class WorkbookReader:
-    """Opens an upload safely and yields (sheet name, rows) for every visible worksheet."""
+    """Opens an upload safely (any supported format) and yields (sheet name, rows) for every
+    visible worksheet. Rows are lists of cell values, first row = row 1, empty cells None."""
 
     def __init__(self, path: Path, limits: ReaderLimits | None = None, progress: Progress | None = None) -> None:
         self.path = Path(path)
@@ -123,15 +136,15 @@ class WorkbookReader:
         self.progress = progress
         self.rows_read = 0
         self.non_blank_cells = False
-        sniff(self.path, self.limits)
-        try:
-            self.workbook = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
-        except Exception as exc:  # noqa: BLE001  any failure inside openpyxl on an untrusted file = damaged file
-            raise UnusableFile("corrupt", self.path.name, detail=_detail(exc)) from None
-        self.archive = self.workbook._archive  # openpyxl keeps the zip open in read-only mode
+        self.format = sniff(self.path, self.limits)
+        self._book: Any = None
+        if self.format != CSV:
+            self._book = _open_calamine(self.path, self.format)
 
     def close(self) -> None:
-        self.workbook.close()
+        if self._book is not None:
+            self._book.close()
+            self._book = None
 
     def __enter__(self) -> WorkbookReader:
         return self
@@ -140,46 +153,137 @@ class WorkbookReader:
         self.close()
 
     def sheets(self) -> Iterator[tuple[str, Iterator[list[Any]]]]:
-        visible = [ws for ws in self.workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        if self.format == CSV:
+            rows = read_csv(self.path, self.limits)
+            yield self.path.stem[:100] or "CSV", self._checked(rows)
+            return
+        import python_calamine
+
+        visible = [
+            meta.name
+            for meta in self._book.sheets_metadata
+            if meta.visible == python_calamine.SheetVisibleEnum.Visible
+            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
         if not visible:
             raise UnusableFile("no_sheets", self.path.name)
-        for worksheet in visible:
-            yield worksheet.title, self._rows(worksheet)
+        parts = _sheet_parts(self.path) if self.format == XLSX else {}
+        for name in visible:
+            yield name, self._checked(self._sheet_rows(name, parts.get(name)))
 
-    def _rows(self, worksheet) -> Iterator[list[Any]]:
-        name = self.path.name
-        with _as_corrupt(name):
-            with self.archive.open(worksheet._worksheet_path) as stream:
-                scan = scan_sheet_xml(stream)
-            worksheet.reset_dimensions()  # a wrong <dimension> must not hide rows
-            rows = worksheet.iter_rows(values_only=True)  # rows as wide as their last cell
-        fill = _FillDown(scan.merges)
-        uncomputed_by_row: dict[int, list[tuple[int, str]]] = {}
-        for (r, c), formula in scan.uncomputed.items():
-            uncomputed_by_row.setdefault(r, []).append((c, formula))
+    def _sheet_rows(self, name: str, part: str | None) -> Iterator[list[Any]]:
+        file = self.path.name
+        uncomputed: dict[int, list[tuple[int, str]]] = {}
+        with _as_corrupt(file):
+            sheet = self._book.get_sheet_by_name(name)
+            merges = [
+                (c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or ()) if r1 > r0
+            ]
+            start = sheet.start
+            if part is not None:
+                import zipfile
+
+                with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
+                    for (r, c), formula in scan_sheet_xml(stream).uncomputed.items():
+                        uncomputed.setdefault(r, []).append((c, formula))
+            rows = sheet.iter_rows()
+        # calamine's rows start at row 1 but at the first used column: put the columns back in place
+        pad = [None] * start[1] if start and start[1] else None
+        fill = _FillDown(merges)
+        limit = self.limits.max_columns
         row_number = 0
         while True:
             try:
                 values = next(rows, None)
-            except Exception as exc:  # noqa: BLE001  see _as_corrupt: a failure inside openpyxl is the file's
-                raise UnusableFile("corrupt", name, detail=_detail(exc)) from None
+            except Exception as exc:  # noqa: BLE001  see _as_corrupt: a failure inside the reader is the file's
+                raise UnusableFile("corrupt", file, detail=_detail(exc)) from None
             if values is None:
                 return
             row_number += 1
-            row = list(values[: self.limits.max_columns])
-            for c, formula in uncomputed_by_row.get(row_number, ()):
-                if c <= len(row):
-                    row[c - 1] = UncomputedFormula(formula)
+            row = [None if v == "" else v for v in values]
+            if pad is not None:
+                row = pad + row
+            if len(row) > limit:
+                del row[limit:]
+            if uncomputed:
+                for c, formula in uncomputed.get(row_number, ()):
+                    if c <= limit:
+                        if c > len(row):
+                            row.extend([None] * (c - len(row)))
+                        row[c - 1] = UncomputedFormula(formula)
             if fill.starts or fill.active:
                 fill.apply(row_number, row)
-            if any(v is not None and (v.__class__ is not str or v.strip()) for v in row):
-                self.non_blank_cells = True
-                self.rows_read += 1
-                if self.rows_read > self.limits.max_rows:
-                    raise UnusableFile("too_many_rows", name, limit=self.limits.max_rows)
-                if self.progress is not None and self.rows_read % 500 == 0:
-                    self.progress(self.rows_read)
             yield row
+
+    def _checked(self, rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        """The same limits and progress for every format."""
+        name = self.path.name
+        max_rows = self.limits.max_rows
+        for row in rows:
+            for v in row:
+                if v is not None and (v.__class__ is not str or v.strip()):
+                    self.non_blank_cells = True
+                    self.rows_read += 1
+                    if self.rows_read > max_rows:
+                        raise UnusableFile("too_many_rows", name, limit=max_rows)
+                    if self.progress is not None and self.rows_read % 500 == 0:
+                        self.progress(self.rows_read)
+                    break
+            yield row
+
+
+_SUFFIXES = {XLSX: (".xlsx", ".xlsm"), XLS: (".xls",), "ods": (".ods",)}
+
+
+def _open_calamine(path: Path, fmt: str) -> Any:
+    """calamine picks its parser by the file name, and stored uploads are all "upload.xlsx": a file
+    whose name does not match its content is opened through a correctly named link to it."""
+    import python_calamine
+
+    try:
+        if path.suffix.lower() in _SUFFIXES.get(fmt, ()):
+            return python_calamine.CalamineWorkbook.from_path(str(path))
+        with tempfile.TemporaryDirectory(prefix="jianti-read-") as directory:
+            named = Path(directory) / f"upload{_SUFFIXES[fmt][0]}"
+            try:
+                os.link(path, named)
+            except OSError:
+                shutil.copyfile(path, named)
+            return python_calamine.CalamineWorkbook.from_path(str(named))  # the open file outlives its name
+    except python_calamine.PasswordError:
+        raise UnusableFile("encrypted_xls" if fmt == XLS else "encrypted", path.name) from None
+    except Exception as exc:  # noqa: BLE001  any failure inside calamine on an untrusted file = damaged file
+        raise UnusableFile("corrupt", path.name, detail=_detail(exc)) from None
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?/?>", re.S)
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/?>", re.S)
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> its XML part in an .xlsx (xl/workbook.xml + its relationships)."""
+    import zipfile
+
+    with _as_corrupt(path.name), zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml")
+        names = set(archive.namelist())
+        rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    targets = {}
+    for match in _RELATIONSHIP.finditer(rels):
+        attrs = dict(_ATTR.findall(match.group(0)))
+        if b"Id" in attrs and b"Target" in attrs:
+            target = attrs[b"Target"].decode("utf-8", "replace").lstrip("/")
+            targets[attrs[b"Id"]] = target if target.startswith("xl/") else "xl/" + target
+    parts = {}
+    for match in _SHEET_ENTRY.finditer(workbook):
+        attrs = dict(_ATTR.findall(match.group(0)))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
+        name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+        part = targets.get(rid) if rid is not None else None
+        if part in names:
+            parts[name] = part
+    return parts
 
 
 @contextmanager
@@ -214,6 +318,7 @@ def parse_file(
         if not reader.non_blank_cells:
             raise UnusableFile("empty_workbook", Path(path).name)
     result = parser.finish()
+    result.source_format = reader.format
     if result.data_rows == 0 and any(s.layout is not None for s in result.sheets) and result.ok:
         raise UnusableFile("header_only", Path(path).name)
     if progress is not None:
@@ -225,7 +330,7 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+\d+:[A-Z]+(\d+
 
 
 def estimate_rows(path: Path) -> int | None:
-    """Rows the workbook declares (its <dimension> tags), for a progress bar; None when unknown."""
+    """Rows the workbook declares (its <dimension> tags, .xlsx only), for a progress bar; None when unknown."""
     import zipfile
 
     total = 0
@@ -240,3 +345,95 @@ def estimate_rows(path: Path) -> int | None:
     except Exception:  # noqa: BLE001  only an estimate: the real read reports damage properly
         return None
     return total or None
+
+
+# --------------------------------------------------------------------------- CSV
+
+CSV_DELIMITERS = (",", ";", "\t")
+_SNIFF_ROWS = 50
+
+
+def decode_text(data: bytes, file: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
+    head = data[:4096]
+    if sum(1 for b in head if b < 9 or 13 < b < 27) > len(head) // 100:
+        raise UnusableFile("not_a_workbook", file)  # binary, not text in any encoding
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings: tuple[str, ...] = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or _control_share(text) > 0.01:
+            break  # binary data that happens to decode: not a text file in a known encoding
+        return text
+    raise UnusableFile("unknown_encoding", file)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:20_000]
+    control = sum(1 for ch in sample if ch < " " and ch not in "\r\n\t")
+    return control / max(len(sample), 1)
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter (, ; tab) that splits the first rows into the most columns, most consistently."""
+    import csv
+    import io
+    from collections import Counter
+
+    best, best_score = ",", (-1, -1)
+    head = "\n".join(text.splitlines()[:_SNIFF_ROWS])
+    for delimiter in CSV_DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO(head), delimiter=delimiter) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        width, rows = Counter(widths).most_common(1)[0]
+        score = (rows if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_csv(path: Path, limits: ReaderLimits) -> Iterator[list[Any]]:
+    """Rows of a CSV file; every value is text (the normalisers read numbers and dates from text).
+
+    Rows above the first row of the usual width are title rows and may be shorter; below it, a row
+    of any other width (but a blank one) is ragged and the file is refused, naming the rows."""
+    import csv
+    import io
+    from collections import Counter
+
+    file = path.name
+    text = decode_text(path.read_bytes(), file)
+    delimiter = detect_delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+    except csv.Error as exc:
+        raise UnusableFile("corrupt", file, detail=str(exc)) from None
+    widths = [len(r) for r in rows[:_SNIFF_ROWS] if any(c.strip() for c in r)]
+    expected = Counter(widths).most_common(1)[0][0] if widths else 0
+    ragged: list[tuple[int, int]] = []
+    started = False
+    for number, row in enumerate(rows, start=1):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) == expected:
+            started = True
+        elif started:
+            ragged.append((number, len(row)))
+    if ragged:
+        first, found = ragged[0]
+        shown = ", ".join(str(n) for n, _w in ragged[:10]) + (" …" if len(ragged) > 10 else "")
+        raise UnusableFile("ragged_csv", file, row=first, found=found, expected=expected, rows=shown)
+    limit = limits.max_columns
+    for row in rows:
+        yield [c if c != "" else None for c in row[:limit]]

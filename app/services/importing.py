@@ -30,12 +30,13 @@ from app.db.models import Category, CongressSession, Department, Item, ItemCoSig
 from app.db.models.imports import ImportBatch, ImportBatchItem
 from app.domain.enums import BODY_OF_KIND, AssignmentRole, ItemKind, ItemState
 from app.domain.importing import COMPARED_FIELDS, ImportRecord, ParseResult, Problem, comparable_values
-from app.domain.importing.plan import ImportPlan, plan_import
+from app.domain.importing.columns import CANONICAL_HEADERS
+from app.domain.importing.plan import FIELD_OF_COMPARED, FieldDiff, ImportPlan, plan_import
 from app.domain.importing.problems import display_value
 from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
-from app.importing.safety import ReaderLimits, UnusableFile
+from app.importing.safety import CSV, ODS, XLS, XLSX, ReaderLimits, UnusableFile
 from app.services import audit, context, roster
 from app.services.access import require_office
 from app.services.actor import Actor
@@ -113,6 +114,7 @@ class ImportPreview:
     plan: ImportPlan | None
     problems: list[Problem] = field(default_factory=list)  # errors, parse and database ones
     locked: int = 0
+    file_format: str = XLSX  # as read (the content decides, not the file name)
 
     @property
     def error_count(self) -> int:
@@ -126,10 +128,48 @@ class ImportPreview:
     def notes(self) -> list[Problem]:
         return self.result.notes
 
+    skip_locked: bool = False  # the office chose: import the others, leave locked rows as they are
+
     @property
     def counts(self) -> dict[str, int]:
-        plan = self.plan.counts if self.plan else {"new": 0, "unchanged": 0, "changed": 0}
+        plan = self.plan.counts if self.plan else {"new": 0, "unchanged": 0, "changed": 0, "locked": 0}
         return {"rows": self.result.data_rows, **plan, "errors": self.error_count}
+
+    @property
+    def only_locked_rows_block(self) -> bool:
+        """The workbook is fine but for rows already assigned: the office may import the others."""
+        return self.plan is not None and bool(self.plan.locked) and self.result.ok and not self.skip_locked
+
+    def locked_rows(self) -> list[dict[str, Any]]:
+        if not self.plan:
+            return []
+        return [
+            {
+                "number": c.record.number,
+                "title": c.record.title,
+                "sheet": c.record.sheet,
+                "row": c.record.row,
+                "state": state,
+                "state_label": _state_label(state),
+                "diff": [_diff_dict(d, self.kind) for d in c.diff()],
+            }
+            for c, state in self.plan.locked
+        ]
+
+    def changed_rows(self) -> list[dict[str, Any]]:
+        if not self.plan:
+            return []
+        return [
+            {
+                "number": c.record.number,
+                "title": c.record.title,
+                "sheet": c.record.sheet,
+                "row": c.record.row,
+                "fields": list(c.fields),
+                "diff": [_diff_dict(d, self.kind) for d in c.diff()],
+            }
+            for c in self.plan.changed
+        ]
 
     def change_notices(self) -> list[Problem]:
         """One entry per changed item, naming its row and the fields that differ."""
@@ -153,19 +193,11 @@ class ImportPreview:
         return {s.name: s.layout.header_rows[-1] + 1 for s in self.result.sheets if s.layout is not None}
 
     def as_dict(self, problem_limit: int = 500) -> dict[str, Any]:
-        changed = []
-        if self.plan:
-            changed = [
-                {
-                    "number": c.record.number,
-                    "title": c.record.title,
-                    "fields": list(c.fields),
-                    "row": c.record.row,
-                    "sheet": c.record.sheet,
-                }
-                for c in self.plan.changed[:problem_limit]
-            ]
+        changed = self.changed_rows()[:problem_limit]
         return {
+            "locked": self.locked_rows()[:problem_limit],
+            "skip_locked": self.skip_locked,
+            "file_format": self.file_format,
             "file_name": self.file_name,
             "sha256": self.sha256,
             "kind": self.kind.value,
@@ -180,6 +212,12 @@ class ImportPreview:
 
 def _state_label(state: str | None) -> str:
     return gettext(state) if state else "?"
+
+
+def _diff_dict(diff: FieldDiff, kind: ItemKind) -> dict[str, str]:
+    column = FIELD_OF_COMPARED.get(diff.field)
+    label = CANONICAL_HEADERS[kind].get(column, diff.field) if column is not None else diff.field
+    return {"field": diff.field, "label": label, "old": diff.old, "new": diff.new}
 
 
 def reader_limits() -> ReaderLimits:
@@ -320,8 +358,13 @@ def preview_import(
     session_label: str,
     file_name: str | None = None,
     progress: Progress | None = None,
+    skip_locked: bool = False,
 ) -> ImportPreview:
-    """Read, validate and compare with what is stored. Writes nothing."""
+    """Read, validate and compare with what is stored. Writes nothing.
+
+    Changed rows of items already past registration (交办) are locked: by default they are errors
+    (refuse and explain); with `skip_locked` the office has chosen to import the others and leave
+    those items as they are."""
     require_office(actor)
     kind = ItemKind(kind)
     path = Path(path)
@@ -345,27 +388,30 @@ def preview_import(
         result=result,
         plan=None,
         problems=list(result.errors),
+        file_format=result.source_format or XLSX,
+        skip_locked=skip_locked,
     )
     if not result.ok:
         return preview
     with _gc_paused():
         stored, states = _stored_values(session, congress.id)
         preview.plan = plan_import(result.records, stored)
-    for change in preview.plan.changed:
-        state = states.get(change.item_id)
-        if state != ItemState.REGISTERED.value:
-            preview.locked += 1
-            preview.problems.append(
-                Problem(
-                    change.record.sheet,
-                    change.record.row,
-                    None,
-                    None,
-                    change.record.number,
-                    "locked_item",
-                    {"number": change.record.number, "state": _state_label(state)},
-                )
+    preview.plan.set_aside_locked(states, ItemState.REGISTERED.value)
+    if skip_locked:
+        return preview
+    for change, state in preview.plan.locked:
+        preview.locked += 1
+        preview.problems.append(
+            Problem(
+                change.record.sheet,
+                change.record.row,
+                None,
+                None,
+                change.record.number,
+                "locked_item",
+                {"number": change.record.number, "state": _state_label(state)},
             )
+        )
     return preview
 
 
@@ -379,10 +425,21 @@ def commit_import(
     file_name: str | None = None,
     confirm_changes: bool = False,
     progress: Progress | None = None,
+    skip_locked: bool = False,
 ) -> tuple[ImportBatch, ImportPreview]:
-    """Import the workbook or nothing. Raises ImportHasErrors, ChangesNeedConfirmation, UnusableUpload."""
+    """Import the workbook or nothing. Raises ImportHasErrors, ChangesNeedConfirmation, UnusableUpload.
+
+    With `skip_locked`, rows of items already assigned are left as they are (listed in the batch as
+    "skipped" and in its audit entry); everything else is imported in the same transaction."""
     preview = preview_import(
-        session, actor, path, kind=kind, session_label=session_label, file_name=file_name, progress=progress
+        session,
+        actor,
+        path,
+        kind=kind,
+        session_label=session_label,
+        file_name=file_name,
+        progress=progress,
+        skip_locked=skip_locked,
     )
     if not preview.ok:
         raise ImportHasErrors(preview)
@@ -402,7 +459,7 @@ def commit_import(
         changed_count=len(plan.changed),
         unchanged_count=len(plan.unchanged),
         notes_count=len(preview.notes),
-        stored_file=_store_original(Path(path), preview.sha256),
+        stored_file=_store_original(Path(path), preview.sha256, preview.file_format),
         created_by_id=actor.user_id,
         created_by_name=actor.username,
     )
@@ -418,6 +475,7 @@ def commit_import(
             ("new", zip(plan.new, new_ids, strict=True)),
             ("changed", ((c.record, c.item_id) for c in plan.changed)),
             ("unchanged", iter(plan.unchanged)),
+            ("skipped", ((c.record, c.item_id) for c, _state in plan.locked)),
         )
         for outcome, pairs in outcomes:
             _insert_links(session, batch.id, outcome, pairs)
@@ -433,7 +491,12 @@ def commit_import(
             "kind": batch.kind,
             "session": preview.session_label,
             **plan.counts,
+            "skipped": [
+                {"number": c.record.number, "state": state, "sheet": c.record.sheet, "row": c.record.row}
+                for c, state in plan.locked
+            ],
         },
+        reason="import the others, leave locked rows as they are" if plan.locked else None,
     )
     # link the submitters of new and changed items to the roster (issue 14); unresolved names are listed there
     roster.link_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)])
@@ -540,11 +603,39 @@ def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> No
             copy.write_row([row[c] for c in columns])
 
 
+def _sqlite_executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Core's INSERT, compiled once and sent with the driver's executemany: SQLAlchemy's own
+    executemany spends more time building its parameter dicts than SQLite spends inserting.
+    Values go through each column type's bind processor, so they are stored exactly as Core stores them."""
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect
+    statement = insert(table).compile(dialect=dialect, column_keys=columns)
+    order = statement.positiontup or columns
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in order]
+    plain = all(processor is None for processor in processors)
+    if plain:
+        params = [tuple(row[name] for name in order) for row in rows]
+    else:
+        pairs = list(zip(order, processors, strict=True))
+        params = [
+            tuple(
+                row[name] if processor is None or row[name] is None else processor(row[name])
+                for name, processor in pairs
+            )
+            for row in rows
+        ]
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out connection always has its driver connection
+    driver.executemany(str(statement), params)
+
+
 def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if _is_postgresql(session):
         _copy_rows(session, table, rows)
+    elif session.get_bind().dialect.name == "sqlite":
+        _sqlite_executemany(session, table, rows)
     else:
         session.execute(insert(table), rows)
 
@@ -564,7 +655,7 @@ def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, A
         # batch row flushed before holds SQLite's write lock, so nobody else can take these ids.
         first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
         ids = list(range(first, first + len(rows)))
-        session.execute(insert(table), [{"id": item_id, **row} for item_id, row in zip(ids, rows, strict=True)])
+        _sqlite_executemany(session, table, [{"id": item_id, **row} for item_id, row in zip(ids, rows, strict=True)])
         return ids
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.scalars(statement, rows))
@@ -596,6 +687,10 @@ def _update_changed(
     before = _item_snapshot(item, lookups)
     for key, value in _item_values(record, lookups).items():
         setattr(item, key, value)
+    # the old links go first: a link kept with the same department and role would clash with itself
+    item.co_signers = []
+    item.intended_departments = []
+    session.flush()
     item.co_signers = [ItemCoSigner(position=i, name=n) for i, n in enumerate(record.co_signers, start=1)]
     item.intended_departments = [
         ItemIntendedDepartment(department_id=lookups.departments[code], role=role)
@@ -640,9 +735,12 @@ def _data_dir() -> Path:
     return get_settings().data_dir
 
 
-def _store_original(path: Path, sha256: str) -> str:
+FORMAT_SUFFIXES = {XLSX: ".xlsx", XLS: ".xls", ODS: ".ods", CSV: ".csv"}
+
+
+def _store_original(path: Path, sha256: str, file_format: str = XLSX) -> str:
     """Keep the imported workbook (content-addressed, outside the web root); returns its relative path."""
-    relative = Path("imports") / "files" / f"{sha256}.xlsx"
+    relative = Path("imports") / "files" / f"{sha256}{FORMAT_SUFFIXES.get(file_format, '.xlsx')}"
     target = _data_dir() / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

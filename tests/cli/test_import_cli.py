@@ -63,7 +63,7 @@ def test_errors_exit_1_with_marked_up_copy(npc_session, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["counts"]["errors"] == 2
 
 
-@pytest.mark.parametrize("content", [b"a,b\n1,2", b"%PDF-1.5", b"PK\x03\x04broken"])
+@pytest.mark.parametrize("content", [b"<html><table><tr><td>a</td></tr></table>", b"%PDF-1.5", b"PK\x03\x04broken"])
 def test_unusable_file_exit_2(npc_session, tmp_path, capsys, content):
     path = tmp_path / "x.xlsx"
     path.write_bytes(content)

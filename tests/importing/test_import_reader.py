@@ -62,18 +62,19 @@ def test_reads_a_real_looking_workbook(make_xlsx, beijing):
 @pytest.mark.parametrize(
     ("content", "code"),
     [
-        (b"\xef\xbb\xbf\xe5\xbb\xba\xe8\xae\xae\xe5\x8f\xb7,\xe6\xa0\x87\xe9\xa2\x98\r\n259,abc\r\n", "csv"),
-        ("建议号,标题\n259,关于\n".encode("gb18030"), "csv"),
-        (OLE_MAGIC + b"\x00" * 600, "xls"),
+        ("Caf\u00e9 r\u00e9sum\u00e9 \u20ac5 \u00ff,Na\u00efve\n".encode("cp1252"), "unknown_encoding"),
+        (OLE_MAGIC + b"\x00" * 600, "corrupt"),
+        (b"<html><head><meta charset=utf-8></head><body><table><tr><td>\xe5\xbb\xba</td></tr></table>", "html_as_xls"),
+        (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', "xml_spreadsheet"),
         (OLE_MAGIC + b"\x00" * 100 + ENCRYPTED_OOXML_MARKER + b"\x00" * 100, "encrypted"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "pdf"),
         (random.Random(7).randbytes(5000), "not_a_workbook"),
         (b"PK\x03\x04" + random.Random(8).randbytes(3000), "corrupt"),
         (b"", "empty_file"),
     ],
-    ids=["csv-utf8", "csv-gbk", "xls", "encrypted", "pdf", "random", "broken-zip", "empty"],
+    ids=["csv-cp1252", "broken-xls", "html-as-xls", "xml-2003", "encrypted", "pdf", "random", "broken-zip", "empty"],
 )
-def test_files_that_are_not_xlsx_are_refused_by_name(tmp_path, beijing, content, code):
+def test_files_that_cannot_be_read_are_refused_by_name(tmp_path, beijing, content, code):
     path = tmp_path / "upload.xlsx"
     path.write_bytes(content)
     assert refused(path, beijing) == code
@@ -174,7 +175,9 @@ def test_very_long_cells_and_duplicate_headers(make_xlsx, beijing):
     long_title = "关于" + "很" * 600 + "的建议"
     result = parse_file(make_xlsx([NPC_HEADER, (1, long_title, "张三")]), NPC, beijing)
     assert [(p.cell, p.code) for p in result.errors] == [("B2", "text_too_long")]
-    result = parse_file(make_xlsx([("建议号", "标题", "题目", "领衔代表"), (1, "a", "b", "张三")]), NPC, beijing)
+    result = parse_file(
+        make_xlsx([("建议号", "建议题目", "建议标题", "领衔代表"), (1, "a", "b", "张三")]), NPC, beijing
+    )
     assert [(p.cell, p.code) for p in result.errors] == [("C1", "duplicate_column")]
 
 

@@ -46,7 +46,7 @@ def test_samples_import_and_a_second_import_changes_nothing(sessions, office):
     batch, preview = importing.commit_import(
         session, office, SAMPLES / "beijing_cppcc_2026.xlsx", kind="cppcc_proposal", session_label=CPPCC_SESSION
     )
-    assert preview.counts == {"rows": 1200, "new": 1200, "unchanged": 0, "changed": 0, "errors": 0}
+    assert preview.counts == {"rows": 1200, "new": 1200, "unchanged": 0, "changed": 0, "locked": 0, "errors": 0}
     assert (batch.new_count, batch.rows, len(batch.sha256)) == (1200, 1200, 64)
     after_first = counts(session)
     assert after_first["items"] == 1200 and after_first["links"] == 1200 and after_first["intended"] > 400
@@ -83,7 +83,14 @@ def test_errors_write_nothing_and_name_the_cells(sessions, office, make_xlsx, tm
 
 
 @pytest.mark.parametrize(
-    "content", [b"a,b\n1,2\n", b"%PDF-1.4", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, b""]
+    "content",
+    [
+        "caf\u00e9 \u00ff,1\n".encode("cp1252"),
+        b"<html><table><tr><td>x</td></tr></table>",
+        b"%PDF-1.4",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+        b"",
+    ],
 )
 def test_unusable_files_write_nothing(sessions, office, tmp_path, content):
     path = tmp_path / "bad.xlsx"
@@ -106,7 +113,7 @@ def test_changed_items_need_confirmation_then_update_with_audit(sessions, office
         ]
     )
     preview = importing.preview_import(sessions, office, changed, kind="npc_suggestion", session_label=NPC_SESSION)
-    assert preview.counts == {"rows": 3, "new": 1, "unchanged": 1, "changed": 1, "errors": 0}
+    assert preview.counts == {"rows": 3, "new": 1, "unchanged": 1, "changed": 1, "locked": 0, "errors": 0}
     assert preview.plan.changed[0].fields == ("title", "co_signers", "submitter_count", "intended_lead")
     before = counts(sessions)
     with pytest.raises(importing.ChangesNeedConfirmation):
@@ -217,3 +224,71 @@ def test_generated_bad_workbooks_never_write_partially(sessions, office, tmp_pat
     else:
         assert counts(sessions)["items"] == before["items"] + batch.new_count
         assert batch.new_count + batch.unchanged_count + batch.changed_count == batch.rows
+
+
+def test_partial_reimport_leaves_locked_rows_as_they_are_when_the_office_chooses(sessions, office, make_xlsx):
+    importing.commit_import(
+        sessions,
+        office,
+        make_xlsx([HEADER, (1, "关于A的建议", "张三"), (2, "关于B的建议", "王五"), (3, "关于C的建议", "钱七")]),
+        kind="npc_suggestion",
+        session_label=NPC_SESSION,
+    )
+    assigned = sessions.scalar(select(Item).where(Item.number == "0001"))
+    assigned.state = "assigned"
+    sessions.flush()
+    again = make_xlsx(
+        [
+            HEADER,
+            (1, "关于A的建议（改）", "张三", "李四"),  # locked: already 交办
+            (2, "关于B的建议（改）", "王五"),  # changed, still registered
+            (3, "关于C的建议", "钱七"),
+            (4, "关于D的建议", "孙八"),
+        ]
+    )
+    # default: refuse and explain, naming the row, the item and its state
+    preview = importing.preview_import(sessions, office, again, kind="npc_suggestion", session_label=NPC_SESSION)
+    assert [(p.code, p.row) for p in preview.problems] == [("locked_item", 2)]
+    assert preview.only_locked_rows_block
+    [locked] = preview.locked_rows()
+    assert (locked["number"], locked["state"], locked["row"]) == ("0001", "assigned", 2)
+    assert locked["diff"] == [
+        {"field": "title", "label": "标题", "old": "关于A的建议", "new": "关于A的建议（改）"},
+        {"field": "co_signers", "label": "附议代表", "old": "—", "new": "李四"},
+        {"field": "submitter_count", "label": "提出人数", "old": "1", "new": "2"},
+    ]
+    [changed] = preview.changed_rows()
+    assert changed["diff"] == [{"field": "title", "label": "标题", "old": "关于B的建议", "new": "关于B的建议（改）"}]
+    before = counts(sessions)
+    with pytest.raises(importing.ImportHasErrors):
+        importing.commit_import(
+            sessions, office, again, kind="npc_suggestion", session_label=NPC_SESSION, confirm_changes=True
+        )
+    assert counts(sessions) == before
+    # the explicit choice: import the others, leave locked rows as they are (one transaction)
+    batch, preview = importing.commit_import(
+        sessions,
+        office,
+        again,
+        kind="npc_suggestion",
+        session_label=NPC_SESSION,
+        confirm_changes=True,
+        skip_locked=True,
+    )
+    assert preview.counts == {"rows": 4, "new": 1, "unchanged": 1, "changed": 1, "locked": 1, "errors": 0}
+    assert sessions.scalar(select(Item.title).where(Item.number == "0001")) == "关于A的建议"
+    assert sessions.scalar(select(Item.title).where(Item.number == "0002")) == "关于B的建议（改）"
+    assert sessions.scalar(select(Item.title).where(Item.number == "0004")) == "关于D的建议"
+    links = dict(
+        sessions.execute(
+            select(Item.number, ImportBatchItem.outcome)
+            .join(Item, Item.id == ImportBatchItem.item_id)
+            .where(ImportBatchItem.batch_id == batch.id)
+        ).all()
+    )
+    assert links == {"0001": "skipped", "0002": "changed", "0003": "unchanged", "0004": "new"}
+    entry = sessions.scalar(
+        select(AuditEntry).where(AuditEntry.entity == "import_batch", AuditEntry.entity_id == batch.id)
+    )
+    assert entry.after["skipped"] == [{"number": "0001", "state": "assigned", "sheet": "清单", "row": 2}]
+    assert entry.after["locked"] == 1

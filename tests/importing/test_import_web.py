@@ -46,7 +46,7 @@ def test_api_preview_then_commit_then_reimport_is_unchanged(login_as, sessions, 
     response = upload(client, SAMPLES / "beijing_npc_2026.xlsx")
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["counts"] == {"rows": 800, "new": 800, "unchanged": 0, "changed": 0, "errors": 0}
+    assert body["counts"] == {"rows": 800, "new": 800, "unchanged": 0, "changed": 0, "locked": 0, "errors": 0}
     assert item_count(clean_db) == 0  # a preview writes nothing
     committed = client.post(
         f"/api/imports/pending/{body['token']}/commit", json={}, headers={"X-CSRF-Token": client.csrf}
@@ -92,7 +92,11 @@ def test_api_errors_return_problems_and_the_marked_up_copy(login_as, sessions, c
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(b"a,b\n1,2\n", "unusable_file"), (b"%PDF-1.4 x", "unusable_file"), (b"\0" * 10, "unusable_file")],
+    [
+        (b"<html><body><table><tr><td>x</td></tr></table>", "unusable_file"),
+        (b"%PDF-1.4 x", "unusable_file"),
+        (b"\0" * 10, "unusable_file"),
+    ],
 )
 def test_api_unusable_files_are_400_and_write_nothing(login_as, sessions, clean_db, tmp_path, content, code):
     client, _ = login_as("office_admin")

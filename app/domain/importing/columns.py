@@ -165,18 +165,30 @@ def normalize_header(text: Any) -> str:
     return _DECORATION.sub("", value)
 
 
-def _alias_table(kind: ItemKind) -> dict[str, Field]:
-    table: dict[str, Field] = {}
-    for source in (COMMON_ALIASES, KIND_ALIASES[kind]):
-        for fld, aliases in source.items():
-            for alias in aliases:
-                table[normalize_header(alias)] = fld
+#: How specifically a header names its field. A specific header (建议编号, 提案号, the kind's own
+#: names) wins over a generic one (编号, 标题); a bare row counter (序号, No.) loses to both and is
+#: then a running count beside the real number column, ignored.
+ROW_COUNTER, GENERIC, SPECIFIC = 0, 1, 2
+ROW_COUNTER_HEADERS = ("序号", "行号", "no", "no.")
+RANK_NAMES = {ROW_COUNTER: "row counter", GENERIC: "generic", SPECIFIC: "specific"}
+
+
+def _alias_table(kind: ItemKind) -> dict[str, tuple[Field, int]]:
+    table: dict[str, tuple[Field, int]] = {}
+    for fld, aliases in COMMON_ALIASES.items():
+        for alias in aliases:
+            table[normalize_header(alias)] = (fld, GENERIC)
+    for fld, aliases in KIND_ALIASES[kind].items():
+        for alias in aliases:
+            table[normalize_header(alias)] = (fld, SPECIFIC)
     for fld, header in CANONICAL_HEADERS[kind].items():
-        table[normalize_header(header)] = fld
+        table[normalize_header(header)] = (fld, SPECIFIC)
+    for counter in ROW_COUNTER_HEADERS:
+        table[normalize_header(counter)] = (Field.NUMBER, ROW_COUNTER)
     return table
 
 
-ALIAS_TABLES: dict[ItemKind, dict[str, Field]] = {kind: _alias_table(kind) for kind in ItemKind}
+ALIAS_TABLES: dict[ItemKind, dict[str, tuple[Field, int]]] = {kind: _alias_table(kind) for kind in ItemKind}
 
 
 def _signature(kind: ItemKind) -> frozenset[str]:
@@ -213,6 +225,8 @@ class HeaderLayout:
     headers: dict[int, str]  # column -> header text as written
     ignored: list[int] = field(default_factory=list)  # columns with an unknown header
     duplicates: list[tuple[Field, int, int]] = field(default_factory=list)
+    #: (column, field, winning column): a less specific header beside the one that names the field
+    superseded: list[tuple[int, Field, int]] = field(default_factory=list)
     other_kind_hits: dict[ItemKind, int] = field(default_factory=dict)
 
     @property
@@ -224,28 +238,44 @@ class HeaderLayout:
         return self.headers.get(column) if column is not None else None
 
 
-def _matches(row: Sequence[Any], table: Mapping[str, Field]) -> dict[int, Field]:
+def _matches(row: Sequence[Any], table: Mapping[str, tuple[Field, int]]) -> dict[int, tuple[Field, int]]:
     found = {}
     for index, cell in enumerate(row):
         if isinstance(cell, str):
-            fld = table.get(normalize_header(cell))
-            if fld is not None:
-                found[index] = fld
+            hit = table.get(normalize_header(cell))
+            if hit is not None:
+                found[index] = hit
     return found
+
+
+def _is_header_row(found: Mapping[int, tuple[Field, int]]) -> bool:
+    fields = {fld for fld, _rank in found.values()}
+    return len(found) >= 2 and bool({Field.NUMBER, Field.TITLE} & fields)
+
+
+def _joins_as_lower_row(below: Mapping[int, tuple[Field, int]], lower: Sequence[Any]) -> bool:
+    """The row under the header is its second row when it names at least two columns and is
+    mostly header names (a data row has a few cells that look like headers at most)."""
+    return len(below) >= 2 and 2 * len(below) >= len(_row_cells(lower))
 
 
 def detect_header(rows: Sequence[Sequence[Any]], kind: ItemKind) -> HeaderLayout | None:
     """Find the header row among the first rows; None when no row looks like a header.
 
     A row qualifies when it matches at least two known headers, one of them the number or the
-    title. The best-matching row wins (the first on a tie). When the row just below fills
-    columns left empty by the best row (a two-row header under a merged group cell), it joins.
+    title. The best-matching row wins (the first on a tie). When the row just below is a second
+    header row (under a merged group cell such as 提案人 above 第一提案人 / 联名提案人), the two are
+    read as one, the lower row's names winning wherever it has one.
+
+    Each field then takes its most specific column: 建议编号 beats 编号 beats 序号. Two columns
+    equally specific for one field are a duplicate (the sheet is refused, naming both); the
+    less specific ones are superseded (a 序号 beside the real number is a row counter).
     """
     table = ALIAS_TABLES[kind]
-    best_index, best = -1, dict[int, Field]()
+    best_index, best = -1, dict[int, tuple[Field, int]]()
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found = _matches(row, table)
-        if len(found) < 2 or not ({Field.NUMBER, Field.TITLE} & set(found.values())):
+        if not _is_header_row(found):
             continue
         if len(found) > len(best):
             best_index, best = index, found
@@ -253,12 +283,11 @@ def detect_header(rows: Sequence[Sequence[Any]], kind: ItemKind) -> HeaderLayout
         return None
 
     header_rows = [best_index]
-    merged: dict[int, Field] = dict(best)
+    merged: dict[int, tuple[Field, int]] = dict(best)
     if best_index + 1 < len(rows):
-        upper, lower = rows[best_index], rows[best_index + 1]
+        lower = rows[best_index + 1]
         below = _matches(lower, table)
-        upper_cells = _row_cells(upper)
-        if any(column not in upper_cells for column in below):
+        if _joins_as_lower_row(below, lower):
             merged.update(below)  # the lower, more specific name wins
             header_rows.append(best_index + 1)
 
@@ -268,21 +297,34 @@ def detect_header(rows: Sequence[Sequence[Any]], kind: ItemKind) -> HeaderLayout
             if cell is not None and str(cell).strip():
                 texts[index] = str(cell).strip()
 
+    by_field: dict[Field, list[tuple[int, int]]] = {}
+    for column in sorted(merged):
+        fld, rank = merged[column]
+        by_field.setdefault(fld, []).append((rank, column))
     columns: dict[Field, int] = {}
     duplicates: list[tuple[Field, int, int]] = []
-    for column in sorted(merged):
-        fld = merged[column]
-        if fld in columns:
-            duplicates.append((fld, columns[fld], column))
-        else:
-            columns[fld] = column
+    superseded: list[tuple[int, Field, int]] = []
+    for fld, candidates in by_field.items():
+        top = max(rank for rank, _column in candidates)
+        winners = [column for rank, column in candidates if rank == top]
+        columns[fld] = winners[0]
+        duplicates += [(fld, winners[0], other) for other in winners[1:]]
+        superseded += [(column, fld, winners[0]) for rank, column in candidates if rank < top]
     ignored = [c for c in sorted(texts) if c not in merged]
     # a header row of the other kind is a likely mix-up: count its distinctive names
     hits = {}
     for other in ItemKind:
         names = {normalize_header(t) for t in texts.values()}
         hits[other] = len(names & KIND_SIGNATURES[other])
-    return HeaderLayout(tuple(header_rows), columns, texts, ignored, duplicates, hits)
+    return HeaderLayout(
+        tuple(header_rows),
+        dict(sorted(columns.items(), key=lambda fc: fc[1])),
+        texts,
+        ignored,
+        sorted(duplicates, key=lambda d: d[2]),
+        sorted(superseded),
+        hits,
+    )
 
 
 def _row_cells(row: Sequence[Any]) -> set[int]:

@@ -28,6 +28,9 @@ _ANY_SPACE = re.compile(r"\s")
 _ANY_HALF_PUNCT = re.compile(r"[,;:!?()]")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _NAME_SEPARATORS = re.compile(r"[、，,;；\n\r\t/|]+|\s{2,}")
+_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf·]+")  # Chinese characters only: already NFKC, no separator
+#: CJK ideographs and the full-width punctuation NFKC keeps (、。“”《》…), no spaces, no ASCII
+_PLAIN_TEXT = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf、。“”‘’《》〈〉【】—·]+")
 _NUMBER = re.compile(r"第?\s*([0-9A-Za-z][0-9A-Za-z\-]*)\s*号?")
 
 
@@ -49,6 +52,10 @@ def text(value: Any, *, limit: int | None = None) -> str | None:
         return None
     if isinstance(value, bool):
         raise CellIssue("bad_text", value=value)
+    if value.__class__ is str and len(value) < 200 and _PLAIN_TEXT.fullmatch(value):
+        if limit is not None and len(value) > limit:
+            raise CellIssue("text_too_long", length=len(value), limit=limit)
+        return value  # Chinese text and full-width punctuation only: nothing to normalise
     if isinstance(value, int | float):
         raw = _number_text(value)
     elif isinstance(value, datetime | date | time):
@@ -112,6 +119,8 @@ def names(value: Any, *, limit: int = 100) -> tuple[str, ...]:
         return ()
     if not isinstance(value, str):
         value = text(value) or ""
+    if len(value) <= limit and _PLAIN_NAME.fullmatch(value):  # one name, nothing to clean: most cells
+        return (value,)
     result: list[str] = []
     if not unicodedata.is_normalized("NFKC", value):
         value = unicodedata.normalize("NFKC", value)
@@ -131,7 +140,7 @@ def names(value: Any, *, limit: int = 100) -> tuple[str, ...]:
 
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?:\s*\d{1,2}[:时]\d{2}(?:[:分]\d{2}秒?)?分?)?"),
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 )
 
@@ -163,6 +172,10 @@ def a_date(value: Any) -> date | None:
             return _checked((EXCEL_EPOCH + timedelta(days=number)).date(), number)
         raise CellIssue("bad_date", value=value)
     raw = unicodedata.normalize("NFKC", str(value)).strip()
+    if len(raw) == 5 and raw.isdigit():  # an Excel serial that travelled as text (a CSV export)
+        return a_date(int(raw))
+    if raw.endswith((".0", ".00")) and raw.split(".")[0].isdigit() and len(raw.split(".")[0]) == 5:
+        return a_date(int(raw.split(".")[0]))
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(raw)
         if match:

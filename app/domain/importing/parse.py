@@ -67,6 +67,7 @@ class ParseResult:
     sheets: list[SheetSummary] = field(default_factory=list)
     problem_count: int = 0  # errors, including those past PROBLEM_LIMIT
     error_rows: int = 0
+    source_format: str = ""  # set by the reader: xlsx, xls, ods or csv
 
     @property
     def errors(self) -> list[Problem]:
@@ -178,6 +179,10 @@ class WorkbookParser:
         header_row = layout.header_rows[-1] + 1
         for column in layout.ignored:
             self._report(Problem(sheet, header_row, column, layout.headers[column], None, "ignored_column"))
+        for column, fld, winner in layout.superseded:
+            code = "row_counter" if fld is Field.NUMBER else "superseded_column"
+            params = {"winner": _col(winner, layout), "field": self._label(fld)}
+            self._report(Problem(sheet, header_row, column, layout.headers.get(column), None, code, params))
         ok = True
         for fld, first, second in layout.duplicates:
             self._report(

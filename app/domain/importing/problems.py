@@ -50,9 +50,11 @@ REASONS: dict[str, str] = {
 }
 
 #: reasons that are notes, not errors (an import with only notes goes ahead).
-NOTE_REASONS = frozenset({"ignored_column", "ignored_sheet", "other_kind_sheet"})
+NOTE_REASONS = frozenset({"ignored_column", "ignored_sheet", "other_kind_sheet", "row_counter", "superseded_column"})
 REASONS["ignored_column"] = N_("Column not recognised; ignored")
 REASONS["ignored_sheet"] = N_("Sheet has no recognisable header row; ignored")
+REASONS["row_counter"] = N_("Row counter; ignored (the item number is read from column {winner})")
+REASONS["superseded_column"] = N_("Ignored: column {winner} names '{field}' more specifically")
 REASONS["other_kind_sheet"] = N_("Sheet holds {found}; ignored in this import of {expected}")
 
 

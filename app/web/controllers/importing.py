@@ -33,6 +33,21 @@ NAV = [
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv", ".json": "application/json"}  # Litestar adds the charset
+#: the stored originals, in every format the import reads
+ORIGINAL_TYPES = {
+    ".xlsx": XLSX,
+    ".xls": "application/vnd.ms-excel",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".csv": "text/csv",
+}
+
+
+def _error_copy_name(prefix: str, file_name: str) -> str:
+    """The marked-up copy is always an .xlsx, whatever was uploaded."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return f"{prefix}{stem}.xlsx"
+
+
 UPLOAD_MARGIN = 1024 * 1024  # multipart framing around the file
 
 
@@ -49,17 +64,21 @@ class UploadForm:
     session: str
     confirm_changes: str | None = None
     dry_run: str | None = None
+    skip_locked: str | None = None
 
 
 @dataclass
 class ConfirmForm:
     token: str
     confirm_changes: str | None = None
+    skip_locked: str | None = None
 
 
 @dataclass
 class ConfirmBody:
     confirm_changes: bool = False
+    #: import the others, leave rows of items already assigned (交办) as they are
+    skip_locked: bool = False
 
 
 Multipart = Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -104,6 +123,8 @@ def _preview_context(preview: importing.ImportPreview, pending: importing.Pendin
         "pending": pending,
         "message": message,
         "problems": [{**p.as_dict(gettext), "cell": p.cell} for p in preview.problems[:500]],
+        "changed_rows": preview.changed_rows()[:500],
+        "locked_rows": preview.locked_rows()[:500],
         "notes": [f"{p.place()}: {p.reason(gettext)}" for p in preview.notes[:100]],
     }
 
@@ -120,6 +141,7 @@ def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[
         "batches": importing.list_batches(db_session, request.user),
         "kinds": list(ItemKind),
         "error": None,
+        "chosen": None,
         **extra,
     }
 
@@ -130,8 +152,8 @@ class ImportPages(Controller):
     guards = [office_only]
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request, db_session: DbSession) -> Template:
-        return Template("importing/index.html", context=_index_context(db_session, request))
+    def index(self, request: Request, db_session: DbSession, session: FromQuery[str | None] = None) -> Template:
+        return Template("importing/index.html", context=_index_context(db_session, request, chosen=session))
 
     @post("/preview", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_LIMIT)
     def preview(self, request: Request, db_session: DbSession, data: Multipart) -> Template:
@@ -160,6 +182,7 @@ class ImportPages(Controller):
                 session_label=pending.session_label,
                 file_name=pending.file_name,
                 confirm_changes=bool(data.confirm_changes),
+                skip_locked=bool(data.skip_locked),
             )
         except (importing.ChangesNeedConfirmation, importing.ImportHasErrors) as exc:
             return Template(
@@ -175,7 +198,7 @@ class ImportPages(Controller):
         pending = importing.load_pending(request.user, token)
         if not pending.error_copy.is_file():
             raise NotFound(_("This upload has no error report."))
-        return File(pending.error_copy, filename=f"错误标注_{pending.file_name}", media_type=XLSX)
+        return File(pending.error_copy, filename=_error_copy_name("错误标注_", pending.file_name), media_type=XLSX)
 
     @get("/templates/{kind:str}", sync_to_thread=True)
     def template(self, kind: FromPath[str]) -> File:
@@ -215,7 +238,7 @@ class ImportPages(Controller):
         path = importing.stored_file_path(batch)
         if path is None:
             raise NotFound(_("The imported file is no longer stored."))
-        return File(path, filename=batch.file_name, media_type=XLSX)
+        return File(path, filename=batch.file_name, media_type=ORIGINAL_TYPES.get(path.suffix, XLSX))
 
 
 # ------------------------------------------------------------------------------ items
@@ -346,6 +369,7 @@ class ImportApi(Controller):
             session_label=pending.session_label,
             file_name=pending.file_name,
             confirm_changes=bool(data and data.confirm_changes),
+            skip_locked=bool(data and data.skip_locked),
         )
         importing.discard_pending(pending)
         return {"batch": importing.batch_as_dict(batch), **preview.as_dict()}
@@ -355,7 +379,7 @@ class ImportApi(Controller):
         pending = importing.load_pending(request.user, token)
         if not pending.error_copy.is_file():
             raise NotFound(_("This upload has no error report."))
-        return File(pending.error_copy, filename=f"errors_{pending.file_name}", media_type=XLSX)
+        return File(pending.error_copy, filename=_error_copy_name("errors_", pending.file_name), media_type=XLSX)
 
     @post(
         "/",
@@ -378,6 +402,7 @@ class ImportApi(Controller):
                 session_label=pending.session_label,
                 file_name=pending.file_name,
                 confirm_changes=data.confirm_changes in ("1", "true", "on"),
+                skip_locked=data.skip_locked in ("1", "true", "on"),
             )
             return Response(
                 {"dry_run": False, "batch": importing.batch_as_dict(batch), **preview.as_dict()}, status_code=201

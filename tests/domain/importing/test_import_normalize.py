@@ -168,3 +168,35 @@ def test_departments_resolve_short_official_alias_and_lists(resolver):
         resolver.departments("市交通委、市月球局")
     assert info.value.code == "unknown_department"
     assert info.value.params["value"] == "市月球局"
+
+
+def test_fast_paths_give_what_the_full_normalisation_gives():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from app.domain.importing import normalize
+
+    alphabet = st.sampled_from(list("关于建议的张三李四、。“”‘’《》〈〉【】—·，（）… 　\n1aＡ"))
+
+    @given(st.text(alphabet, max_size=30))
+    def check(value):
+        def slow_text():
+            saved = normalize._PLAIN_TEXT
+            normalize._PLAIN_TEXT = __import__("re").compile(r"(?!)")
+            try:
+                return normalize.text(value)
+            finally:
+                normalize._PLAIN_TEXT = saved
+
+        def slow_names():
+            saved = normalize._PLAIN_NAME
+            normalize._PLAIN_NAME = __import__("re").compile(r"(?!)")
+            try:
+                return normalize.names(value)
+            finally:
+                normalize._PLAIN_NAME = saved
+
+        assert normalize.text(value) == slow_text()
+        assert normalize.names(value) == slow_names()
+
+    check()

@@ -218,3 +218,27 @@ def test_problem_list_is_capped_but_counted(profile):
     result = parse_workbook([("S", rows)], NPC, profile)
     assert result.problem_count == 6000
     assert len(result.problems) == 2000
+
+
+def test_a_row_counter_beside_the_number_is_ignored_and_noted(profile):
+    sheet = [
+        ("市十六届人大四次会议代表建议交办清单",),
+        ("序号", "建议编号", "标题", "领衔代表"),
+        (1, 259, "关于解决石景山区停车难问题的建议", "张三"),
+        (3, 260, "关于修整安立路过街天桥的建议", "李四"),  # a gap in the counter is no error
+        (None, 261, "关于增设电梯的建议", "王五"),  # nor is an empty counter
+    ]
+    result = parse_workbook([("交办清单", sheet)], NPC, profile, number_width=4)
+    assert result.ok, [str(p) for p in result.problems]
+    assert [r.number for r in result.records] == ["0259", "0260", "0261"]
+    assert [(p.cell, p.code) for p in result.notes] == [("A2", "row_counter")]
+    assert "B (建议编号)" in result.notes[0].reason()
+
+
+def test_two_equally_specific_number_columns_refuse_the_sheet_naming_both(profile):
+    sheet = [("序号", "建议号", "建议编号", "标题", "领衔代表"), (1, 259, 259, "关于…的建议", "张三")]
+    result = parse_workbook([("交办清单", sheet)], NPC, profile)
+    [problem] = result.errors
+    assert (problem.cell, problem.code) == ("C1", "duplicate_column")
+    assert "B (建议号)" in problem.reason() and "C (建议编号)" in problem.reason()
+    assert result.records == []

@@ -14,7 +14,7 @@ def test_new_unchanged_and_changed():
         [record("0001"), record("0002"), record("0003")],
         {"0001": (11, stored_same), "0002": (12, stored_old)},
     )
-    assert plan.counts == {"new": 1, "unchanged": 1, "changed": 1}
+    assert plan.counts == {"new": 1, "unchanged": 1, "changed": 1, "locked": 0}
     change = plan.changed[0]
     assert (change.item_id, change.fields, change.before["title"]) == (12, ("title",), "旧标题")
     assert not plan.nothing_to_do
