@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
     )
     # one transaction per request: committed on 2xx/3xx, rolled back on errors (app/web/transactions.py)
     db_config.before_send_handler = make_before_send(db_config.session_scope_key)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *discover_route_handlers(),
             *extra_route_handlers,
@@ -65,7 +65,6 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
         before_request=enforce_csrf,
         # every answer, also unknown routes and errors: CSP and friends, X-Request-ID, one charset
         before_send=[security_headers],
-        on_startup=[install_api_contract],
         template_config=TemplateConfig(engine=template_engine()),
         exception_handlers={
             UserError: user_error_handler,
@@ -84,3 +83,5 @@ def create_app(settings: Settings | None = None, extra_route_handlers: tuple = (
         debug=False,
         state=State({"settings": settings, "profile": profile}),
     )
+    install_api_contract(app)  # one error schema and the bounds in the OpenAPI document, before it is served
+    return app

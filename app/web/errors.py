@@ -179,12 +179,13 @@ def _answer(
 
 def _in_users_language(request: Request):
     """Unknown routes and 405s never pass the identity middleware: pick the language here."""
-    locale = request.scope.get("jianti_locale")
-    if locale is None:
+    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
+    locale = scope.get("jianti_locale")
+    if not isinstance(locale, str):
         from app.web.middleware import locale_of_scope
 
-        locale = locale_of_scope(request.scope)
-        request.scope["jianti_locale"] = locale
+        locale = locale_of_scope(scope)
+        scope["jianti_locale"] = locale
     return locale_scope(locale) if locale != get_locale() else _NullScope()
 
 
@@ -262,11 +263,8 @@ def _validation_answer(request: Request, exc: ValidationException) -> Response:
 
 def _too_large_answer(request: Request) -> Response:
     route = request.scope.get("route_handler")
-    limit = DEFAULT_BODY_LIMIT
-    try:
-        limit = route.resolve_request_max_body_size() or limit if route is not None else limit
-    except AttributeError:
-        pass
+    resolve = getattr(route, "resolve_request_max_body_size", None)
+    limit = (resolve() if resolve is not None else None) or DEFAULT_BODY_LIMIT
     files_mb = get_settings().max_upload_mb
     if limit > files_mb * 1024 * 1024:
         message = _("The upload is too large: each file may be at most %(mb)s MB.", mb=files_mb)

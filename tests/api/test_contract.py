@@ -244,3 +244,34 @@ def test_openapi_documents_one_error_schema_and_the_bounds(client):
             if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
                 assert parameter["schema"]["maximum"] == 2**31 - 1 and parameter["schema"]["minimum"] == 1
     assert "'detail'" not in str(spec["components"])
+
+
+def test_an_upload_that_only_starts_like_a_pdf_is_refused_with_a_clear_message(client, make_user, db_session):
+    import base64
+
+    from tests.workflow.factory import OFFICE, assigned_item
+    from tests.workflow.samples import FAKE_PDF_BYTES
+
+    assigned_item(db_session, OFFICE, [("jtw", "lead")])
+    db_session.commit()
+    login(client, make_user("dept_handler", "jtw"))
+    client.headers["X-CSRF-Token"] = client.csrf
+    assignment_id = client.get("/api/inbox").json()[0]["assignment"]["id"]
+    assert client.post(f"/api/assignments/{assignment_id}/sign-for", json={}).status_code == 200
+    refused = client.post(
+        f"/api/assignments/{assignment_id}/communications",
+        json={
+            "method": "phone",
+            "happened_at": "2026-03-01T10:00:00",
+            "participants": "张建华代表",
+            "files": [{"filename": "通话记录.pdf", "content_base64": base64.b64encode(FAKE_PDF_BYTES).decode()}],
+        },
+    )
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    assert body["problems"] == [
+        {
+            "field": "file 通话记录.pdf",
+            "message": "通话记录.pdf 看起来是 PDF 文件，但其内容不是可读的 PDF，文件可能已损坏",
+        }
+    ]
