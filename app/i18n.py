@@ -15,14 +15,14 @@ from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from babel.dates import get_timezone
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy
+
+from app.clock import OFFICE_TZ
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
-DISPLAY_TIMEZONE = "Asia/Shanghai"
 
 _current_locale: ContextVar[str] = ContextVar("jianti_locale", default=DEFAULT_LOCALE)
 
@@ -96,4 +96,4 @@ def format_date(value: date | None, style: str = "long") -> str:
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return babel_format_datetime(value, format="medium", tzinfo=get_timezone(DISPLAY_TIMEZONE), locale=get_locale())
+    return babel_format_datetime(value, format="medium", tzinfo=OFFICE_TZ, locale=get_locale())

@@ -35,6 +35,9 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "jianti@localhost"
     test_database_url: str = ""  # only the test suite uses it
+    # cheapest argon2 parameters, for the test suite only: no JIANTI_* variable sets it, so
+    # load_settings() (the server, the CLI) always hashes with the library's recommended ones
+    fast_password_hashing: bool = False
 
     @property
     def is_sqlite(self) -> bool:

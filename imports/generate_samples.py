@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 from app.domain.enums import ItemKind  # noqa: E402
 from app.importing.samples import build_batch  # noqa: E402
 from app.importing.templates import TEMPLATE_NAMES, write_template  # noqa: E402
-from app.profiles import load_profile  # noqa: E402
+from app.rules.profiles import load_profile  # noqa: E402
 
 SEED = 2026
 SAMPLES = {

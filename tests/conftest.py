@@ -1,5 +1,10 @@
 """Shared fixtures. Each run creates its own database (SQLite file, or a fresh PostgreSQL database
-when JIANTI_TEST_DATABASE_URL is set) and drops it at the end; tables are emptied between tests."""
+when JIANTI_TEST_DATABASE_URL is set) and drops it at the end; tables are emptied between tests.
+With pytest-xdist (`-n 2`) every worker is its own process with its own database.
+
+Markers: `postgres_only` tests are skipped on SQLite runs, `sqlite_only` tests on PostgreSQL runs.
+Passwords are hashed with the cheapest argon2 parameters (Settings.fast_password_hashing, which
+no JIANTI_* variable can set): the parameters are the library's business, the tests are about ours."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import socket
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.db import migrate
 from app.db.base import Base
 from app.db.engine import engine_for, session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import accounts, departments
 from app.services.actor import Actor
 from app.settings import load_settings, use_settings
@@ -30,9 +36,14 @@ _TMP = Path(tempfile.mkdtemp(prefix="jianti-tests-"))
 _db_used = False
 
 
+def _on_postgres() -> bool:
+    return bool(os.environ.get("JIANTI_TEST_DATABASE_URL"))
+
+
 def _create_postgres_database(base_url: str) -> tuple[str, callable]:
     url = make_url(base_url)
-    name = f"jianti_test_{os.getpid()}_{secrets.token_hex(3)}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under xdist: one database each
+    name = f"jianti_test_{worker}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -47,8 +58,19 @@ def _create_postgres_database(base_url: str) -> tuple[str, callable]:
 
 
 def pytest_report_header(config):
-    backend = "postgresql" if os.environ.get("JIANTI_TEST_DATABASE_URL") else "sqlite"
+    backend = "postgresql" if _on_postgres() else "sqlite"
     return f"jianti test database: {backend}"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = _on_postgres()
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set JIANTI_TEST_DATABASE_URL)")
+    skip_sqlite = pytest.mark.skip(reason="about SQLite; this run is on PostgreSQL")
+    for item in items:
+        if not on_postgres and "postgres_only" in item.keywords:
+            item.add_marker(skip_pg)
+        if on_postgres and "sqlite_only" in item.keywords:
+            item.add_marker(skip_sqlite)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +89,7 @@ def database_url() -> str:
             "JIANTI_LOGIN_MAX_FAILURES": "5",
         }
     )
-    use_settings(settings)
+    use_settings(replace(settings, fast_password_hashing=True))
     migrate.upgrade(engine_for(url))
     yield url
     drop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app import i18n
-from app.i18n_tools import missing_translations, used_msgids
+from app.devtools.i18n import missing_translations, used_msgids
 
 
 def test_catalogs_are_complete():

@@ -9,10 +9,10 @@ from sqlalchemy.orm import selectinload
 from app.db.engine import session_scope
 from app.db.models import User
 from app.domain.enums import Role
-from app.profiles import RULES_DIR, available_profiles, load_profile, load_profile_from
-from app.services import accounts, departments
+from app.rules import RULES_DIR
+from app.rules.profiles import available_profiles, load_profile_from
+from app.services import accounts, context, departments
 from app.services.actor import Actor
-from app.settings import get_settings
 
 from .util import read_secret, require_database
 
@@ -96,7 +96,7 @@ def departments_group() -> None:
 @departments_group.command("sync", help="Make departments and categories match the active profile.")
 def departments_sync() -> None:
     require_database()
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     with session_scope() as session:
         report = departments.sync_departments(session, Actor.system(), profile)
     for label, codes in vars(report).items():

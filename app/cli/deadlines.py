@@ -9,24 +9,24 @@ from pathlib import Path
 
 import click
 
-from app.calendars import build_calendar, office_today, parse_year_text
+from app.clock import office_today
 from app.db.engine import DatabaseUnavailable, session_scope
 from app.domain.calendar import CalendarError, DayKind, WorkingCalendar
 from app.domain.deadlines import compute_deadline, explain
 from app.domain.profile import Period
 from app.domain.supervision import digest_text
-from app.profiles import load_profile
+from app.rules.calendars import build_calendar, parse_year_text
+from app.services import context
 from app.services import deadlines as deadline_service
 from app.services.actor import Actor
 from app.services.supervision import digest_title, run_supervision
-from app.settings import get_settings
 
 from .util import require_database
 
 
 def _calendar_for_cli() -> tuple[WorkingCalendar, str]:
     """The calendar in force, with the years stored in the database when it can be reached."""
-    profile_name = get_settings().profile
+    profile_name = context.current().profile_name
     try:
         require_database()
         with session_scope() as session:
@@ -113,7 +113,7 @@ def calendar_show(year: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def calendar_load(path: Path, as_json: bool) -> None:
     require_database()
-    profile_name = get_settings().profile
+    profile_name = context.current().profile_name
     try:
         data = parse_year_text(path.read_text(encoding="utf-8"), f"{path.name} (imported)")
     except CalendarError as exc:
@@ -131,7 +131,7 @@ def calendar_load(path: Path, as_json: bool) -> None:
 def calendar_remove(year: int, as_json: bool) -> None:
     require_database()
     with session_scope() as session:
-        report = deadline_service.remove_calendar_year(session, Actor.system(), get_settings().profile, year)
+        report = deadline_service.remove_calendar_year(session, Actor.system(), context.current().profile_name, year)
     _print_report(report, as_json, f"removed {year}")
 
 
@@ -142,7 +142,7 @@ def calendar_remove(year: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def calendar_recompute(reason: str, as_json: bool) -> None:
     require_database()
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     with session_scope() as session:
         report = deadline_service.recompute_open_deadlines(session, Actor.system(), profile=profile, reason=reason)
     _print_report(report, as_json, "recomputed")
@@ -173,7 +173,9 @@ def supervise(day: str | None, as_json: bool, mail: bool) -> None:
     require_database()
     today = _parse_day(day, "--date") if day else office_today()
     with session_scope() as session:
-        run = run_supervision(session, Actor.system(), profile_name=get_settings().profile, today=today, send_mail=mail)
+        run = run_supervision(
+            session, Actor.system(), profile_name=context.current().profile_name, today=today, send_mail=mail
+        )
     if as_json:
         click.echo(json.dumps(run.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from app import i18n_tools
+from app.devtools import i18n as i18n_tools
 
 
 @click.group("i18n", help="Translation catalogs.")

@@ -9,6 +9,7 @@ import click
 
 from app.db.engine import session_scope
 from app.domain.routing.router import Router
+from app.engines.routing import RoutingEngine
 from app.services import routing
 from app.services.actor import Actor
 from app.services.routing.rulesets import current_profile, read_rules
@@ -27,7 +28,7 @@ def rules_group() -> None:
 def rules_check(directory: Path | None) -> None:
     profile = current_profile()
     data, ruleset = read_rules(directory, profile)  # problems name file, rule and problem (exit code 1)
-    Router(ruleset, profile).close()  # also compiles every rule to durable-rules
+    Router(ruleset, profile, RoutingEngine).close()  # also compiles every rule to durable-rules
     click.echo(f"ok: {ruleset.source}: {len(ruleset.rules)} rules, content hash {ruleset.content_hash[:12]}")
 
 
@@ -115,9 +116,7 @@ def route(label: str, dry_run: bool, as_json: bool) -> None:
     require_database()
     profile = current_profile()
     with session_scope() as session:
-        report = routing.route_session(session, Actor.system(), label, dry_run=dry_run)
-        if dry_run:
-            session.rollback()  # the dry run may have stored a changed rule file as a version: keep nothing
+        report = routing.route_session(session, Actor.system(), label, dry_run=dry_run)  # a dry run keeps nothing
     if as_json:
         click.echo(
             json.dumps(

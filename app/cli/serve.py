@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
+from app.clock import office_today
 from app.db import migrate
 from app.db.engine import check_connection, session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import departments
 from app.services.actor import Actor
 from app.settings import get_settings
@@ -35,7 +36,6 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="prepare the database only")
 def demo(host: str, port: int, no_serve: bool) -> None:
-    from datetime import date
 
     from app.demo import ensure_accounts, run_seeders
 
@@ -47,7 +47,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     with session_scope() as session:
         departments.sync_departments(session, Actor.system(), profile)
         created = ensure_accounts(session)
-    run_seeders(profile, date.today(), echo=click.echo)
+    run_seeders(profile, office_today(), echo=click.echo)
     if created:
         click.echo("\nDemo accounts (passwords are shown only this once):")
         for username, role, password in created:

@@ -15,13 +15,15 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from app.db.models import Assignment, AuditEntry, Category, CongressSession, Department, Item
+from app.db.models import Assignment, Category, CongressSession, Department, Item
 from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
 from app.db.models.workflow import Communication, Feedback, Reply
 from app.domain.enums import BODY_OF_KIND, Disclosure
 from app.domain.lifecycle import ARCHIVE_IMPORT
 from app.domain.statistics.facts import FeedbackGiver, ItemFact
+from app.services import audit
+from app.services.actor import Actor
 
 CHUNK = 5_000
 
@@ -152,7 +154,9 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
             )  # fmt: skip
     _insert(session, Item, items)
     _insert(session, Assignment, assignments)
-    _insert(session, AuditEntry, _archive_audit_rows(items, "item") + _archive_audit_rows(assignments, "assignment"))
+    audit.record_many(
+        session, Actor.system(), _archive_changes(items, "item") + _archive_changes(assignments, "assignment")
+    )
     _insert(session, ReplyPublication, publications)
     _insert(session, Reply, replies)
     _insert(session, Communication, communications)
@@ -166,16 +170,18 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
 ARCHIVE_REASON = "上一年度办理记录，归档导入"
 
 
-def _archive_audit_rows(rows: list[dict], entity: str) -> list[dict]:
+def _archive_changes(rows: list[dict[str, Any]], entity: str) -> list[audit.Change]:
     return [
-        {
-            "at": row["created_at"], "actor_id": None, "actor_name": "system", "entity": entity,
-            "entity_id": row["id"], "action": ARCHIVE_IMPORT, "before": None,
-            "after": {"state": row["state"], "version": row["version"], "source": "archive"},
-            "reason": ARCHIVE_REASON,
-        }
+        audit.Change(
+            entity,
+            row["id"],
+            ARCHIVE_IMPORT,
+            after={"state": row["state"], "version": row["version"], "source": "archive"},
+            reason=ARCHIVE_REASON,
+            at=row["created_at"],
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:

@@ -51,15 +51,10 @@ def register_item(
         state=INITIAL_STATES["item"],
         co_signers=[ItemCoSigner(position=i, name=name) for i, name in enumerate(co_signers, start=1)],
     )
-    session.add(item)
-    session.flush()
-    audit.record(
+    return audit.created(
         session,
         actor,
+        item,
         entity="item",
-        entity_id=item.id,
-        action="create",
-        before=None,
-        after={"state": item.state, "version": item.version, "number": number, "session": congress_session.label},
+        after=lambda i: {"state": i.state, "version": i.version, "number": number, "session": congress_session.label},
     )
-    return item

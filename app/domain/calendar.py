@@ -11,7 +11,7 @@ merges, per year:
   touching that year must flag.
 
 The calendar is pure: it is built from `YearData` values. Reading the library tables and the
-office files happens outside the domain (app/calendars.py).
+office files happens outside the domain (app/rules/calendars.py).
 """
 
 from __future__ import annotations

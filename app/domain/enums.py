@@ -29,6 +29,7 @@ class Role(StrEnum):
     DEPT_HANDLER = "dept_handler"  # 承办单位 handler
     DEPT_LEADER = "dept_leader"  # 承办单位 head: signs replies off (签发)
     LEADER_READONLY = "leader_readonly"  # 市领导 / 办公厅领导: dashboards only
+    DEPUTY = "deputy"  # 代表 / 委员 on the portal: only their own items (app/services/access.py)
 
 
 OFFICE_ROLES = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF})

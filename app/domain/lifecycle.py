@@ -39,6 +39,8 @@ OFFICE = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF})
 DEPARTMENT = frozenset({Role.DEPT_HANDLER, Role.DEPT_LEADER})
 HANDLER = frozenset({Role.DEPT_HANDLER})
 UNIT_HEAD = frozenset({Role.DEPT_LEADER})
+# feedback: the office records paper forms; the submitter rates online on the portal (own items only)
+FEEDBACK_GIVERS = OFFICE | {Role.DEPUTY}
 
 REPLYING = frozenset({R.LEAD.value, R.SPLIT.value})  # departments that owe the submitter a reply
 CO = frozenset({R.CO.value})
@@ -287,7 +289,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "record_feedback",
         [I.REPLIED, I.AWAITING_FEEDBACK],
         None,
-        OFFICE,
+        FEEDBACK_GIVERS,
         N_("Record feedback"),
         guards=(no_feedback_yet,),
     ),

@@ -26,9 +26,9 @@ Rules live in rules/<profile>/supervision.toml::
 Facts (one per open deadline of an assignment, see `supervision_fact`): deadline, state, role,
 item_kind, key_supervision, round, days_to_due, working_days_to_due, days_overdue, overdue.
 
-Meaning (shared with the durable-rules engine in app.rulesengine): a missing fact field makes
+Meaning (shared with the durable-rules engine in app.engines.rulesengine): a missing fact field makes
 every comparison false; `not_in` is the negation of `in` (true when the field is missing).
-`evaluate` here is the plain-Python reference; app/supervision_engine.py runs the same rules
+`evaluate` here is the plain-Python reference; app/engines/supervision.py runs the same rules
 through durable-rules.
 """
 
@@ -380,7 +380,7 @@ def evaluate(
     """Every reminder due on `today`, ordered by priority then rule order.
 
     `matcher(fact) -> list[SupervisionRule]` picks the rules a fact satisfies; the default is the
-    plain-Python reference, app/supervision_engine.py passes the durable-rules engine.
+    plain-Python reference, app/engines/supervision.py passes the durable-rules engine.
     """
     match = matcher or (lambda fact: [r for r in rules.ordered() if r.matches(fact)])
     reminders = []

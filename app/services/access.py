@@ -1,7 +1,8 @@
 """The one authorization helper: every query of items or assignments a user triggers is scoped here.
 
 Office roles and leaders see everything; a department user sees only items on which its
-department has (or had) an assignment, and only its own assignments.
+department has (or had) an assignment, and only its own assignments. A deputy or member
+(portal) sees only the items their roster entry is linked to, as lead submitter or co-signer.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import surface_selectables
 
 from app.db.models import Assignment, Item
+from app.db.models.roster import PortalAccount, SubmitterLink
 from app.i18n import _
 from app.services.actor import Actor
 from app.services.errors import Forbidden, NotFound
@@ -29,26 +31,65 @@ def _selects_from(stmt: Select[*tuple[Any, ...]], entity: Any) -> bool:
     )
 
 
+def _deputy_links(actor: Actor, item_id_column: Any) -> Any:
+    """EXISTS: the deputy's own roster entry is linked to the item (lead or co-signer)."""
+    own_entry = select(PortalAccount.roster_entry_id).where(PortalAccount.user_id == actor.user_id).scalar_subquery()
+    return exists().where(
+        SubmitterLink.item_id == item_id_column,
+        SubmitterLink.status == "linked",
+        SubmitterLink.roster_entry_id == own_entry,
+    )
+
+
 def scope_items(stmt: S, actor: Actor, item: Any = Item) -> S:
     """Limit a SELECT over `item` (Item or an alias of it) to the items the actor may see.
 
     The filter names the entity explicitly: an EXISTS left to auto-correlate would silently match
     every row when the statement selects from an alias or from another table.
     """
-    if not actor.is_department:
+    if not (actor.is_department or actor.is_deputy):
         return stmt
     if not _selects_from(stmt, item):
         raise ValueError("scope_items: the statement does not select from the given Item entity")
+    if actor.is_deputy:
+        return stmt.where(_deputy_links(actor, item.id))
     return stmt.where(exists().where(Assignment.item_id == item.id, Assignment.department_id == actor.department_id))
 
 
 def scope_assignments(stmt: S, actor: Actor, assignment: Any = Assignment) -> S:
-    """Limit a SELECT over `assignment` to the actor's own department's assignments."""
-    if not actor.is_department:
+    """Limit a SELECT over `assignment` to the actor's own department's assignments
+    (a deputy: the assignments of the deputy's own items)."""
+    if not (actor.is_department or actor.is_deputy):
         return stmt
     if not _selects_from(stmt, assignment):
         raise ValueError("scope_assignments: the statement does not select from the given Assignment entity")
+    if actor.is_deputy:
+        return stmt.where(_deputy_links(actor, assignment.item_id))
     return stmt.where(assignment.department_id == actor.department_id)
+
+
+def deputy_positions(session: Session, actor: Actor, item_id: int) -> set[str]:
+    """How the deputy stands on the item: {"lead"}, {"co"}, both, or empty (not theirs)."""
+    if not actor.is_deputy:
+        return set()
+    own_entry = select(PortalAccount.roster_entry_id).where(PortalAccount.user_id == actor.user_id).scalar_subquery()
+    positions = session.scalars(
+        select(SubmitterLink.position).where(
+            SubmitterLink.item_id == item_id,
+            SubmitterLink.status == "linked",
+            SubmitterLink.roster_entry_id == own_entry,
+        )
+    ).all()
+    return {"lead" if p == 0 else "co" for p in positions}
+
+
+def require_may_rate(session: Session, actor: Actor, item_id: int, *, co_signers_may_rate: bool) -> None:
+    """A deputy rates only their own item: as lead submitter, or as co-signer when the profile allows it."""
+    positions = deputy_positions(session, actor, item_id)
+    if not positions:
+        raise NotFound(_("No such item."))
+    if "lead" not in positions and not co_signers_may_rate:
+        raise Forbidden(_("Only the lead submitter gives the feedback on this item."))
 
 
 def can_see_item(session: Session, actor: Actor, item_id: int) -> bool:
@@ -68,6 +109,11 @@ def get_assignment_for(session: Session, actor: Actor, assignment_id: int) -> As
     if assignment is None:
         raise NotFound(_("No such assignment."))
     return assignment
+
+
+def require_deputy(actor: Actor) -> None:
+    if not actor.is_deputy:
+        raise Forbidden(_("Only deputies and members use the portal."))
 
 
 def require_office(actor: Actor) -> None:

@@ -22,9 +22,26 @@ from app.services.actor import Actor
 from app.services.errors import Problem, UserError, ValidationFailed
 from app.settings import Settings, get_settings
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id with the library's current recommended parameters. The test suite alone may put the
+# cheapest parameters in force (Settings.fast_password_hashing: no environment variable sets it).
+_STANDARD_HASHER = PasswordHasher()
+_FAST_TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 # Verified against when the username is unknown, so a wrong name costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    return _FAST_TEST_HASHER if get_settings().fast_password_hashing else _STANDARD_HASHER
+
+
+def _dummy_hash() -> str:
+    hasher = _hasher()
+    known = _DUMMY_HASHES.get(id(hasher))
+    if known is None:
+        known = _DUMMY_HASHES[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
+    return known
+
+
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -34,12 +51,12 @@ class LoginFailed(UserError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -99,17 +116,13 @@ def create_user(
         role=role_value.value,
         department_id=department.id if department else None,
     )
-    session.add(user)
-    session.flush()
-    audit.record(
+    return audit.created(
         session,
         actor,
+        user,
         entity="user",
-        entity_id=user.id,
-        action="create",
         after={"username": username, "role": role_value.value, "department": department_code},
     )
-    return user
 
 
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:
@@ -118,16 +131,16 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     now = now or utcnow()
     user = session.scalar(select(User).where(User.username == username.strip()))
     if user is None or not user.active:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         raise LoginFailed(_("Wrong user name or password."))
     if user.locked_until and user.locked_until > now:
         # Same message and same cost as a wrong password: a lock must not reveal that the account exists.
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         raise LoginFailed(_("Wrong user name or password."))
     if not verify_password(user.password_hash, password):
         _count_failure(session, user, now, settings)
         raise LoginFailed(_("Wrong user name or password."))
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None

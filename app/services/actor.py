@@ -44,5 +44,9 @@ class Actor:
         return self.role is Role.LEADER_READONLY
 
     @property
+    def is_deputy(self) -> bool:
+        return self.role is Role.DEPUTY
+
+    @property
     def is_admin(self) -> bool:
         return self.role is Role.OFFICE_ADMIN

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Text, bindparam, cast, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, Row, Text, bindparam, cast, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from app.calendars import build_calendar
 from app.db.base import table_of, utcnow
-from app.db.models import Assignment, AuditEntry, Department, Item
+from app.db.models import Assignment, Department, Item
 from app.db.models.deadlines import CalendarEntryRecord, CalendarYearRecord, DeadlineRecord, ExtensionRequest
 from app.domain.calendar import CalendarEntry, WorkingCalendar, YearData
 from app.domain.deadlines import DEADLINE_RULES, Deadline, assignment_deadlines, compute_deadline, rule_period
@@ -30,12 +29,12 @@ from app.domain.enums import AssignmentRole
 from app.domain.profile import Period, Profile
 from app.domain.recompute import StoredDeadline, recompute
 from app.i18n import _
-from app.profiles import load_profile
-from app.services import audit, transitions
+from app.rules.calendars import build_calendar
+from app.rules.profiles import load_profile
+from app.services import audit, context, transitions
 from app.services.access import get_assignment_for, require_office, scope_assignments
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
-from app.settings import get_settings
 
 #: The deadline copied into Assignment.due_on, by role.
 PRIMARY_RULE = {AssignmentRole.LEAD: "reply", AssignmentRole.SPLIT: "reply", AssignmentRole.CO: "co_opinion"}
@@ -146,7 +145,7 @@ def record_assignment_deadlines(
     calendar: WorkingCalendar | None = None,
 ) -> dict[str, DeadlineRecord]:
     """Store the deadlines of a new assignment (交办) and set its due_on; returns {rule: record}."""
-    profile = profile or load_profile(get_settings().profile)
+    profile = profile or context.current().profile
     calendar = calendar or current_calendar(session, profile.name)
     computed = compute_assignment_deadlines(profile, calendar, assignment.assigned_on, assignment.role)
     return {rule: _store(session, actor, assignment, deadline) for rule, deadline in computed.items()}
@@ -163,7 +162,7 @@ def open_deadline(
     calendar: WorkingCalendar | None = None,
 ) -> DeadlineRecord:
     """Start one rule's deadline from `start` (e.g. feedback from the reply date); replaces an open one."""
-    profile = profile or load_profile(get_settings().profile)
+    profile = profile or context.current().profile
     calendar = calendar or current_calendar(session, profile.name)
     deadline = compute_deadline(calendar, start, rule_period(profile.deadlines, rule), rule)
     return _store(session, actor, assignment, deadline)
@@ -280,7 +279,9 @@ def recompute_open_deadlines(
 
     # one serialisation per distinct computation (a batch assigned on one day shares it)
     payload_cache: dict[int, tuple[str, str, str, bool]] = {}
-    deadline_updates, assignment_updates, audit_rows = [], [], []
+    deadline_updates: list[dict[str, Any]] = []
+    assignment_updates: list[dict[str, Any]] = []
+    audit_rows: list[audit.Change] = []
     for change in plan:
         row = by_id[change.key]
         new = change.new
@@ -316,20 +317,14 @@ def recompute_open_deadlines(
                 )
             )
             audit_rows.append(
-                {
-                    "actor_id": actor.user_id,
-                    "actor_name": actor.username,
-                    "entity": "assignment",
-                    "entity_id": row.assignment_id,
-                    "action": "deadline_recomputed",
-                    "before": {
-                        "rule": row.rule,
-                        "due": row.computed_due.isoformat(),
-                        "in_force": row.due_on.isoformat(),
-                    },
-                    "after": {"rule": row.rule, "due": new.due.isoformat(), "in_force": new_due_on.isoformat()},
-                    "reason": reason,
-                }
+                audit.Change(
+                    "assignment",
+                    row.assignment_id,
+                    "deadline_recomputed",
+                    before={"rule": row.rule, "due": row.computed_due, "in_force": row.due_on},
+                    after={"rule": row.rule, "due": new.due, "in_force": new_due_on},
+                    reason=reason,
+                )
             )
             if new_due_on != row.due_on and PRIMARY_RULE.get(AssignmentRole(row.role)) == row.rule:
                 assignment_updates.append({"b_id": row.assignment_id, "b_due": new_due_on})
@@ -359,8 +354,7 @@ def recompute_open_deadlines(
             .values(due_on=bindparam("b_due"), version=assignments.c.version + 1),
             assignment_updates,
         )
-    if audit_rows:
-        session.connection().execute(insert(table_of(AuditEntry)), audit_rows)
+    audit.record_many(session, actor, audit_rows)
     audit.record(
         session,
         actor,
@@ -407,13 +401,11 @@ def load_calendar_year(
     record.entries = [
         CalendarEntryRecord(day=e.day, working=e.working, name_zh=e.name_zh, name_en=e.name_en) for e in data.entries
     ]
-    session.add(record)
-    session.flush()
-    audit.record(
+    audit.created(
         session,
         actor,
+        record,
         entity="calendar",
-        entity_id=record.id,
         action="calendar_year_loaded",
         before=before,
         after={"year": data.year, "entries": len(data.entries), "origin": data.origin},
@@ -506,7 +498,7 @@ def request_extension(
     expected_version: int | None = None,
 ) -> ExtensionRequest:
     record, assignment = _deadline_for(session, actor, deadline_id)
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     calendar = current_calendar(session, profile.name)
     if requested_due <= record.due_on:
         raise ValidationFailed(
@@ -557,7 +549,7 @@ def decide_extension(
         raise Conflict(_("This extension request has already been decided."))
     record, assignment = _deadline_for(session, actor, extension.deadline_id)
     if approve:
-        profile = load_profile(get_settings().profile)
+        profile = context.current().profile
         # the limit is checked again: the calendar or the rule may have changed since the request
         _check_new_due(
             session, profile, record, extension.requested_due, current_calendar(session, profile.name), "requested_due"
@@ -601,7 +593,7 @@ def edit_deadline(
         raise Conflict(_("Someone else changed this record in the meantime. Reload the page and try again."))
     if not (reason and reason.strip()):
         raise ValidationFailed(_("A reason is required."), [Problem("reason", _("required"))])
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     _check_new_due(session, profile, record, new_due, current_calendar(session, profile.name), "due_on")
     old_due = record.due_on
     record.due_on = new_due

@@ -103,6 +103,17 @@ def _sync_categories(session: Session, profile: Profile, report: SyncReport) -> 
             report.categories_changed.append(code)
 
 
+def active_departments(session: Session, *, by_kind: bool = True) -> list[Department]:
+    """The departments that can be chosen (for assignment forms), by kind then code, or by code."""
+    order = (Department.kind, Department.code) if by_kind else (Department.code,)
+    return list(session.scalars(select(Department).where(Department.active.is_(True)).order_by(*order)))
+
+
+def all_departments(session: Session) -> list[Department]:
+    """Every department, active or not, by kind then code (administration pages)."""
+    return list(session.scalars(select(Department).order_by(Department.kind, Department.code)))
+
+
 def department_item_counts(session: Session) -> dict[int, int]:
     rows = session.execute(
         select(Assignment.department_id, func.count(func.distinct(Assignment.item_id))).group_by(

@@ -18,13 +18,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import office_today
 from app.db.base import table_of, utcnow
 from app.db.models import Category, CongressSession, Department, Item, ItemCoSigner, ItemIntendedDepartment
 from app.db.models.imports import ImportBatch, ImportBatchItem
@@ -36,8 +36,7 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import ReaderLimits, UnusableFile
-from app.profiles import load_profile
-from app.services import audit
+from app.services import audit, context, roster
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, UserError, ValidationFailed
@@ -327,7 +326,7 @@ def preview_import(
     kind = ItemKind(kind)
     path = Path(path)
     congress = _session_for(session, kind, session_label)
-    profile = load_profile(get_settings().profile)
+    profile = context.current().profile
     limits = reader_limits()
     try:
         with _gc_paused():
@@ -436,6 +435,8 @@ def commit_import(
             **plan.counts,
         },
     )
+    # link the submitters of new and changed items to the roster (issue 14); unresolved names are listed there
+    roster.link_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)])
     return batch, preview
 
 
@@ -460,7 +461,7 @@ def _insert_links(session: Session, batch_id: int, outcome: str, pairs: Iterable
 
 class _Lookups:
     def __init__(self, session: Session) -> None:
-        profile_name = get_settings().profile
+        profile_name = context.current().profile_name
         self.departments = dict(session.execute(select(Department.code, Department.id)).all())
         self.categories = dict(
             session.execute(select(Category.code, Category.id).where(Category.profile == profile_name)).all()
@@ -717,7 +718,7 @@ def save_pending(
         "kind": pending.kind.value,
         "session": session_label,
         "user_id": actor.user_id,
-        "saved": date.today().isoformat(),
+        "saved": office_today().isoformat(),
     }
     (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return pending

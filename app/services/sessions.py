@@ -32,17 +32,14 @@ def add_session(
     congress_session = CongressSession(
         label=label.strip(), body=body, level=level, year=year, number_width=number_width
     )
-    session.add(congress_session)
-    session.flush()
-    audit.record(
+    return audit.created(
         session,
         actor,
+        congress_session,
         entity="session",
-        entity_id=congress_session.id,
         action="add",
         after={"label": label, "body": body, "year": year, "level": level, "number_width": number_width},
     )
-    return congress_session
 
 
 def get_session_by_label(session: Session, label: str) -> CongressSession:

@@ -14,7 +14,7 @@ from datetime import date
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
@@ -32,13 +32,13 @@ from app.domain.supervision import (
     digests,
     evaluate,
 )
-from app.profiles import load_profile
+from app.engines.supervision import SupervisionEngine
+from app.rules.profiles import load_profile
+from app.rules.supervision import load_supervision_rules
 from app.services import audit
 from app.services.actor import Actor
 from app.services.deadlines import RecomputeReport, current_calendar, recompute_open_deadlines
 from app.settings import Settings, get_settings
-from app.supervision_engine import SupervisionEngine
-from app.supervision_rules import load_supervision_rules
 
 ENDED_STATES = (AssignmentState.REASSIGNED, AssignmentState.CANCELLED, AssignmentState.CLOSED)
 
@@ -108,7 +108,11 @@ def open_deadline_targets(
         .join(Assignment, Assignment.id == DeadlineRecord.assignment_id)
         .join(Item, Item.id == Assignment.item_id)
         .join(Department, Department.id == Assignment.department_id)
-        .where(DeadlineRecord.status == "open", Assignment.state.not_in([s.value for s in ENDED_STATES]))
+        .where(
+            DeadlineRecord.status == "open",
+            # the office's publication duty outlives the department's part (issue 14)
+            or_(Assignment.state.not_in([s.value for s in ENDED_STATES]), DeadlineRecord.rule == "publication"),
+        )
         .order_by(DeadlineRecord.due_on, DeadlineRecord.id)
     ).all()
     targets: list[OpenDeadline] = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, AuditEntry, Department, Item
@@ -25,7 +25,7 @@ from app.services.supervision import ENDED_STATES
 SECTIONS = ("due_this_week", "overdue", "key_items", "co_opinions_late", "feedback_missing")
 SORT_KEYS = ("due", "department", "item", "overdue")
 #: Deadlines the board follows (the windows for reassignment and publication are shown on the item page).
-BOARD_RULES = ("reply", "co_opinion", "rehandling_reply", "feedback", "reassignment_answer")
+BOARD_RULES = ("reply", "co_opinion", "rehandling_reply", "feedback", "reassignment_answer", "publication")
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ def build_board(session: Session, actor: Actor, today: date, calendar: WorkingCa
         .where(
             DeadlineRecord.status == "open",
             DeadlineRecord.rule.in_(BOARD_RULES),
-            Assignment.state.not_in([s.value for s in ENDED_STATES]),
+            # the office's publication duty outlives the department's part (issue 14)
+            or_(Assignment.state.not_in([s.value for s in ENDED_STATES]), DeadlineRecord.rule == "publication"),
         )
     )
     rows = []

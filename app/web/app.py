@@ -18,7 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from app.db.engine import get_engine
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services.errors import UserError
 from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav

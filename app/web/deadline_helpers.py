@@ -14,12 +14,13 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from app.calendars import build_calendar, office_today
+from app.clock import office_today
 from app.domain.calendar import WorkingCalendar
 from app.domain.deadlines import Deadline, explain, summary
 from app.i18n import get_locale, gettext
-from app.profiles import load_profile
-from app.settings import get_settings
+from app.rules.calendars import build_calendar
+from app.rules.profiles import load_profile
+from app.services import context
 
 _SOON_WORKING_DAYS_DEFAULT = 3
 
@@ -50,7 +51,7 @@ def overdue_marker(due: date | None, closed: bool = False, today: date | None = 
         return Markup(f'<span class="badge overdue" data-overdue-days="{days}">{escape(text)}</span>')
     if due == today:
         return Markup(f'<span class="badge warn">{escape(gettext("Due today"))}</span>')
-    profile_name = get_settings().profile
+    profile_name = context.current().profile_name
     left = _calendar(profile_name).working_days_between(today, due)
     if left <= _soon_threshold(profile_name):
         text = gettext("%(n)s working days left", n=left)

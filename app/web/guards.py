@@ -10,16 +10,24 @@ from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, Role
 from app.i18n import _
 
 
-def logged_in(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+def _signed_in(connection: ASGIConnection) -> None:
     if connection.scope.get("user") is None:
         raise NotAuthorizedException(_("Please log in."))
 
 
+def logged_in(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """Any staff account (office, department, leader). Deputies and members only reach the portal."""
+    _signed_in(connection)
+    if connection.scope["user"].role is Role.DEPUTY:
+        raise PermissionDeniedException(_("Your role may not open this page."))
+
+
 def roles(*allowed: Role):
+    """Only the roles named; a deputy passes only where Role.DEPUTY is named explicitly."""
     allowed_set = frozenset(allowed)
 
     def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-        logged_in(connection, handler)
+        _signed_in(connection)
         if connection.scope["user"].role not in allowed_set:
             raise PermissionDeniedException(_("Your role may not open this page."))
 
@@ -30,3 +38,4 @@ def roles(*allowed: Role):
 office_only = roles(*OFFICE_ROLES)
 office_admin_only = roles(Role.OFFICE_ADMIN)
 department_or_office = roles(*OFFICE_ROLES, *DEPARTMENT_ROLES)
+deputy_only = roles(Role.DEPUTY)

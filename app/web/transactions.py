@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
-from advanced_alchemy.extensions.litestar.plugins.init.config.sync import autocommit_handler_maker
+from app.web.alchemy_adapter import autocommit_handler_maker, get_aa_scope_state  # advanced-alchemy internals
 
 FAILED_KEY = "jianti_request_failed"  # a per-request scope key: scope["state"] is shared lifespan state
 

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.db.engine import session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import accounts, departments
 from app.services.actor import Actor
 from tests.conftest import _empty_all_tables

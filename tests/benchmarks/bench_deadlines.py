@@ -54,13 +54,13 @@ for = "劳动节"
 
 
 def _setup(url: str, count: int):
-    from app.calendars import build_calendar
     from app.db import migrate
     from app.db.engine import engine_for, session_scope
     from app.db.models import Assignment, CongressSession, Department, Item
     from app.db.models.deadlines import DeadlineRecord
     from app.domain.deadlines import assignment_deadlines
-    from app.profiles import load_profile
+    from app.rules.calendars import build_calendar
+    from app.rules.profiles import load_profile
     from app.services import departments
     from app.services.actor import Actor
     from app.settings import load_settings, use_settings
@@ -196,8 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         f"setup: {assignments} open assignments, {deadlines} open deadlines in {time.perf_counter() - started:.1f} s ({engine.dialect.name})"
     )
 
-    from app.calendars import parse_year_text
     from app.db.engine import session_scope
+    from app.rules.calendars import parse_year_text
     from app.services import deadlines as service
     from app.services.actor import Actor
 

@@ -33,7 +33,7 @@ def workbook(rows: int) -> Path:
     """A realistic CPPCC workbook (two sheets, two-row header, merged cells), built once and cached."""
     from app.domain.enums import ItemKind
     from app.importing.samples import build_batch
-    from app.profiles import load_profile
+    from app.rules.profiles import load_profile
 
     path = CACHE / f"cppcc_{rows}.xlsx"
     if not path.exists():
@@ -85,7 +85,7 @@ def _database(backend: str, pg_url: str, workdir: Path) -> tuple[str, callable]:
 def measure_import(path: Path, backend: str, pg_url: str) -> dict:
     from app.db import migrate
     from app.db.engine import engine_for, session_scope
-    from app.profiles import load_profile
+    from app.rules.profiles import load_profile
     from app.services import departments, importing
     from app.services.actor import Actor
     from app.services.sessions import add_session

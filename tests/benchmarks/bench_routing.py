@@ -16,8 +16,10 @@ import time
 from app.domain.enums import ItemKind
 from app.domain.routing.decision import RoutableItem
 from app.domain.routing.router import Router
-from app.domain.routing.rules import load_routing_rules
-from app.profiles import RULES_DIR, load_profile
+from app.engines.routing import RoutingEngine
+from app.rules import RULES_DIR
+from app.rules.profiles import load_profile
+from app.rules.routing import load_routing_rules
 from tests.routing import evaluation, oracle
 from tests.rulesengine import oracle as conditions_oracle
 
@@ -76,12 +78,12 @@ def bench_profile(profile_name: str, count: int) -> dict[str, float]:
     datasets = sorted(path.stem for path in evaluation.DATA.glob(f"{profile_name}_*.tsv"))
     samples = [case.item for dataset in datasets for case in evaluation.cases(dataset)]
     print(f"\n{profile_name}: {len(ruleset.rules)} rules, {count:,} generated items, {len(samples)} sample titles")
-    with Router(ruleset, profile) as router:
+    with Router(ruleset, profile, RoutingEngine) as router:
         facts = [router.fact(item) for item in items]
-        router.engine.match_names(facts[0])  # warm up
+        router.matcher.match_names(facts[0])  # warm up
         results = {
             "engine_only": timed(
-                "durable-rules: match precomputed facts", count, lambda: [router.engine.match_names(f) for f in facts]
+                "durable-rules: match precomputed facts", count, lambda: [router.matcher.match_names(f) for f in facts]
             ),
             "durable_full": timed(
                 "durable-rules: keywords + match + reasons + decision", count, lambda: [router.route(i) for i in items]
@@ -89,7 +91,7 @@ def bench_profile(profile_name: str, count: int) -> dict[str, float]:
             "bare_python": timed(
                 "plain Python: same compiled conditions, same facts",
                 count,
-                lambda: [conditions_oracle.matching_names(router.engine.rules, f) for f in facts],
+                lambda: [conditions_oracle.matching_names(router.matcher.rules, f) for f in facts],
             ),
             "oracle": timed(
                 "oracle (plain Python, from the rule file)",
@@ -102,7 +104,7 @@ def bench_profile(profile_name: str, count: int) -> dict[str, float]:
                 lambda: [router.route(i) for i in samples],
             ),
         }
-        assert router.engine.stored_fact_count() == 0
+        assert router.matcher.stored_fact_count() == 0
     print(
         f"  durable-rules matching vs plain Python on the same facts: {results['engine_only'] / results['bare_python']:.2f}x"
     )
@@ -115,13 +117,13 @@ def bench_memory(profile_name: str, count: int) -> None:
     ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
     batch = generated_items(profile_name, 10_000, seed=7)
     print(f"\nmemory: {count:,} items through durable-rules ({profile_name})")
-    with Router(ruleset, profile) as router:
+    with Router(ruleset, profile, RoutingEngine) as router:
         marks = []
         for done in range(0, count, len(batch)):
             for item in batch:
                 router.route(item)
             gc.collect()
-            marks.append((done + len(batch), rss_mb(), router.engine.stored_fact_count()))
+            marks.append((done + len(batch), rss_mb(), router.matcher.stored_fact_count()))
         for items_done, rss, stored in marks[:: max(1, len(marks) // 5)] + [marks[-1]]:
             print(f"  after {items_done:>8,} items: RSS {rss:7.1f} MB, facts held by durable: {stored}")
         growth = marks[-1][1] - marks[1][1]

@@ -46,7 +46,7 @@ def seed(url: str, items: int, data_dir: Path) -> dict:
     from app.db import migrate
     from app.db.engine import engine_for, session_scope
     from app.demo.stats_writer import seed_facts
-    from app.profiles import load_profile
+    from app.rules.profiles import load_profile
     from app.services import departments
     from app.services.actor import Actor
     from tests.stats.random_dataset import generate_items

@@ -83,7 +83,7 @@ def _setup(url: str, items: int):
     from app.db import migrate
     from app.db.engine import engine_for, session_scope
     from app.db.models import Assignment, CongressSession, Department, Item
-    from app.profiles import load_profile
+    from app.rules.profiles import load_profile
     from app.services import accounts, departments
     from app.services.actor import Actor
     from app.settings import load_settings, use_settings

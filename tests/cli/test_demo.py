@@ -30,11 +30,16 @@ def test_demo_prepares_everything_and_is_idempotent(tmp_path):
     assert first.returncode == 0, first.stderr
     for username in ("admin", "staff", "jtw", "jtw_lead", "jw", "leader"):
         assert f"  {username} " in first.stdout
+    assert "portal /portal" in first.stdout
     second = _demo(tmp_path)
     assert second.returncode == 0, second.stderr
     assert "exist already" in second.stdout
     engine = create_engine(f"sqlite:///{tmp_path / 'demo.db'}")
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM users")).scalar() == 7
+        assert connection.execute(text("SELECT count(*) FROM users WHERE role != 'deputy'")).scalar() == 7
+        # the portal (issue 14): a roster, activated deputies printed once, published replies
+        assert connection.execute(text("SELECT count(*) FROM roster_entries")).scalar() >= 15
+        assert connection.execute(text("SELECT count(*) FROM users WHERE role = 'deputy' AND active")).scalar() >= 3
+        assert connection.execute(text("SELECT count(*) FROM public_replies")).scalar() >= 2
         assert connection.execute(text("SELECT count(*) FROM departments")).scalar() >= 60
         assert connection.execute(text("SELECT count(*) FROM congress_sessions")).scalar() >= 2

@@ -49,18 +49,16 @@ def test_audit_log_is_append_only(clean_db, statement):
         assert connection.exec_driver_sql("SELECT count(*) FROM audit_log WHERE action = 'a'").scalar_one() == 1
 
 
+@pytest.mark.sqlite_only  # SQLite pragmas
 def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
 
 
+@pytest.mark.postgres_only  # TRUNCATE is PostgreSQL's
 def test_audit_log_cannot_be_truncated_on_postgresql(clean_db):
-    if clean_db.dialect.name != "postgresql":
-        pytest.skip("TRUNCATE is PostgreSQL's")
     with pytest.raises(DatabaseError, match="append-only"):
         with clean_db.begin() as connection:
             connection.exec_driver_sql("TRUNCATE audit_log")

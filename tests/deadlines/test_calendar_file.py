@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from app.calendars import parse_year_text
 from app.domain.calendar import CalendarError
 from app.domain.calendar_file import parse_year_document, year_document
+from app.rules.calendars import parse_year_text
 
 SAMPLE = """
 year = 2027

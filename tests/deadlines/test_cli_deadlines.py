@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.cli.main import jianti
 from app.db.engine import session_scope
 from app.db.models.deadlines import DeadlineRecord
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import deadlines as deadline_service
 from app.services.actor import Actor
 from tests.deadlines.factories import make_assignment

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from app.calendars import library_years, parse_year_text
 from app.domain.calendar import CalendarSource, DayKind, WorkingCalendar
 from app.domain.deadlines import (
     Deadline,
@@ -19,7 +18,8 @@ from app.domain.deadlines import (
 )
 from app.domain.enums import AssignmentRole
 from app.domain.profile import Period
-from app.profiles import load_profile
+from app.rules.calendars import library_years, parse_year_text
+from app.rules.profiles import load_profile
 
 CALENDAR = WorkingCalendar(library_years())
 

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.calendars import library_years
 from app.domain.calendar import WorkingCalendar
 from app.domain.deadlines import Deadline, add_months, compute_deadline
 from app.domain.profile import Period
+from app.rules.calendars import library_years
 
 CALENDAR = WorkingCalendar(library_years())
 

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.calendars import parse_year_text
 from app.db.models import AuditEntry
 from app.db.models.deadlines import DeadlineRecord
 from app.domain.deadlines import Deadline
+from app.rules.calendars import parse_year_text
 from app.services import deadlines as service
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed

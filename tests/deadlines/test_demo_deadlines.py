@@ -10,7 +10,7 @@ from app.demo import deadlines as demo_deadlines
 from app.demo import ensure_accounts, load_context
 from app.demo import sessions as demo_sessions
 from app.demo import workflow as demo_workflow
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 
 
 def _run(clean_db):

@@ -3,12 +3,12 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from app.calendars import library_years
 from app.domain.calendar import CalendarEntry, WorkingCalendar, YearData
 from app.domain.deadlines import compute_deadline
 from app.domain.profile import Period
 from app.domain.recompute import StoredDeadline, recompute
-from app.profiles import load_profile
+from app.rules.calendars import library_years
+from app.rules.profiles import load_profile
 
 BEFORE = WorkingCalendar(library_years())
 NEW_YEAR_2027 = YearData(

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.calendars import library_years
 from app.domain.calendar import WorkingCalendar
 from app.domain.enums import AssignmentRole, AssignmentState
 from app.domain.supervision import OpenDeadline, evaluate, parse_supervision_document
-from app.supervision_engine import SupervisionEngine
-from app.supervision_rules import load_supervision_rules
+from app.engines.supervision import SupervisionEngine
+from app.rules.calendars import library_years
+from app.rules.supervision import load_supervision_rules
 
 CALENDAR = WorkingCalendar(library_years())
 RULES = load_supervision_rules("beijing")

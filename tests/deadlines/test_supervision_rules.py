@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from app.calendars import library_years
 from app.domain.calendar import WorkingCalendar
 from app.domain.supervision import (
     FieldTest,
@@ -18,7 +17,8 @@ from app.domain.supervision import (
     reminder_key,
     supervision_fact,
 )
-from app.supervision_rules import load_supervision_rules
+from app.rules.calendars import library_years
+from app.rules.supervision import load_supervision_rules
 
 CALENDAR = WorkingCalendar(library_years())
 

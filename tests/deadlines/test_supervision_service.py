@@ -89,8 +89,8 @@ def test_mail_is_off_by_default(db_session, profile):
 
 
 def test_a_run_first_catches_up_with_calendar_files_dropped_into_rules(db_session, profile, monkeypatch, tmp_path):
-    from app import calendars
     from app.db.models.deadlines import DeadlineRecord
+    from app.rules import calendars
 
     assignment = make_assignment(db_session, "jtw", assigned_on=date(2026, 10, 1))  # reply 2027-01-01 (fallback)
     deadline_service.record_assignment_deadlines(db_session, Actor.system(), assignment, profile=profile)

@@ -3,7 +3,7 @@
 from datetime import date
 
 from app.db.engine import session_scope
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services import deadlines as deadline_service
 from app.services.actor import Actor
 from tests.deadlines.factories import make_assignment

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from app.calendars import build_calendar, library_year_range, library_years, read_year_file
 from app.domain.calendar import (
     CalendarEntry,
     CalendarError,
@@ -13,6 +12,7 @@ from app.domain.calendar import (
     WorkingCalendar,
     YearData,
 )
+from app.rules.calendars import build_calendar, library_year_range, library_years, read_year_file
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import pytest
 
 from app.domain.enums import DepartmentKind, ItemKind, KpiBucket
 from app.domain.profile import ProfileError, parse_period
-from app.profiles import RULES_DIR, available_profiles, load_profile, load_profile_from
+from app.rules import RULES_DIR
+from app.rules.profiles import available_profiles, load_profile, load_profile_from
 
 
 @pytest.mark.parametrize("name", ["beijing", "shanghai"])

@@ -7,7 +7,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,10 @@ from pathlib import Path
 from app.domain.enums import ItemKind
 from app.domain.routing.decision import Decision, RoutableItem
 from app.domain.routing.router import Router
-from app.domain.routing.rules import load_routing_rules
-from app.profiles import RULES_DIR, load_profile
+from app.engines.routing import RoutingEngine
+from app.rules import RULES_DIR
+from app.rules.profiles import load_profile
+from app.rules.routing import load_routing_rules
 
 DATA = Path(__file__).parent / "data"
 
@@ -50,7 +52,7 @@ def evaluate(profile_name: str, dataset: str | None = None) -> Score:
     profile = load_profile(profile_name)
     ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
     score = Score(0, 0, 0, [])
-    with Router(ruleset, profile) as router:
+    with Router(ruleset, profile, RoutingEngine) as router:
         for case in cases(dataset or f"{profile_name}_titles"):
             decision = router.route(case.item)
             score.total += 1

@@ -79,7 +79,7 @@ def test_route_dry_run_then_for_real(run, seeded):
 
 
 def test_diff_lists_changed_items(run, seeded, tmp_path):
-    from app.profiles import RULES_DIR
+    from app.rules import RULES_DIR
 
     text = (RULES_DIR / "beijing" / "routing.toml").read_text(encoding="utf-8")
     (tmp_path / "routing.toml").write_text(text.replace('"停车", "车位", "P+R"', '"车位", "P+R"'), encoding="utf-8")

@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 from app.domain.enums import ItemKind
 from app.domain.routing.decision import RoutableItem
 from app.domain.routing.router import Router
-from app.domain.routing.rules import load_routing_rules, parse_routing_rules
-from app.profiles import RULES_DIR, load_profile
+from app.engines.routing import RoutingEngine
+from app.rules import RULES_DIR
+from app.rules.profiles import load_profile
+from app.rules.routing import load_routing_rules, parse_routing_rules
 from tests.routing import evaluation, oracle
 
 PROFILES = ["beijing", "shanghai"]
@@ -19,7 +21,7 @@ def setup(request):
     profile = load_profile(request.param)
     ruleset = load_routing_rules(RULES_DIR / request.param, profile)
     parents = {c.code: c.parent for c in profile.categories}
-    with Router(ruleset, profile) as router:
+    with Router(ruleset, profile, RoutingEngine) as router:
         yield profile, ruleset, parents, router
 
 
@@ -34,7 +36,7 @@ def test_engine_equals_oracle_on_realistic_titles(setup):
             assert engine == oracle.matching_rules(ruleset, item, parents), case.title
             checked += 1
     assert checked > 200
-    assert router.engine.stored_fact_count() == 0
+    assert router.matcher.stored_fact_count() == 0
 
 
 def _items(profile, ruleset):
@@ -63,7 +65,7 @@ def test_engine_equals_oracle_on_generated_items(profile_name):
     profile = load_profile(profile_name)
     ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
     parents = {c.code: c.parent for c in profile.categories}
-    with Router(ruleset, profile) as router:
+    with Router(ruleset, profile, RoutingEngine) as router:
 
         @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
         @given(item=_items(profile, ruleset))
@@ -72,7 +74,7 @@ def test_engine_equals_oracle_on_generated_items(profile_name):
             assert engine == oracle.matching_rules(ruleset, item, parents)
 
         check()
-        assert router.engine.stored_fact_count() == 0
+        assert router.matcher.stored_fact_count() == 0
 
 
 EXTRA_RULES = """
@@ -129,7 +131,7 @@ def test_engine_equals_oracle_on_every_kind_of_condition():
         intended=st.lists(st.sampled_from(departments), max_size=2).map(tuple),
         during_session=st.one_of(st.none(), st.booleans()),
     )
-    with Router(ruleset, profile) as router:
+    with Router(ruleset, profile, RoutingEngine) as router:
 
         @settings(max_examples=400, deadline=None)
         @given(item=items)

@@ -1,7 +1,9 @@
 import pytest
 
-from app.domain.routing.rules import RoutingRulesError, load_routing_rules, parse_routing_rules
-from app.profiles import RULES_DIR, load_profile
+from app.domain.routing.rules import RoutingRulesError, parse_routing_rules
+from app.rules import RULES_DIR
+from app.rules.profiles import load_profile
+from app.rules.routing import load_routing_rules
 
 
 @pytest.fixture(scope="module")

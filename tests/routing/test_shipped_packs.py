@@ -7,7 +7,7 @@ first line), and then kept here so that later rule changes cannot silently break
 
 import pytest
 
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from tests.routing import evaluation
 
 MIN_ACCURACY = 0.90
@@ -51,8 +51,8 @@ def test_every_department_has_realistic_titles_routed_to_it(profile_name):
 @pytest.mark.parametrize("profile_name", ["beijing", "shanghai"])
 def test_no_topic_keyword_hides_inside_a_district_place_name(profile_name):
     """A place such as 石景山区 must not also read as a topic (山区) that could take the lead."""
-    from app.domain.routing.rules import load_routing_rules
-    from app.profiles import RULES_DIR
+    from app.rules import RULES_DIR
+    from app.rules.routing import load_routing_rules
 
     profile = load_profile(profile_name)
     ruleset = load_routing_rules(RULES_DIR / profile_name, profile)

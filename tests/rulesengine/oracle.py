@@ -1,4 +1,4 @@
-"""Plain-Python meaning of the condition language (see app/rulesengine/conditions.py).
+"""Plain-Python meaning of the condition language (see app/engines/rulesengine/conditions.py).
 
 Written from the documented semantics only, never from the engine's compiler, so that
 engine == oracle is a real check.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from app.rulesengine.conditions import Absent, All, Any, Compare, Condition, Member, Not, Present
-from app.rulesengine.engine import Rule
+from app.engines.rulesengine.conditions import Absent, All, Any, Compare, Condition, Member, Not, Present
+from app.engines.rulesengine.engine import Rule
 
 
 def holds(condition: Condition, fact: Mapping[str, object]) -> bool:

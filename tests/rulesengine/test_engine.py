@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from app.rulesengine import (
+from app.engines.rulesengine import (
     Absent,
     All,
     Any,

@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.rulesengine import Absent, All, Any, Compare, Member, Not, Present, Rule, RuleEngine
+from app.engines.rulesengine import Absent, All, Any, Compare, Member, Not, Present, Rule, RuleEngine
 from tests.rulesengine import oracle
 
 TEXTS = ["停车", "电梯", "", 'a"b', "x"]

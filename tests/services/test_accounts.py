@@ -12,6 +12,7 @@ from app.db.models import ApiToken, AuditEntry, User, WebSession
 from app.services import accounts
 from app.services.actor import Actor
 from app.services.errors import ValidationFailed
+from app.settings import get_settings, load_settings, use_settings
 
 
 def _create(db_session, **kw):
@@ -25,6 +26,21 @@ def test_password_is_hashed_with_argon2id_and_creation_audited(db_session):
     assert "long-enough-1" not in user.password_hash
     entry = db_session.scalar(select(AuditEntry).where(AuditEntry.entity == "user", AuditEntry.action == "create"))
     assert entry.after == {"username": "li", "role": "dept_handler", "department": "jtw"}
+
+
+def test_fast_password_hashing_is_the_test_suites_alone(db_session):
+    """The suite hashes with the cheapest argon2 parameters; nothing in the environment turns them on."""
+    env = {"JIANTI_SECRET_KEY": "k", "JIANTI_FAST_PASSWORD_HASHING": "true", "JIANTI_PASSWORD_HASHING": "fast"}
+    assert load_settings(env).fast_password_hashing is False
+    assert "$m=8,t=1,p=1$" in _create(db_session).password_hash
+    in_force = get_settings()
+    use_settings(load_settings({**env, "JIANTI_DATABASE_URL": in_force.database_url}))
+    try:
+        standard = accounts.hash_password("long-enough-2")
+    finally:
+        use_settings(in_force)
+    assert "$m=65536,t=3,p=4$" in standard
+    assert accounts.verify_password(standard, "long-enough-2")
 
 
 def test_unknown_role_lists_the_valid_ones(db_session):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.domain.enums import ItemKind
 from app.domain.statistics import Rate, StatisticsScope, build_report, statistics_settings
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from tests.stats import reference
 from tests.stats.random_dataset import generate_items
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from app.domain.statistics import Rate, StatisticsScope, build_report, statistics_settings
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from tests.stats import known_dataset as K
 
 

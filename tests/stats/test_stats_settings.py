@@ -9,7 +9,7 @@ import pytest
 from app.domain.enums import KpiBucket
 from app.domain.profile import ProfileError
 from app.domain.statistics.settings import DEFAULT_APPRAISAL, appraisal_settings, statistics_settings
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 
 
 @pytest.fixture(scope="module")

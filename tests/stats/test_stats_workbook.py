@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.domain.statistics import BY_CODE, INDICATORS, StatisticsScope, build_report
-from app.profiles import load_profile
 from app.reports.statistics_workbook import neutralise, write_statistics_workbook
+from app.rules.profiles import load_profile
 from tests.stats import known_dataset as K
 
 SHEETS = ["汇总", "按承办单位", "按分类", "按代表团界别党派", "超期和逾期答复", "重新办理", "重点督办", "指标说明"]

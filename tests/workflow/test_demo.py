@@ -12,7 +12,7 @@ from app.demo import sessions as demo_sessions
 from app.demo import workflow as demo_workflow
 from app.domain.enums import AssignmentState, ItemState
 from app.domain.lifecycle import Step, replay
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 
 
 def run(db_session):

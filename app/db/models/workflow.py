@@ -123,6 +123,8 @@ class Feedback(Base):
     received_on: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # paper (征询意见表 typed in by the office) | online (the deputy on the portal)
+    source: Mapped[str] = mapped_column(String(8), default="paper", server_default="paper")
 
 
 class ReassignmentRequest(Base):

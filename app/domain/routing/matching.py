@@ -1,5 +1,5 @@
-"""Routing rules as conditions of the generic rule engine, items as flat facts, and the reasons
-a matching rule gives (pure: the engine itself is used by app.domain.routing.router).
+"""Items as flat facts, keyword groups, and the reasons a matching rule gives (pure: the rules
+become engine conditions in app.engines.routing, which the router is given).
 
 Keywords are found in Python (KeywordIndex). Each keyword list of a rule ("any of", "none of",
 and each single word of "all of") is a keyword group with a short token ("g12"); a fact
@@ -16,8 +16,7 @@ from typing import Any, cast
 
 from app.domain.routing.decision import Reason, RoutableItem, RuleMatch
 from app.domain.routing.keywords import KeywordIndex
-from app.domain.routing.rules import Conditions, RoutingRule, RoutingRuleSet
-from app.rulesengine.conditions import Compare, Condition, Member, all_of
+from app.domain.routing.rules import RoutingRule, RoutingRuleSet
 
 FACT_KIND = "routing_item"
 HIT_FIELDS = {"title": "title_hits", "content": "content_hits", "text": "text_hits"}
@@ -55,35 +54,6 @@ class KeywordGroups:
 
 def keyword_groups(ruleset: RoutingRuleSet) -> KeywordGroups:
     return KeywordGroups(ruleset)
-
-
-def rule_condition(conditions: Conditions, groups: KeywordGroups) -> Condition:
-    """The generic engine's condition for a routing rule's [when] table (all parts must hold)."""
-    parts: list[Condition] = []
-    if conditions.kinds:
-        parts.append(Compare("item_kind", "in", tuple(sorted(k.value for k in conditions.kinds))))
-    if conditions.categories:
-        parts.append(Member("categories", "any", tuple(sorted(conditions.categories))))
-    for test in conditions.keywords:
-        hits = HIT_FIELDS[test.scope]
-        if test.any:
-            parts.append(Member(hits, "any", (groups.token(test.any),)))
-        if test.all:
-            parts.append(Member(hits, "all", tuple(groups.token((w,)) for w in test.all)))
-        if test.none:
-            parts.append(Member(hits, "none", (groups.token(test.none),)))
-    for field_name, values in (
-        ("delegation", conditions.delegations),
-        ("sector", conditions.sectors),
-        ("party", conditions.parties),
-    ):
-        if values:
-            parts.append(Compare(field_name, "in", tuple(sorted(values))))
-    if conditions.intended:
-        parts.append(Member("intended", "any", tuple(sorted(conditions.intended))))
-    if conditions.during_session is not None:
-        parts.append(Compare("during_session", "eq", conditions.during_session))
-    return all_of(*parts)
 
 
 def item_fact(item: RoutableItem, groups: KeywordGroups, category_parents: Mapping[str, str | None]) -> dict[str, Any]:

@@ -1,38 +1,46 @@
-"""Routes items with a routing rule set compiled to the durable-rules engine."""
+"""Routes items with a routing rule set; which rules an item's fact satisfies is the matcher's
+business (pure: the durable-rules matcher is app.engines.routing.RoutingEngine, passed in)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from app.domain.profile import Profile
 from app.domain.routing.decision import Decision, RoutableItem, RuleMatch, decide
-from app.domain.routing.matching import FACT_KIND, item_fact, keyword_groups, rule_condition, rule_match
+from app.domain.routing.matching import KeywordGroups, item_fact, keyword_groups, rule_match
 from app.domain.routing.rules import RoutingRuleSet
 from app.domain.routing.suggestions import AssignedExample, suggest_departments
-from app.rulesengine import Rule, RuleEngine
+
+
+class RuleMatcher(Protocol):
+    """A rule set compiled by an engine: the names of the rules a fact satisfies, best first."""
+
+    def match_names(self, fact: Mapping[str, Any]) -> Sequence[str]: ...
+
+    def close(self) -> None: ...
+
+
+#: builds the matcher for a rule set: (rule set, its keyword groups, profile name) -> matcher
+MatcherFactory = Callable[[RoutingRuleSet, KeywordGroups, str], RuleMatcher]
 
 
 class Router:
-    """One compiled rule set. Thread-safe (the engine holds a lock); close() frees the engine."""
+    """One compiled rule set. Thread-safe when its matcher is; close() frees the matcher."""
 
-    def __init__(self, ruleset: RoutingRuleSet, profile: Profile) -> None:
+    def __init__(self, ruleset: RoutingRuleSet, profile: Profile, matcher: MatcherFactory) -> None:
         self.ruleset = ruleset
         self.profile = profile
         self.groups = keyword_groups(ruleset)
         self.category_parents = {c.code: c.parent for c in profile.categories}
-        self.engine = RuleEngine(
-            f"routing-{profile.name}",
-            FACT_KIND,
-            [Rule(r.name, rule_condition(r.when, self.groups), r.priority) for r in ruleset.rules],
-        )
+        self.matcher = matcher(ruleset, self.groups, profile.name)
 
     def fact(self, item: RoutableItem) -> dict[str, Any]:
         return item_fact(item, self.groups, self.category_parents)
 
     def matches(self, item: RoutableItem) -> tuple[RuleMatch, ...]:
         fact = self.fact(item)
-        return tuple(rule_match(self.ruleset.rule(name), fact) for name in self.engine.match_names(fact))
+        return tuple(rule_match(self.ruleset.rule(name), fact) for name in self.matcher.match_names(fact))
 
     def route(self, item: RoutableItem, history: Sequence[AssignedExample] = ()) -> Decision:
         matches = self.matches(item)
@@ -41,7 +49,7 @@ class Router:
         return decide((), suggest_departments(item.title, item.content, history))
 
     def close(self) -> None:
-        self.engine.close()
+        self.matcher.close()
 
     def __enter__(self) -> Router:
         return self

@@ -11,13 +11,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from app.domain.enums import ItemKind
 from app.domain.profile import Profile
 
-ROUTING_FILE = "routing.toml"
 MIN_PRIORITY, MAX_PRIORITY = 0, 65535
 SCOPES = ("title", "content", "text")  # text = title or content
 OUTCOME_MODES = ("lead", "split", "reference")
@@ -134,22 +132,6 @@ class RoutingRuleSet:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def routing_file(directory_or_file: Path) -> Path:
-    path = Path(directory_or_file)
-    return path / ROUTING_FILE if path.is_dir() else path
-
-
-def load_routing_rules(directory_or_file: Path, profile: Profile, display: str | None = None) -> RoutingRuleSet:
-    """Read and validate a routing file (a directory means its routing.toml)."""
-    path = routing_file(directory_or_file)
-    shown = display or str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RoutingRulesError([(shown, "file", "not found")]) from None
-    return parse_routing_rules(data, profile, shown)
 
 
 def parse_routing_rules(data: bytes, profile: Profile, source: str) -> RoutingRuleSet:

@@ -156,7 +156,21 @@ def route_session(
     Items already assigned are skipped (re-routing them is `reroute_item(..., reassign=True)`);
     items whose current proposal the office accepted or overrode keep that decision; other
     items get a new record with the active rule-set version (superseding an older proposal).
+    A dry run keeps nothing, not even a rule-set version stored for a changed rule file: it runs
+    in a savepoint that is rolled back, so callers need not roll back themselves.
     """
+    if not dry_run:
+        return _route_session(session, actor, label, dry_run=False, profile=profile)
+    savepoint = session.begin_nested()
+    try:
+        return _route_session(session, actor, label, dry_run=True, profile=profile)
+    finally:
+        savepoint.rollback()
+
+
+def _route_session(
+    session: Session, actor: Actor, label: str, *, dry_run: bool, profile: Profile | None
+) -> RouteReport:
     require_office(actor)
     congress_session = get_session_by_label(session, label)
     active = ensure_active(session, actor, profile)

@@ -14,32 +14,21 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app import PROJECT_ROOT
 from app.db.models.routing import RuleSetVersion
 from app.domain.profile import Profile
 from app.domain.routing.router import Router
-from app.domain.routing.rules import RoutingRulesError, RoutingRuleSet, content_hash, parse_routing_rules, routing_file
+from app.domain.routing.rules import RoutingRulesError, RoutingRuleSet, content_hash, parse_routing_rules
+from app.engines.routing import RoutingEngine
 from app.i18n import _
-from app.profiles import RULES_DIR, load_profile
-from app.services import audit
+from app.rules.profiles import load_profile
+from app.rules.routing import display_path, profile_directory, read_routing_file, routing_file
+from app.services import audit, context
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
-from app.settings import get_settings
 
 
 def current_profile() -> Profile:
-    return load_profile(get_settings().profile)
-
-
-def default_directory(profile: Profile) -> Path:
-    return RULES_DIR / profile.name
-
-
-def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
+    return context.current().profile
 
 
 def problems_of(error: RoutingRulesError) -> list[Problem]:
@@ -48,16 +37,13 @@ def problems_of(error: RoutingRulesError) -> list[Problem]:
 
 def read_rules(directory: Path | None, profile: Profile) -> tuple[bytes, RoutingRuleSet]:
     """Read and validate a routing file; raises ValidationFailed naming file, rule and problem."""
-    path = routing_file(directory or default_directory(profile))
-    shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
+    path = routing_file(directory or profile_directory(profile.name))
+    if not path.is_file():
         raise ValidationFailed(
-            _("The routing rules were refused."), [Problem(f"{shown}: file", _("not found"))]
-        ) from None
+            _("The routing rules were refused."), [Problem(f"{display_path(path)}: file", _("not found"))]
+        )
     try:
-        return data, parse_routing_rules(data, profile, shown)
+        return read_routing_file(path, profile)
     except RoutingRulesError as exc:
         raise ValidationFailed(_("The routing rules were refused."), problems_of(exc)) from None
 
@@ -163,7 +149,7 @@ def router_for_text(profile: Profile, text: str, source: str) -> Router:
         ruleset = parse_routing_rules(text.encode("utf-8"), profile, source)
     except RoutingRulesError as exc:
         raise ValidationFailed(_("The routing rules were refused."), problems_of(exc)) from None
-    router = Router(ruleset, profile)
+    router = Router(ruleset, profile, RoutingEngine)
     with _ROUTERS_LOCK:
         existing = _ROUTERS.get(key)
         if existing is not None:

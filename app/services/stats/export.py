@@ -6,24 +6,24 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.db.models import CongressSession, Department
 from app.domain.enums import Body, ItemKind
 from app.domain.profile import Profile
 from app.domain.statistics import StatisticsReport, StatisticsScope, build_report
 from app.i18n import _
-from app.profiles import load_profile
 from app.reports.statistics_workbook import write_statistics_workbook
+from app.services import context
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
-from app.services.stats.facts import OFFICE_ZONE, load_facts
-from app.settings import get_settings
+from app.services.stats.facts import load_facts
 
 KIND_CHOICES = {"npc": ItemKind.NPC_SUGGESTION, "cppcc": ItemKind.CPPCC_PROPOSAL, "all": None}
 
@@ -77,8 +77,8 @@ def statistics_report(
 ) -> StatisticsReport:
     """Office and leaders see every department; a department user sees its own parts only."""
     validate(query)
-    profile = profile or load_profile(get_settings().profile)
-    as_of = query.as_of or datetime_now_office_day()
+    profile = profile or context.current().profile
+    as_of = query.as_of or office_today()
     with _collector_paused():
         facts = load_facts(session, actor, year=query.year, kind=query.kind, session_label=query.session_label)
         scope = StatisticsScope(
@@ -98,10 +98,6 @@ def export_workbook(
     with _collector_paused():
         write_statistics_workbook(report, out)
     return report
-
-
-def datetime_now_office_day() -> date:
-    return datetime.now(OFFICE_ZONE).date()
 
 
 def available_years(session: Session) -> list[int]:

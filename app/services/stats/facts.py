@@ -8,13 +8,13 @@ assignments, replies and communications through access.scope_assignments.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
-from typing import Any, overload
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.clock import office_date
 from app.db.models import Assignment, Category, CongressSession, Department, Item
 from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
@@ -41,22 +41,8 @@ KINDS = {k.value: k for k in ItemKind}
 DISCLOSURES = {d.value: d for d in Disclosure}
 EXTENSION_DECISIONS = {"approved": True, "rejected": False, "requested": None}
 
+
 #: Dates of events are the office's calendar days (Beijing time), not UTC days.
-OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-@overload
-def office_day(moment: datetime) -> date: ...
-@overload
-def office_day(moment: None) -> None: ...
-def office_day(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(OFFICE_ZONE).date()
-
-
 def item_ids(actor: Actor, year: int, kind: ItemKind | None, session_label: str | None) -> Select[Any]:
     """The ids of the items in scope, as a sub-select every other query filters on."""
     stmt = (
@@ -204,7 +190,7 @@ class _FactParts:
                 ReplyFact(
                     code,
                     round_,
-                    office_day(sent_at),
+                    office_date(sent_at),
                     result_class or None,
                     DISCLOSURES.get(disclosure),
                     self.published.get((item_id, code, round_)),
@@ -226,7 +212,7 @@ class _FactParts:
             .order_by(Communication.id)
         )
         for item_id, code, round_, happened_at, method in session.execute(access.scope_assignments(stmt, actor)):
-            self.communications[item_id].append(CommunicationFact(code, round_, office_day(happened_at), method))
+            self.communications[item_id].append(CommunicationFact(code, round_, office_date(happened_at), method))
 
     def load_feedback(self, session: Session, ids: Select[Any]) -> None:
         """Ratings are of the item as a whole (one per round); the items are already scoped."""
@@ -262,6 +248,6 @@ class _FactParts:
         ):
             self.extensions[item_id].append(
                 ExtensionFact(
-                    code, round_, office_day(requested_at), EXTENSION_DECISIONS.get(status), previous, requested
+                    code, round_, office_date(requested_at), EXTENSION_DECISIONS.get(status), previous, requested
                 )
             )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.workflow import (
@@ -34,15 +35,11 @@ from app.domain.handling import check_communication, check_feedback, check_reply
 from app.domain.lifecycle import ASSIGNMENT_LIVE, GuardContext, initial_assignment_state
 from app.domain.profile import Profile
 from app.i18n import _
-from app.profiles import load_profile
-from app.services import access, audit, deadlines, transitions
+from app.services import access, audit, context, deadlines, transitions
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, ValidationFailed
 from app.services.workflow import facts
 from app.services.workflow.files import Upload, check_uploads, store
-from app.settings import get_settings
-
-BEIJING_OFFSET = timedelta(hours=8)
 
 
 @dataclass(frozen=True)
@@ -53,11 +50,11 @@ class Clock:
 
     @classmethod
     def now(cls) -> Clock:
-        return cls((datetime.now(UTC) + BEIJING_OFFSET).date())
+        return cls(office_today())
 
 
 def _profile() -> Profile:
-    return load_profile(get_settings().profile)
+    return context.current().profile
 
 
 def _clock(today: date | None) -> Clock:
@@ -187,22 +184,18 @@ def create_assignment(
         state=initial_assignment_state(role),
         assigned_on=assigned_on,
     )
-    session.add(assignment)
-    session.flush()
-    audit.record(
+    audit.created(
         session,
         actor,
+        assignment,
         entity="assignment",
-        entity_id=assignment.id,
-        action="create",
-        before=None,
-        after={
-            "state": assignment.state,
-            "version": assignment.version,
+        after=lambda a: {
+            "state": a.state,
+            "version": a.version,
             "item_id": item.id,
             "department": department.code,
-            "role": assignment.role,
-            "round": assignment.round,
+            "role": a.role,
+            "round": a.round,
             "cause": cause,
         },
     )
@@ -217,7 +210,10 @@ def create_assignment(
 def _end(session: Session, assignment: Assignment) -> None:
     """The assignment is over: its open deadlines close (they are no longer anyone's duty)."""
     assignment.ended_at = utcnow()
-    deadlines.close_deadlines(session, assignment)
+    # publication (公开) is the office's duty after a sent reply and stays open (app.services.disclosure)
+    still_owed = {"publication"}
+    rules = {r.rule for r in deadlines.open_deadlines_of(session, assignment.id)} - still_owed
+    deadlines.close_deadlines(session, assignment, rules)
 
 
 # ----------------------------------------------------------------------------- assignment actions
@@ -699,6 +695,9 @@ def accept_reply(
     reply.reviewed_by_id, reply.sent_at = actor.user_id, utcnow()
     deadlines.close_deadlines(session, assignment, ["reply", "reply_max", "rehandling_reply"], met_on=clock.today)
     deadlines.open_deadline(session, actor, assignment, "feedback", clock.today)
+    deadlines.open_deadline(
+        session, actor, assignment, "publication", clock.today
+    )  # 公开, closed by app.services.disclosure
     _system(session, assignment.item, "mark_replied", clock)
     return reply
 
@@ -730,13 +729,27 @@ def record_feedback(
     result_level: str | None = None,
     comment: str = "",
     received_on: date | None = None,
+    source: str = "paper",
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Feedback:
-    """Record the round's feedback; a dissatisfied rating opens the next round, any other closes the item."""
+    """Record the round's feedback; a dissatisfied rating opens the next round, any other closes the item.
+
+    source: "paper" (the office types in a 征询意见表) or "online" (the deputy on the portal; a deputy
+    always gives it as the submitter, only on their own item, as lead or where the profile lets co-signers rate).
+    """
     clock = _clock(today)
     profile = _profile()
     item = _item(session, actor, item_id)
+    if actor.is_deputy:
+        from app.domain.portal import portal_settings
+
+        access.require_may_rate(
+            session, actor, item.id, co_signers_may_rate=portal_settings(profile).co_signers_may_rate
+        )
+        source, given_by, received_on = "online", "submitter", None
+    if source not in ("paper", "online"):
+        raise ValidationFailed(_("Please correct the marked fields."), [Problem("field source", _("unknown source"))])
     _check(session, actor, item, "record_feedback", clock)
     problems = check_feedback(profile, level=level, given_by=given_by, comment=comment)
     for name, value in (("handling_level", handling_level), ("result_level", result_level)):
@@ -751,7 +764,7 @@ def record_feedback(
         clock,
         expected_version=expected_version,
         touch=True,
-        details={"round": item.round, "level": level, "given_by": given_by},
+        details={"round": item.round, "level": level, "given_by": given_by, "source": source},
     )
     feedback = Feedback(
         item_id=item.id,
@@ -763,6 +776,7 @@ def record_feedback(
         comment=comment.strip(),
         received_on=received_on or clock.today,
         recorded_by_id=actor.user_id,
+        source=source,
     )
     session.add(feedback)
     session.flush()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.clock import office_date
 from app.db.models import Assignment, Item
 from app.db.models.deadlines import DeadlineRecord
 from app.db.models.workflow import Attachment, Communication, CoOpinion, CoOpinionWaiver, Feedback, Reply
@@ -113,7 +114,7 @@ def item_facts(
         if stored:
             feedback_overdue = today > max(stored)
         else:
-            sent_day = (last_sent + timedelta(hours=8)).date()  # Beijing date of the sending
+            sent_day = office_date(last_sent)  # the office day of the sending
             feedback_overdue = today > _due_after(session, profile, sent_day, profile.deadlines.feedback)
     return GuardContext(
         {

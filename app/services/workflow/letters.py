@@ -6,10 +6,9 @@ A merged item's submitters get the same reply under their own item's title and n
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy.orm import Session
 
+from app.clock import office_date
 from app.db.models import Item
 from app.db.models.workflow import Reply
 from app.domain.enums import Disclosure, ItemKind, SubmitterType
@@ -24,7 +23,7 @@ def letter_of(session: Session, reply: Reply, for_item: Item | None = None) -> R
     kind = ItemKind(reply.assignment.item.kind)
     result_class = profile.result_class(kind, reply.result_class)
     stamp = reply.sent_at or reply.signed_off_at
-    letter_date = (stamp + timedelta(hours=8)).date() if stamp else Clock.now().today
+    letter_date = office_date(stamp) if stamp else Clock.now().today
     return ReplyLetter(
         unit=department.name,
         session_label=item.session.label,

@@ -14,10 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.db.models import Department, User
 from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.text import N_
-from app.profiles import load_profile
-from app.services import accounts, departments
+from app.services import accounts, context, departments
 from app.services.errors import ValidationFailed
-from app.settings import get_settings
 from app.web.deps import DbSession
 from app.web.guards import logged_in, office_admin_only, office_only
 from app.web.nav import NavEntry
@@ -73,7 +71,7 @@ def _users(session: Session) -> list[User]:
 
 
 def _departments(session: Session) -> list[Department]:
-    return list(session.scalars(select(Department).order_by(Department.kind, Department.code)))
+    return departments.all_departments(session)
 
 
 def _create(session: Session, request: Request, data: NewUser) -> User:
@@ -144,14 +142,14 @@ class AdminPages(Controller):
             context={
                 "departments": _departments(db_session),
                 "counts": counts,
-                "profile": load_profile(get_settings().profile),
+                "profile": context.current().profile,
                 "synced": synced,
             },
         )
 
     @post("/departments/sync", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
     def departments_sync_page(self, request: Request, db_session: DbSession) -> Redirect:
-        report = departments.sync_departments(db_session, request.user, load_profile(get_settings().profile))
+        report = departments.sync_departments(db_session, request.user, context.current().profile)
         return Redirect(f"/admin/departments?synced={int(report.changed)}")
 
 
@@ -182,7 +180,7 @@ class AdminApi(Controller):
         sync_to_thread=True,
     )
     def api_departments_sync(self, request: Request, db_session: DbSession) -> dict[str, list[str]]:
-        report = departments.sync_departments(db_session, request.user, load_profile(get_settings().profile))
+        report = departments.sync_departments(db_session, request.user, context.current().profile)
         return {k: v for k, v in vars(report).items()}
 
 

@@ -47,6 +47,8 @@ class LoginController(Controller):
             try:
                 user = accounts.authenticate(session, username, data.get("password", ""))
                 new_session = accounts.start_session(session, user)
+                if user.role == "deputy" and not next_.startswith("/portal"):
+                    next_ = "/portal"  # deputies and members only use the portal
             except accounts.LoginFailed as exc:
                 error = exc.message
         if error:

@@ -15,9 +15,9 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendars import library_year_range, office_today, parse_year_text
+from app.clock import office_today
 from app.db.models import Department, Item
-from app.db.models.deadlines import CalendarYearRecord, ExtensionRequest
+from app.db.models.deadlines import CalendarYearRecord, DeadlineRecord, ExtensionRequest
 from app.db.models.deadlines import Reminder as ReminderRecord
 from app.domain.calendar import CalendarError, DayKind
 from app.domain.calendar_file import year_document
@@ -26,12 +26,13 @@ from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.profile import Period
 from app.domain.text import N_
 from app.i18n import _, get_locale
+from app.rules.calendars import library_year_range, parse_year_text
+from app.services import context
 from app.services import deadlines as deadline_service
 from app.services.access import get_assignment_for
 from app.services.errors import Problem, ValidationFailed
 from app.services.supervision import run_supervision
 from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board, recent_moves
-from app.settings import get_settings
 from app.web.deps import DbSession, FormData
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
 from app.web.nav import NavEntry
@@ -125,30 +126,106 @@ def _parse_day(value: str | None, field: str, default: date | None = None) -> da
 
 
 def _profile_name() -> str:
-    return get_settings().profile
+    return context.current().profile_name
 
 
-def _deadline_out(record) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "assignment_id": record.assignment_id,
-        "item_id": record.item_id,
-        "rule": record.rule,
-        "status": record.status,
-        "start": record.start_on.isoformat(),
-        "period": {"amount": record.period_amount, "unit": record.period_unit},
-        "computed_due": record.computed_due.isoformat(),
-        "due": record.due_on.isoformat(),
-        "override": record.override_kind,
-        "override_reason": record.override_reason,
-        "calendar_warning": record.has_warning,
-        "met_on": record.met_on.isoformat() if record.met_on else None,
-        "explanation": record.explanation,
-        "explanation_text": {
-            "zh": explain_dict(record.explanation, "zh"),
-            "en": explain_dict(record.explanation, "en"),
-        },
-    }
+@dataclass
+class PeriodOut:
+    amount: int
+    unit: str  # months | working_days | days
+
+
+@dataclass
+class TextOut:
+    zh: list[str]
+    en: list[str]
+
+
+@dataclass
+class DeadlineOut:
+    id: int
+    assignment_id: int
+    item_id: int
+    rule: str
+    status: str  # open | closed
+    start: str  # ISO dates below
+    period: PeriodOut
+    computed_due: str
+    due: str
+    override: str | None  # extension | edit
+    override_reason: str | None
+    calendar_warning: bool
+    met_on: str | None
+    explanation: dict[str, Any]  # Deadline.to_dict()
+    explanation_text: TextOut
+
+
+def _deadline_out(record: DeadlineRecord) -> DeadlineOut:
+    return DeadlineOut(
+        id=record.id,
+        assignment_id=record.assignment_id,
+        item_id=record.item_id,
+        rule=record.rule,
+        status=record.status,
+        start=record.start_on.isoformat(),
+        period=PeriodOut(record.period_amount, record.period_unit),
+        computed_due=record.computed_due.isoformat(),
+        due=record.due_on.isoformat(),
+        override=record.override_kind,
+        override_reason=record.override_reason,
+        calendar_warning=record.has_warning,
+        met_on=record.met_on.isoformat() if record.met_on else None,
+        explanation=record.explanation,
+        explanation_text=TextOut(explain_dict(record.explanation, "zh"), explain_dict(record.explanation, "en")),
+    )
+
+
+@dataclass
+class DueOut:
+    due: str
+    explanation: dict[str, Any]  # Deadline.to_dict()
+    text: TextOut
+
+
+@dataclass
+class YearOut:
+    source: dict[str, Any]  # library | office | library+office | fallback, with origins and fingerprint
+    days: list[dict[str, Any]]
+
+
+@dataclass
+class LoadedYearOut:
+    year: int
+    document: dict[str, Any]  # the schedule in the calendar file format
+    recompute: dict[str, Any] | None  # deadlines examined, recomputed and moved
+
+
+@dataclass
+class ExtensionOut:
+    id: int
+    status: str  # requested | approved | rejected
+    requested_due: str
+
+
+@dataclass
+class ExtensionDecisionOut:
+    id: int
+    status: str
+    deadline: DeadlineOut
+
+
+@dataclass
+class SupervisionRunOut:
+    day: str
+    rules_version: str
+    evaluated: int
+    matched: int
+    new: int
+    already_recorded: int
+    digests: list[dict[str, Any]]  # per department / office / leader, with their reminders
+    recompute: dict[str, Any] | None
+    mailed: list[dict[str, Any]]
+    not_mailed: list[str]
 
 
 def explain_dict(explanation: dict, lang: str) -> list[str]:
@@ -433,7 +510,7 @@ class DeadlineApi(Controller):
         months: FromQuery[int | None] = None,
         working_days: FromQuery[int | None] = None,
         days: FromQuery[int | None] = None,
-    ) -> dict[str, Any]:
+    ) -> DueOut:
         """`start` (not counted) plus exactly one of `months`, `working_days`, `days`."""
         given = [(n, u) for n, u in ((months, "months"), (working_days, "working_days"), (days, "days")) if n]
         problems = []
@@ -445,11 +522,9 @@ class DeadlineApi(Controller):
             raise ValidationFailed(_("Please check the request."), problems)
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         deadline = compute_deadline(calendar, start, Period(given[0][0], given[0][1]))
-        return {
-            "due": deadline.due.isoformat(),
-            "explanation": deadline.to_dict(),
-            "text": {"zh": explain(deadline, "zh"), "en": explain(deadline, "en")},
-        }
+        return DueOut(
+            deadline.due.isoformat(), deadline.to_dict(), TextOut(explain(deadline, "zh"), explain(deadline, "en"))
+        )
 
     @get(
         "/calendar/years/{year:int}",
@@ -457,28 +532,23 @@ class DeadlineApi(Controller):
         summary="A year's holidays and make-up working days",
         sync_to_thread=True,
     )
-    def api_year(self, db_session: DbSession, year: FromPath[int]) -> dict[str, Any]:
+    def api_year(self, db_session: DbSession, year: FromPath[int]) -> YearOut:
         calendar = deadline_service.current_calendar(db_session, _profile_name())
-        return {
-            "source": calendar.year_source(year).to_dict(),
-            "days": [d.to_dict() for d in calendar.year_entries(year)],
-        }
+        return YearOut(calendar.year_source(year).to_dict(), [d.to_dict() for d in calendar.year_entries(year)])
 
     @post(
         "/calendar/years", guards=[office_admin_only], summary="Load or replace a year's schedule", sync_to_thread=True
     )
-    def api_load_year(self, request: Request, db_session: DbSession, data: JSONBody[CalendarYearIn]) -> dict[str, Any]:
+    def api_load_year(self, request: Request, db_session: DbSession, data: JSONBody[CalendarYearIn]) -> LoadedYearOut:
         """The schedule in the calendar file format; open deadlines are recomputed and the moved ones listed."""
         try:
             parsed = parse_year_text(data.text, f"API ({request.user.username})")
         except CalendarError as exc:
             raise ValidationFailed(_("The schedule was not loaded."), [Problem(exc.entry, exc.problem)]) from None
         report = deadline_service.load_calendar_year(db_session, request.user, _profile_name(), parsed, note=data.note)
-        return {
-            "year": parsed.year,
-            "document": _plain_document(year_document(parsed)),
-            "recompute": report.as_dict() if report is not None else None,
-        }
+        return LoadedYearOut(
+            parsed.year, _plain_document(year_document(parsed)), report.as_dict() if report is not None else None
+        )
 
     @get(
         "/assignments/{assignment_id:int}/deadlines",
@@ -488,7 +558,7 @@ class DeadlineApi(Controller):
     )
     def api_assignment_deadlines(
         self, request: Request, db_session: DbSession, assignment_id: FromPath[int]
-    ) -> list[dict[str, Any]]:
+    ) -> list[DeadlineOut]:
         assignment = get_assignment_for(db_session, request.user, assignment_id)
         return [_deadline_out(r) for r in deadline_service.deadlines_of(db_session, [assignment.id])]
 
@@ -500,7 +570,7 @@ class DeadlineApi(Controller):
     )
     def api_request_extension(
         self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[ExtensionIn]
-    ) -> dict[str, Any]:
+    ) -> ExtensionOut:
         extension = deadline_service.request_extension(
             db_session,
             request.user,
@@ -509,7 +579,7 @@ class DeadlineApi(Controller):
             data.reason,
             expected_version=data.expected_version,
         )
-        return {"id": extension.id, "status": extension.status, "requested_due": extension.requested_due.isoformat()}
+        return ExtensionOut(extension.id, extension.status, extension.requested_due.isoformat())
 
     @post(
         "/extension-requests/{extension_id:int}/decision",
@@ -519,11 +589,11 @@ class DeadlineApi(Controller):
     )
     def api_decide(
         self, request: Request, db_session: DbSession, extension_id: FromPath[int], data: JSONBody[DecisionIn]
-    ) -> dict[str, Any]:
+    ) -> ExtensionDecisionOut:
         extension = deadline_service.decide_extension(
             db_session, request.user, extension_id, approve=data.approve, reason=data.reason
         )
-        return {"id": extension.id, "status": extension.status, "deadline": _deadline_out(extension.deadline)}
+        return ExtensionDecisionOut(extension.id, extension.status, _deadline_out(extension.deadline))
 
     @post(
         "/deadlines/{deadline_id:int}/due-date",
@@ -533,7 +603,7 @@ class DeadlineApi(Controller):
     )
     def api_edit(
         self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[DeadlineEditIn]
-    ) -> dict[str, Any]:
+    ) -> DeadlineOut:
         record = deadline_service.edit_deadline(
             db_session, request.user, deadline_id, data.due, data.reason, expected_version=data.expected_version
         )
@@ -559,12 +629,12 @@ class DeadlineApi(Controller):
     @post(
         "/supervision/runs", guards=[office_only], summary="Run supervision for a day (idempotent)", sync_to_thread=True
     )
-    def api_run(self, request: Request, db_session: DbSession, data: JSONBody[SupervisionRunIn]) -> dict[str, Any]:
+    def api_run(self, request: Request, db_session: DbSession, data: JSONBody[SupervisionRunIn]) -> SupervisionRunOut:
         run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=data.day or office_today())
-        return run.as_dict()
+        return SupervisionRunOut(**run.as_dict())
 
 
-def _plain_document(doc: dict) -> dict:
+def _plain_document(doc: dict[str, Any]) -> dict[str, Any]:
     return {
         key: [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()} for row in value]
         if isinstance(value, list)

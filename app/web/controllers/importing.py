@@ -17,12 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import PROJECT_ROOT
-from app.db.models import Category, CongressSession, Department
+from app.db.models import Category, CongressSession
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.text import N_
 from app.i18n import _, gettext
 from app.importing.export import EXPORT_SUFFIXES
 from app.importing.templates import TEMPLATE_NAMES
+from app.services import departments as department_service
 from app.services import importing
 from app.services.errors import NotFound, Problem, ValidationFailed
 from app.services.item_list import ItemFilters, export_to, item_as_dict, list_items, reference_names
@@ -40,9 +41,10 @@ MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv", ".json": "application/json"}  
 UPLOAD_MARGIN = 1024 * 1024  # multipart framing around the file
 
 
-# Litestar refuses bodies above this before any handler runs; the configured limit itself is
-# checked exactly while the upload is stored (app.services.importing.save_pending).
-UPLOAD_BODY_LIMIT = get_settings().max_upload_mb * 1024 * 1024 + UPLOAD_MARGIN
+# Litestar refuses bodies above this before any handler runs. It is a fixed transport bound
+# (nothing is read from the settings at import time); JIANTI_MAX_UPLOAD_MB itself is checked
+# exactly while the upload is stored (app.services.importing.save_pending), with a clear message.
+UPLOAD_BODY_LIMIT = 200 * 1024 * 1024 + UPLOAD_MARGIN
 
 
 @dataclass
@@ -292,7 +294,7 @@ class ItemPages(Controller):
                 "session_labels": sessions,
                 "sessions": _sessions(db_session),
                 "category_list": list(db_session.scalars(select(Category).order_by(Category.code))),
-                "departments": list(db_session.scalars(select(Department).order_by(Department.kind, Department.code))),
+                "departments": department_service.all_departments(db_session),
                 "states": list(ItemState),
                 "kinds": list(ItemKind),
                 "is_department": request.user.role in DEPARTMENT_ROLES,

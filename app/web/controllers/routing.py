@@ -14,12 +14,14 @@ from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import AuditEntry, CongressSession, Department, Item
+from app.db.models import CongressSession, Item
 from app.db.models.routing import RoutingRecord
 from app.domain.enums import OFFICE_ROLES
+from app.domain.routing.decision import Decision
 from app.domain.text import N_
 from app.i18n import _
-from app.services import routing
+from app.services import audit, routing
+from app.services import departments as department_service
 from app.services.access import require_office
 from app.services.errors import NotFound, Problem, UserError, ValidationFailed
 from app.services.routing.rulesets import current_profile
@@ -172,7 +174,6 @@ class RoutingPages(Controller):
         if not dry_run:
             routed = report.count(action="routed") + report.count(action="rerouted")
             return _back(congress.id, done=_("%(count)s items routed.", count=routed))
-        db_session.rollback()  # a dry run keeps nothing, not even a new rule-set version
         return Template(
             "routing/index.html",
             context={
@@ -232,20 +233,8 @@ class RoutingPages(Controller):
         if item is None:
             raise NotFound(_("No such item."))
         record = routing.current_record(db_session, item_id)
-        history = list(
-            db_session.scalars(
-                select(AuditEntry)
-                .where(
-                    AuditEntry.entity == "item", AuditEntry.entity_id == item_id, AuditEntry.action.in_(ROUTING_ACTIONS)
-                )
-                .order_by(AuditEntry.id)
-            )
-        )
-        departments = list(
-            db_session.scalars(
-                select(Department).where(Department.active.is_(True)).order_by(Department.kind, Department.code)
-            )
-        )
+        history = audit.history(db_session, "item", item_id, actions=ROUTING_ACTIONS)
+        departments = department_service.active_departments(db_session)
         return Template(
             "routing/item.html",
             status_code=status_code,
@@ -429,37 +418,167 @@ class RerouteRequest:
     reason: str = ""
 
 
+@dataclass
+class RoutingRecordOut:
+    id: int
+    item_id: int
+    status: str  # proposed | manual | accepted | overridden | assigned
+    rule_set: str  # content hash of the rule-set version
+    mode: str | None  # lead | split | reference
+    lead: str | None
+    co: list[str]
+    split: list[str]
+    reference: list[str]
+    key_supervision: bool
+    has_conflicts: bool
+    override_reason: str | None
+    reply_due_on: str | None  # ISO date
+    reply_due_reason: str | None
+    created_at: str  # ISO timestamp
+    decided_by: str | None
+    assigned_at: str | None
+    proposal: dict[str, Any]  # matches, reasons, losing rules, conflicts, suggestions
+
+
 @overload
-def _record_out(record: RoutingRecord) -> dict: ...
+def _record_out(record: RoutingRecord) -> RoutingRecordOut: ...
 @overload
 def _record_out(record: None) -> None: ...
-def _record_out(record: RoutingRecord | None) -> dict | None:
+def _record_out(record: RoutingRecord | None) -> RoutingRecordOut | None:
     if record is None:
         return None
-    return {
-        "id": record.id,
-        "item_id": record.item_id,
-        "status": record.status,
-        "rule_set": record.rule_set.content_hash,
-        "mode": record.mode,
-        "lead": record.lead_code,
-        "co": record.co_codes,
-        "split": record.split_codes,
-        "reference": record.reference_codes,
-        "key_supervision": record.key_supervision,
-        "has_conflicts": record.has_conflicts,
-        "override_reason": record.override_reason,
-        "reply_due_on": record.reply_due_on.isoformat() if record.reply_due_on else None,
-        "reply_due_reason": record.reply_due_reason,
-        "created_at": record.created_at.isoformat(),
-        "decided_by": record.decided_by_name,
-        "assigned_at": record.assigned_at.isoformat() if record.assigned_at else None,
-        "proposal": record.proposal,
-    }
+    return RoutingRecordOut(
+        id=record.id,
+        item_id=record.item_id,
+        status=record.status,
+        rule_set=record.rule_set.content_hash,
+        mode=record.mode,
+        lead=record.lead_code,
+        co=list(record.co_codes),
+        split=list(record.split_codes),
+        reference=list(record.reference_codes),
+        key_supervision=record.key_supervision,
+        has_conflicts=record.has_conflicts,
+        override_reason=record.override_reason,
+        reply_due_on=record.reply_due_on.isoformat() if record.reply_due_on else None,
+        reply_due_reason=record.reply_due_reason,
+        created_at=record.created_at.isoformat(),
+        decided_by=record.decided_by_name,
+        assigned_at=record.assigned_at.isoformat() if record.assigned_at else None,
+        proposal=record.proposal,
+    )
 
 
-def _bulk_out(result: routing.BulkResult) -> dict:
-    return {"done": result.done, "skipped": {str(k): v for k, v in result.skipped.items()}}
+@dataclass
+class BulkOut:
+    done: list[int]  # item ids
+    skipped: dict[str, str]  # item id -> why
+
+
+def _bulk_out(result: routing.BulkResult) -> BulkOut:
+    return BulkOut(done=list(result.done), skipped={str(k): v for k, v in result.skipped.items()})
+
+
+@dataclass
+class RuleSetOut:
+    id: int
+    content_hash: str
+    rules: int
+    source: str
+    loaded_by: str
+    loaded_at: str
+    active: bool
+
+
+@dataclass
+class ProposalRowOut:
+    item_id: int
+    number: str
+    title: str
+    state: str
+    record: RoutingRecordOut | None
+
+
+@dataclass
+class ItemRoutingOut:
+    item_id: int
+    record: RoutingRecordOut | None
+    explanation: dict[str, Any] | None  # matches with reasons_text, conflicts_text, summary
+
+
+@dataclass
+class DecisionOut:
+    """A routing decision with the reasons for it (app.domain.routing.decision.Decision)."""
+
+    status: str  # proposed | manual
+    mode: str | None
+    lead: str | None
+    co: list[str]
+    split: list[str]
+    reference: list[str]
+    key_supervision: bool
+    winner: str | None
+    matches: list[dict[str, Any]]
+    losing: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]]
+    suggestions: list[dict[str, Any]]
+
+
+@dataclass
+class ExplainOut(DecisionOut):
+    rule_set: str = ""  # content hash of the rule-set version used
+
+
+@dataclass
+class RoutedItemOut:
+    item_id: int
+    number: str
+    title: str
+    action: str  # routed | rerouted | kept | skipped | would_route
+    proposal: DecisionOut
+
+
+@dataclass
+class RouteReportOut:
+    session: str
+    rule_set: str
+    dry_run: bool
+    refused_rule_file: list[dict[str, Any]]  # problems of a changed rule file that was refused
+    items: list[RoutedItemOut]
+
+
+def _decision_out(decision: Decision) -> DecisionOut:
+    return DecisionOut(**decision.as_dict())
+
+
+def _report_out(report: routing.RouteReport) -> RouteReportOut:
+    return RouteReportOut(
+        session=report.session_label,
+        rule_set=report.rule_set_hash,
+        dry_run=report.dry_run,
+        refused_rule_file=[p.as_dict() for p in report.refused_file_problems],
+        items=[
+            RoutedItemOut(o.item_id, o.number, o.title, o.action, _decision_out(o.decision)) for o in report.outcomes
+        ],
+    )
+
+
+@dataclass
+class AssignedOut:
+    id: int
+    department: str
+    role: str
+    state: str
+    assigned_on: str
+    due_on: str | None
+    version: int
+
+
+@dataclass
+class AssignOut:
+    item_id: int
+    item_version: int | None  # the item's new version (None only if nothing was assigned)
+    assignments: list[AssignedOut]
 
 
 class RoutingApi(Controller):
@@ -468,48 +587,46 @@ class RoutingApi(Controller):
     guards = [office_only]
 
     @get("/rule-sets", summary="Routing rule-set versions (newest first)", sync_to_thread=True)
-    def rule_sets(self, db_session: DbSession) -> list[dict]:
+    def rule_sets(self, db_session: DbSession) -> list[RuleSetOut]:
         return [
-            {
-                "id": v.id,
-                "content_hash": v.content_hash,
-                "rules": v.rule_count,
-                "source": v.source,
-                "loaded_by": v.loaded_by_name,
-                "loaded_at": v.loaded_at.isoformat(),
-                "active": v.active,
-            }
+            RuleSetOut(
+                id=v.id,
+                content_hash=v.content_hash,
+                rules=v.rule_count,
+                source=v.source,
+                loaded_by=v.loaded_by_name,
+                loaded_at=v.loaded_at.isoformat(),
+                active=v.active,
+            )
             for v in routing.versions(db_session)
         ]
 
     @post("/route", summary="Route a session's registered items (or try it with dry_run)", sync_to_thread=True)
-    def route(self, request: Request, db_session: DbSession, data: JSONBody[RouteRequest]) -> dict:
+    def route(self, request: Request, db_session: DbSession, data: JSONBody[RouteRequest]) -> RouteReportOut:
         """Errors: 404 unknown session, 403 not office, 422 broken rule file with no previous version."""
         report = routing.route_session(db_session, request.user, data.session, dry_run=data.dry_run)
-        if data.dry_run:
-            db_session.rollback()
-        return report.as_dict()
+        return _report_out(report)
 
     @get(
         "/sessions/{session_id:int}/proposals",
         summary="Current routing records of a session's items",
         sync_to_thread=True,
     )
-    def proposals(self, db_session: DbSession, session_id: FromPath[int]) -> list[dict]:
+    def proposals(self, db_session: DbSession, session_id: FromPath[int]) -> list[ProposalRowOut]:
         congress = _session_or_404(db_session, session_id)
         return [
-            {
-                "item_id": row["item"].id,
-                "number": row["item"].number,
-                "title": row["item"].title,
-                "state": row["item"].state,
-                "record": _record_out(row["record"]),
-            }
+            ProposalRowOut(
+                item_id=row["item"].id,
+                number=row["item"].number,
+                title=row["item"].title,
+                state=row["item"].state,
+                record=_record_out(row["record"]),
+            )
             for row in _rows(db_session, congress)
         ]
 
     @get("/items/{item_id:int}", summary="An item's routing record with its explanation", sync_to_thread=True)
-    def item(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> dict:
+    def item(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> ItemRoutingOut:
         require_office(request.user)
         if db_session.get(Item, item_id) is None:
             raise NotFound(_("No such item."))
@@ -525,21 +642,21 @@ class RoutingApi(Controller):
                 "conflicts_text": [conflict_text(profile, c) for c in proposal["conflicts"]],
                 "summary": summary(profile, _choice(record)),
             }
-        return {"item_id": item_id, "record": _record_out(record), "explanation": explanation}
+        return ItemRoutingOut(item_id=item_id, record=_record_out(record), explanation=explanation)
 
     @post("/explain", summary="Route a title without storing anything", sync_to_thread=True)
-    def explain(self, request: Request, db_session: DbSession, data: JSONBody[ExplainRequest]) -> dict:
+    def explain(self, request: Request, db_session: DbSession, data: JSONBody[ExplainRequest]) -> ExplainOut:
         decision, digest = routing.explain_title(
             db_session, request.user, data.title, content=data.content, category=data.category, kind=data.kind
         )
-        return {"rule_set": digest, **decision.as_dict()}
+        return ExplainOut(**decision.as_dict(), rule_set=digest)
 
     @post("/accept", summary="Accept proposals in bulk", sync_to_thread=True)
-    def accept(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> dict:
+    def accept(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> BulkOut:
         return _bulk_out(routing.accept(db_session, request.user, data.item_ids))
 
     @post("/assign", summary="Assign (交办) items whose proposal was accepted or overridden", sync_to_thread=True)
-    def assign_many(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> dict:
+    def assign_many(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> BulkOut:
         return _bulk_out(routing.assign_many(db_session, request.user, data.item_ids))
 
     @post(
@@ -547,7 +664,7 @@ class RoutingApi(Controller):
     )
     def override(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[OverrideRequest]
-    ) -> dict:
+    ) -> RoutingRecordOut:
         record = routing.override(
             db_session,
             request.user,
@@ -569,35 +686,39 @@ class RoutingApi(Controller):
     )
     def deadline(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[DeadlineRequest]
-    ) -> dict:
+    ) -> RoutingRecordOut:
         return _record_out(routing.set_reply_deadline(db_session, request.user, item_id, data.due_on, data.reason))
 
     @post("/items/{item_id:int}/key", summary="Set or clear the key-supervision flag", sync_to_thread=True)
-    def key(self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[KeyRequest]) -> dict:
+    def key(
+        self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[KeyRequest]
+    ) -> RoutingRecordOut:
         return _record_out(routing.set_key_supervision(db_session, request.user, item_id, data.key_supervision))
 
     @post("/items/{item_id:int}/assign", summary="Assign (交办) one item", sync_to_thread=True)
     def assign(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[AssignRequest]
-    ) -> dict:
+    ) -> AssignOut:
         created = routing.assign(
             db_session, request.user, item_id, assigned_on=data.assigned_on, expected_version=data.expected_version
         )
-        codes = {d.id: d.code for d in db_session.scalars(select(Department))}
-        return {
-            "item_id": item_id,
-            "assignments": [
-                {
-                    "id": a.id,
-                    "department": codes[a.department_id],
-                    "role": a.role,
-                    "state": a.state,
-                    "assigned_on": a.assigned_on.isoformat(),
-                    "due_on": a.due_on.isoformat() if a.due_on else None,
-                }
+        db_session.flush()  # the versions below are the ones committed
+        return AssignOut(
+            item_id=item_id,
+            item_version=created[0].item.version if created else None,
+            assignments=[
+                AssignedOut(
+                    id=a.id,
+                    department=a.department.code,
+                    role=a.role,
+                    state=a.state,
+                    assigned_on=a.assigned_on.isoformat(),
+                    due_on=a.due_on.isoformat() if a.due_on else None,
+                    version=a.version,
+                )
                 for a in created
             ],
-        }
+        )
 
     @post(
         "/items/{item_id:int}/reroute",
@@ -606,7 +727,7 @@ class RoutingApi(Controller):
     )
     def reroute(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[RerouteRequest]
-    ) -> dict:
+    ) -> RoutingRecordOut:
         return _record_out(
             routing.reroute_item(db_session, request.user, item_id, reassign=data.reassign, reason=data.reason)
         )

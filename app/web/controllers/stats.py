@@ -14,6 +14,7 @@ from litestar.response import Template
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.domain.enums import Role
 from app.domain.statistics import BY_CODE, DEPARTMENT_CODES, INDICATORS, SUMMARY_CODES, Rate, StatisticsReport
 from app.domain.statistics.compute import FINAL, FIRST, Value
@@ -34,7 +35,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _query(session: Session, year: int | None, kind: str | None, session_label: str | None) -> stats.StatisticsQuery:
     years = available_years(session)
-    chosen = year or (years[0] if years else date.today().year)
+    chosen = year or (years[0] if years else office_today().year)
     return stats.StatisticsQuery(year=chosen, kind=stats.parse_kind(kind), session_label=session_label or None)
 
 

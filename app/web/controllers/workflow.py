@@ -8,7 +8,7 @@ services as the JSON API (app/web/controllers/workflow_api.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -19,7 +19,8 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Department, Item
+from app.clock import from_office_wall_clock
+from app.db.models import Item
 from app.documents.reply_letter import docx_filename, render_docx, render_html
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
@@ -27,6 +28,7 @@ from app.domain.lifecycle import TRANSITIONS, find_transition
 from app.domain.text import N_
 from app.i18n import _
 from app.services import access
+from app.services import departments as department_service
 from app.services.errors import Problem, UserError, ValidationFailed
 from app.services.workflow import actions, letters, views
 from app.services.workflow.files import Upload, storage_path
@@ -76,7 +78,7 @@ def _datetime_local(value: str) -> datetime | None:
         naive = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return (naive - timedelta(hours=8)).replace(tzinfo=UTC) if naive.tzinfo is None else naive
+    return from_office_wall_clock(naive)
 
 
 def _date(value: str) -> date | None:
@@ -183,7 +185,7 @@ def _merge_target(session: Session, form: dict[str, Any]) -> int:
 def _item_context(session: Session, request: Request, item_id: int, **extra) -> dict[str, Any]:
     profile = actions._profile()
     page = views.item_page(session, request.user, item_id)
-    departments = session.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.code))
+    departments = department_service.active_departments(session, by_kind=False)
     return {
         "page": page,
         "profile": profile,

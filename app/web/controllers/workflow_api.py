@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
@@ -21,6 +21,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
+from app.clock import from_office_wall_clock
 from app.db.models import Assignment, Item
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, Role
 from app.i18n import _
@@ -332,7 +333,7 @@ def _uploads(files: list[FileIn]) -> list[Upload]:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else (moment - timedelta(hours=8)).replace(tzinfo=UTC)
+    return from_office_wall_clock(moment)
 
 
 def _files_out(page: views.ItemPage, owner_type: str, owner_id: int) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ import pytest
 
 from app.domain.enums import ItemKind, SubmitterType
 from app.domain.importing import normalize as norm
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 
 
 @pytest.mark.parametrize(

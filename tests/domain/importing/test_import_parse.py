@@ -4,7 +4,7 @@ import pytest
 
 from app.domain.enums import ItemKind, SubmitterType
 from app.domain.importing import UncomputedFormula, parse_workbook
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 
 NPC = ItemKind.NPC_SUGGESTION
 CPPCC = ItemKind.CPPCC_PROPOSAL

@@ -40,6 +40,10 @@ def test_dry_run_stores_nothing(db_session, office):
     report = routing.route_session(db_session, office, SESSION_LABEL, dry_run=True)
     assert report.count(action="would_route") == 5
     assert db_session.scalar(select(RoutingRecord.id)) is None
+    # not even the rule-set version the dry run needed: the service rolled its savepoint back
+    assert db_session.scalar(select(RuleSetVersion.id)) is None and len(report.rule_set_hash) == 64
+    assert db_session.scalar(select(AuditEntry.id).where(AuditEntry.entity == "routing_rule_set")) is None
+    assert routing.route_session(db_session, office, SESSION_LABEL).count(action="routed") == 5  # still usable
 
 
 def test_routing_again_keeps_office_decisions_and_identical_proposals(db_session, office):
@@ -114,7 +118,7 @@ def test_assign_needs_an_office_decision_and_is_refused_twice(db_session, office
 def test_office_reply_deadline_replaces_the_computed_one_with_a_reason(db_session, office):
     from datetime import timedelta
 
-    from app.calendars import office_today
+    from app.clock import office_today
     from app.db.models.deadlines import DeadlineRecord
 
     _, items = make_session(db_session)
@@ -137,7 +141,7 @@ def test_office_reply_deadline_replaces_the_computed_one_with_a_reason(db_sessio
 def test_office_reply_deadline_may_not_pass_the_longest_limit(db_session, office):
     from datetime import timedelta
 
-    from app.calendars import office_today
+    from app.clock import office_today
 
     _, items = make_session(db_session)
     routing.route_session(db_session, office, SESSION_LABEL)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.domain.handling import check_communication, check_feedback, check_reply, opens_new_round
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 
 BEIJING = load_profile("beijing")
 GOOD_REPLY = dict(

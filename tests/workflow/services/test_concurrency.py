@@ -62,9 +62,8 @@ def race(engine, first, second):
     return outcomes
 
 
+@pytest.mark.postgres_only  # row locking under concurrent writers; SQLite serializes writers
 def test_accept_and_return_at_once_exactly_one_wins(clean_db, db_session, people):
-    if clean_db.dialect.name != "postgresql":
-        pytest.skip("row locking under concurrent writers is a PostgreSQL matter; SQLite serializes writers")
     lead_id = under_review(db_session, people)
     version = db_session.get(Assignment, lead_id).version
 
@@ -97,9 +96,8 @@ def test_accept_and_return_at_once_exactly_one_wins(clean_db, db_session, people
         assert rows.count("accept_reply") + rows.count("return_reply") == 1  # the loser left no trace
 
 
+@pytest.mark.postgres_only  # row locking under concurrent writers; SQLite serializes writers
 def test_two_handlers_sign_for_at_once(clean_db, db_session, people, make_user):
-    if clean_db.dialect.name != "postgresql":
-        pytest.skip("row locking under concurrent writers is a PostgreSQL matter; SQLite serializes writers")
     other = make_user("dept_handler", "jtw").actor
     item = assigned_item(db_session, people["office"], [("jtw", "lead")])
     lead = db_session.scalar(select(Assignment).where(Assignment.item_id == item.id))
@@ -117,10 +115,9 @@ def test_two_handlers_sign_for_at_once(clean_db, db_session, people, make_user):
     assert sorted(o == "won" for o in outcomes.values()) == [False, True], outcomes
 
 
+@pytest.mark.postgres_only  # row locking under concurrent writers; SQLite serializes writers
 def test_lead_and_co_sign_for_at_once_both_succeed(clean_db, db_session, people, make_user):
     """Different assignments of one item: no false conflict on the item's derived move (in progress)."""
-    if clean_db.dialect.name != "postgresql":
-        pytest.skip("row locking under concurrent writers is a PostgreSQL matter; SQLite serializes writers")
     co_handler = make_user("dept_handler", "cgw").actor
     item = assigned_item(db_session, people["office"], [("jtw", "lead"), ("cgw", "co")])
     found = {a.role: a for a in db_session.scalars(select(Assignment).where(Assignment.item_id == item.id))}

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.db.models import Assignment, AuditEntry, Item
 from app.db.models.workflow import Reply
 from app.domain.lifecycle import ASSIGNMENT_LIVE, ITEM_TERMINAL, Refused, Step, decide, known_actions, replay
-from app.profiles import load_profile
+from app.rules.profiles import load_profile
 from app.services.errors import UserError
 from app.services.workflow import actions, facts
 from tests.workflow.factory import TODAY, good_draft, new_item, yesterday

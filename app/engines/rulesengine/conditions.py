@@ -1,7 +1,7 @@
 """A small condition language over flat facts (dicts of scalars and lists of scalars).
 
 Conditions are immutable trees: `Compare` and `Member` leaves, `Present`/`Absent` tests,
-and `All`/`Any`/`Not` combinators. The engine (app.rulesengine.engine) compiles them to
+and `All`/`Any`/`Not` combinators. The engine (app.engines.rulesengine.engine) compiles them to
 durable-rules expressions; their meaning, which every evaluator must share, is:
 
 - a missing field (absent key or None) makes every comparison and membership test false;

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from app import PROJECT_ROOT
 from app.domain.profile import Profile, ProfileError, parse_profile
+from app.rules import RULES_DIR
 
-RULES_DIR = PROJECT_ROOT / "rules"
 PROFILE_FILES = ("profile", "departments", "categories")
 
 

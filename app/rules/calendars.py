@@ -12,24 +12,13 @@ from __future__ import annotations
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from app.domain.calendar import CalendarEntry, CalendarError, WorkingCalendar, YearData
 from app.domain.calendar_file import parse_year_document
-
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-
-
-OFFICE_TIMEZONE = ZoneInfo("Asia/Shanghai")
-
-
-def office_today() -> date:
-    """Today in China: deadlines fall due by Beijing time whatever the server's clock zone."""
-    return datetime.now(OFFICE_TIMEZONE).date()
+from app.rules import RULES_DIR
 
 
 def library_label() -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from app.calendars import RULES_DIR
 from app.domain.supervision import SupervisionRuleError, SupervisionRules, parse_supervision_document
+from app.rules import RULES_DIR
 
 
 def supervision_file(profile_name: str, rules_dir: Path = RULES_DIR) -> Path:

@@ -18,7 +18,7 @@ What durable-rules does on its own, and what this wrapper does about it:
 - rulesets with many rules hang: rules are sharded into rulesets of at most 400
   (`max_rules_per_ruleset`, hard limit 499);
 - durable refuses numbers in exponent form and compares numbers as doubles: facts and rules
-  are validated by app.rulesengine.conditions;
+  are validated by app.engines.rulesengine.conditions;
 - ruleset names are unique per compiled version and per process (durable refuses to register
   a name twice); `close()` frees the C rulesets.
 """
@@ -39,7 +39,7 @@ from durable import engine as durable_engine
 from durable import lang as durable_lang
 from durable.lang import item as durable_item
 
-from app.rulesengine.conditions import (
+from app.engines.rulesengine.conditions import (
     LENGTH_SUFFIX,
     RESERVED_FIELDS,
     Absent,

@@ -1,10 +1,10 @@
 """Generic, safe rule evaluation on durable-rules (routing of issue 4, supervision of issue 6).
 
-Facts are flat dicts; conditions are trees of app.rulesengine.conditions; RuleEngine compiles
+Facts are flat dicts; conditions are trees of app.engines.rulesengine.conditions; RuleEngine compiles
 them to durable-rules and returns every rule a fact matches, ordered by priority.
 """
 
-from app.rulesengine.conditions import (
+from app.engines.rulesengine.conditions import (
     Absent,
     All,
     Any,
@@ -18,7 +18,7 @@ from app.rulesengine.conditions import (
     any_of,
     describe,
 )
-from app.rulesengine.engine import MAX_PRIORITY, MIN_PRIORITY, Rule, RuleEngine, RuleEngineError, rules_version
+from app.engines.rulesengine.engine import MAX_PRIORITY, MIN_PRIORITY, Rule, RuleEngine, RuleEngineError, rules_version
 
 __all__ = [
     "Absent",

@@ -1,4 +1,4 @@
-"""Runs supervision rules through the durable-rules engine (app.rulesengine), like routing.
+"""Runs supervision rules through the durable-rules engine (app.engines.rulesengine), like routing.
 
 The pure rule model (app.domain.supervision) is compiled to the shared condition language:
 a value test becomes `Compare(field, op, value)`, `not_in` becomes `Not(Compare(field, "in", ...))`,
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from app.domain.supervision import FieldTest, SupervisionRule, SupervisionRules
-from app.rulesengine.conditions import Compare, CompareOp, Condition, Not, all_of
-from app.rulesengine.engine import Rule, RuleEngine
+from app.engines.rulesengine.conditions import Compare, CompareOp, Condition, Not, all_of
+from app.engines.rulesengine.engine import Rule, RuleEngine
 
 FACT_KIND = "open_deadline"
 
