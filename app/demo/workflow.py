@@ -206,8 +206,17 @@ def _draft(topic: str, result_class: str = "B") -> actions.ReplyDraft:
 
 
 def _pdf(name: str) -> Upload:
-    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    return Upload(name, body + name.encode())
+    """A real one-page PDF titled after the file (attachments must parse as PDFs)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": name})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return Upload(name, buffer.getvalue())
 
 
 class _Driver:

@@ -89,7 +89,7 @@ def create_app(
     # one transaction per request: committed on 2xx/3xx, rolled back on errors (app/web/transactions.py)
     db_config.before_send_handler = make_before_send(db_config.session_scope_key)
     app = Litestar(
-        on_startup=[install_api_contract, startup],
+        on_startup=[startup],
         on_shutdown=[shutdown],
         route_handlers=[
             *discover_route_handlers(),
@@ -119,6 +119,7 @@ def create_app(
         debug=False,
         state=State({"settings": settings, "profile": profile}),
     )
+    install_api_contract(app)  # one error schema and the bounds in the OpenAPI document, before it is served
     # outermost, around Litestar's exception handling: 404s and 500s get a request id and a log line too
     app.asgi_handler = logs.RequestLogMiddleware(app.asgi_handler, enabled=request_log)
     return app

@@ -161,12 +161,13 @@ def _answer(
 
 def _in_users_language(request: Request):
     """Unknown routes and 405s never pass the identity middleware: pick the language here."""
-    locale = request.scope.get("jianti_locale")
-    if locale is None:
+    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
+    locale = scope.get("jianti_locale")
+    if not isinstance(locale, str):
         from app.web.middleware import locale_of_scope
 
-        locale = locale_of_scope(request.scope)
-        request.scope["jianti_locale"] = locale
+        locale = locale_of_scope(scope)
+        scope["jianti_locale"] = locale
     return locale_scope(locale) if locale != get_locale() else _NullScope()
 
 
@@ -244,19 +245,17 @@ def _validation_answer(request: Request, exc: ValidationException) -> Response:
 
 def _too_large_answer(request: Request) -> Response:
     route = request.scope.get("route_handler")
-    limit = DEFAULT_BODY_LIMIT
-    try:
-        limit = route.resolve_request_max_body_size() or limit if route is not None else limit
-    except AttributeError:
-        pass
+    resolve = getattr(route, "resolve_request_max_body_size", None)
+    limit = (resolve() if resolve is not None else None) or DEFAULT_BODY_LIMIT
     files_mb = get_settings().max_upload_mb
-    if limit > files_mb * 1024 * 1024:
-        message = _("The upload is too large: each file may be at most %(mb)s MB.", mb=files_mb)
+    upload = request.headers.get("content-type", "").startswith("multipart/form-data")
+    if upload or limit > files_mb * 1024 * 1024:
+        mb = files_mb
+        message = _("The upload is too large: each file may be at most %(mb)s MB.", mb=mb)
     else:
-        message = _(
-            "The request is too large: at most %(mb)s MB are accepted here.", mb=max(1, round(limit / (1024 * 1024)))
-        )
-    return _answer(request, 413, "too_large", message, details={"limit_mb": files_mb})
+        mb = max(1, round(limit / (1024 * 1024)))
+        message = _("The request is too large: at most %(mb)s MB are accepted here.", mb=mb)
+    return _answer(request, 413, "too_large", message, details={"limit_mb": mb})
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
@@ -266,8 +265,8 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
             return Redirect(f"/login?next={request.url.path}")
         if isinstance(exc, ValidationException):
             return _validation_answer(request, exc)
-        if isinstance(exc, RequestEntityTooLarge):
-            return _too_large_answer(request)
+        if isinstance(exc, RequestEntityTooLarge) or exc.detail == "Request Entity Too Large":
+            return _too_large_answer(request)  # the multipart parser says it with a 400
         status = exc.status_code
         code = _CODES.get(status, "internal" if status >= 500 else "bad_request")
         headers = {k: v for k, v in (exc.headers or {}).items()} or None

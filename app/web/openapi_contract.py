@@ -2,7 +2,7 @@
 answer, and the bounds of integer parameters (the same ones app.web.middleware enforces).
 
 Litestar documents its own default error shape (`status_code`, `detail`, `extra`), which the API
-never answers; this runs once at start-up, before the document is first served, and replaces it.
+never answers; this runs once when the app is built (the document is cached), and replaces it.
 """
 
 from __future__ import annotations
@@ -105,6 +105,10 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
             if not path.startswith("/api/"):
                 continue
             responses = operation.setdefault("responses", {})
+            for response in responses.values():
+                content = response.get("content") or {}
+                if "" in content:  # Litestar leaves a File answer's media type empty: it varies by file
+                    content["*/*"] = content.pop("")
             for status in [s for s in responses if s.isdigit() and int(s) >= 400]:
                 del responses[status]  # Litestar's own {status_code, detail, extra}: never answered
             for status in statuses_of(path, method, operation):
@@ -116,6 +120,6 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def install(app: Litestar) -> None:
-    """on_startup: rewrite the document Litestar built, before anyone reads it."""
+    """Rewrite the document Litestar builds (and caches), before anyone reads it."""
     plugin = app.plugins.get(OpenAPIPlugin)
     finish(plugin.provide_openapi_schema())

@@ -244,3 +244,75 @@ def test_openapi_documents_one_error_schema_and_the_bounds(client):
             if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
                 assert parameter["schema"]["maximum"] == 2**31 - 1 and parameter["schema"]["minimum"] == 1
     assert "'detail'" not in str(spec["components"])
+
+
+def test_an_upload_that_only_starts_like_a_pdf_is_refused_with_a_clear_message(client, make_user, db_session):
+    import base64
+
+    from tests.workflow.factory import OFFICE, assigned_item
+    from tests.workflow.samples import FAKE_PDF_BYTES
+
+    assigned_item(db_session, OFFICE, [("jtw", "lead")])
+    db_session.commit()
+    login(client, make_user("dept_handler", "jtw"))
+    client.headers["X-CSRF-Token"] = client.csrf
+    assignment_id = client.get("/api/inbox").json()[0]["assignment"]["id"]
+    assert client.post(f"/api/assignments/{assignment_id}/sign-for", json={}).status_code == 200
+    refused = client.post(
+        f"/api/assignments/{assignment_id}/communications",
+        json={
+            "method": "phone",
+            "happened_at": "2026-03-01T10:00:00",
+            "participants": "张建华代表",
+            "files": [{"filename": "通话记录.pdf", "content_base64": base64.b64encode(FAKE_PDF_BYTES).decode()}],
+        },
+    )
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    assert body["problems"] == [
+        {
+            "field": "file 通话记录.pdf",
+            "message": "通话记录.pdf 看起来是 PDF 文件，但其内容不是可读的 PDF，文件可能已损坏",
+        }
+    ]
+
+
+def test_numbers_typed_into_forms_are_bounded_too(client, make_user):
+    office = _office(client, make_user)
+    for session_id in ("abc", "99999999999999999999", "-1"):
+        response = office.post("/routing/run", data={"session_id": session_id, "_csrf": office.csrf})
+        assert response.status_code == 404, (session_id, response.status_code)
+    refused = office.post(
+        "/routing/accept",
+        data={"session_id": "1", "item_ids": ["99999999999999999999"], "_csrf": office.csrf},
+        follow_redirects=False,
+    )
+    assert 400 <= refused.status_code < 500
+
+
+def test_a_too_large_page_request_answers_a_readable_page(client, make_user):
+    office = _office(client, make_user)  # the CSRF header: the check does not need to read the body
+    page = office.post(
+        "/items/1/act",
+        content=b"action=x&" + b"0" * (11 * 1024 * 1024),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+    )
+    assert page.status_code == 413 and "text/html" in page.headers["content-type"]
+    assert "请求过大：此处最多接受 10 MB。" in page.text and "Request Entity" not in page.text
+
+
+def test_an_oversized_multipart_body_names_the_limit():
+    from litestar.exceptions import ClientException
+
+    from app.web.errors import http_error_handler
+
+    class FakeRequest:
+        scope = {"headers": [], "jianti_locale": "en"}
+        headers = {"content-type": "multipart/form-data; boundary=x"}
+
+        class url:
+            path = "/api/imports/preview"
+
+    answer = http_error_handler(FakeRequest(), ClientException("Request Entity Too Large"))  # type: ignore[arg-type]
+    assert answer.status_code == 413
+    assert b"each file may be at most 20 MB" in answer.render(answer.content, "application/json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
@@ -38,6 +38,7 @@ from app.web.deps import DbSession, FormData
 from app.web.flash import flash_redirect
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
 from app.web.nav import NavEntry
+from app.web.versions import VersionOut, changed_versions
 
 NAV = [
     NavEntry(N_("Supervision"), "/supervision", frozenset({*OFFICE_ROLES, Role.LEADER_READONLY}), order=40),
@@ -183,6 +184,11 @@ def _deadline_out(record: DeadlineRecord) -> DeadlineOut:
 
 
 @dataclass
+class DeadlineEditOut(DeadlineOut):
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
+
+
+@dataclass
 class DueOut:
     due: str
     explanation: dict[str, Any]  # Deadline.to_dict()
@@ -200,6 +206,7 @@ class LoadedYearOut:
     year: int
     document: dict[str, Any]  # the schedule in the calendar file format
     recompute: dict[str, Any] | None  # deadlines examined, recomputed and moved
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
 
 
 @dataclass
@@ -207,6 +214,7 @@ class ExtensionOut:
     id: int
     status: str  # requested | approved | rejected
     requested_due: str
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
 
 
 @dataclass
@@ -214,6 +222,7 @@ class ExtensionDecisionOut:
     id: int
     status: str
     deadline: DeadlineOut
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
 
 
 @dataclass
@@ -228,6 +237,7 @@ class SupervisionRunOut:
     recompute: dict[str, Any] | None
     mailed: list[dict[str, Any]]
     not_mailed: list[str]
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
 
 
 def explain_dict(explanation: dict, lang: str) -> list[str]:
@@ -581,7 +591,10 @@ class DeadlineApi(Controller):
             raise ValidationFailed(_("The schedule was not loaded."), [Problem(exc.entry, exc.problem)]) from None
         report = deadline_service.load_calendar_year(db_session, request.user, _profile_name(), parsed, note=data.note)
         return LoadedYearOut(
-            parsed.year, _plain_document(year_document(parsed)), report.as_dict() if report is not None else None
+            parsed.year,
+            _plain_document(year_document(parsed)),
+            report.as_dict() if report is not None else None,
+            changed_versions(db_session),
         )
 
     @get(
@@ -613,7 +626,9 @@ class DeadlineApi(Controller):
             data.reason,
             expected_version=data.expected_version,
         )
-        return ExtensionOut(extension.id, extension.status, extension.requested_due.isoformat())
+        return ExtensionOut(
+            extension.id, extension.status, extension.requested_due.isoformat(), changed_versions(db_session)
+        )
 
     @post(
         "/extension-requests/{extension_id:int}/decision",
@@ -627,7 +642,9 @@ class DeadlineApi(Controller):
         extension = deadline_service.decide_extension(
             db_session, request.user, extension_id, approve=data.approve, reason=data.reason
         )
-        return ExtensionDecisionOut(extension.id, extension.status, _deadline_out(extension.deadline))
+        return ExtensionDecisionOut(
+            extension.id, extension.status, _deadline_out(extension.deadline), changed_versions(db_session)
+        )
 
     @post(
         "/deadlines/{deadline_id:int}/due-date",
@@ -637,11 +654,11 @@ class DeadlineApi(Controller):
     )
     def api_edit(
         self, request: Request, db_session: DbSession, deadline_id: FromPath[int], data: JSONBody[DeadlineEditIn]
-    ) -> DeadlineOut:
+    ) -> DeadlineEditOut:
         record = deadline_service.edit_deadline(
             db_session, request.user, deadline_id, data.due, data.reason, expected_version=data.expected_version
         )
-        return _deadline_out(record)
+        return DeadlineEditOut(**vars(_deadline_out(record)), changed=changed_versions(db_session))
 
     @get(
         "/supervision/board",
@@ -665,7 +682,7 @@ class DeadlineApi(Controller):
     )
     def api_run(self, request: Request, db_session: DbSession, data: JSONBody[SupervisionRunIn]) -> SupervisionRunOut:
         run = run_supervision(db_session, request.user, profile_name=_profile_name(), today=data.day or office_today())
-        return SupervisionRunOut(**run.as_dict())
+        return SupervisionRunOut(**run.as_dict(), changed=changed_versions(db_session))
 
 
 def _plain_document(doc: dict[str, Any]) -> dict[str, Any]:

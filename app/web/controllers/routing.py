@@ -38,6 +38,8 @@ from app.web.deps import DbSession, FormData
 from app.web.flash import flash_redirect
 from app.web.guards import office_only
 from app.web.nav import NavEntry
+from app.web.params import form_id
+from app.web.versions import VersionOut, changed_versions
 
 NAV = [NavEntry(N_("Routing"), "/routing", frozenset(OFFICE_ROLES), order=20)]
 
@@ -54,10 +56,10 @@ ROUTING_ACTIONS = tuple(ACTION_LABELS)
 
 def _ids(value: Any) -> list[int]:
     values = value if isinstance(value, list) else [value] if value else []
-    try:
-        return [int(v) for v in values]
-    except (TypeError, ValueError):
-        raise ValidationFailed(_("Please check the form."), [Problem("item_ids", _("not a number"), values)]) from None
+    ids = [form_id(v) for v in values]
+    if None in ids:
+        raise ValidationFailed(_("Please check the form."), [Problem("item_ids", _("not a number"), values)])
+    return [i for i in ids if i is not None]
 
 
 def _day(value: Any, field_name: str) -> date | None:
@@ -167,7 +169,7 @@ class RoutingPages(Controller):
         db_session: DbSession,
         data: FormData,
     ) -> Template | Redirect:
-        congress = _session_or_404(db_session, int(data.get("session_id") or 0))
+        congress = _session_or_404(db_session, form_id(data.get("session_id")) or 0)
         dry_run = data.get("dry_run") == "1"
         report = routing.route_session(db_session, request.user, congress.label, dry_run=dry_run)
         if not dry_run:
@@ -194,7 +196,7 @@ class RoutingPages(Controller):
         db_session: DbSession,
         data: FormData,
     ) -> Redirect:
-        session_id = int(data.get("session_id") or 0) or None
+        session_id = form_id(data.get("session_id"))
         ids = _ids(data.get("item_ids"))
         if data.get("do") == "assign":
             result = routing.assign_many(db_session, request.user, ids)
@@ -430,6 +432,15 @@ class RoutingRecordOut:
     proposal: dict[str, Any]  # matches, reasons, losing rules, conflicts, suggestions
 
 
+@dataclass
+class RoutingRecordWriteOut(RoutingRecordOut):
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
+
+
+def _record_after(session: Session, record: RoutingRecord) -> RoutingRecordWriteOut:
+    return RoutingRecordWriteOut(**vars(_record_out(record)), changed=changed_versions(session))
+
+
 @overload
 def _record_out(record: RoutingRecord) -> RoutingRecordOut: ...
 @overload
@@ -463,10 +474,15 @@ def _record_out(record: RoutingRecord | None) -> RoutingRecordOut | None:
 class BulkOut:
     done: list[int]  # item ids
     skipped: dict[str, str]  # item id -> why
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
 
 
-def _bulk_out(result: routing.BulkResult) -> BulkOut:
-    return BulkOut(done=list(result.done), skipped={str(k): v for k, v in result.skipped.items()})
+def _bulk_out(result: routing.BulkResult, session: Session) -> BulkOut:
+    return BulkOut(
+        done=list(result.done),
+        skipped={str(k): v for k, v in result.skipped.items()},
+        changed=changed_versions(session),
+    )
 
 
 @dataclass
@@ -535,6 +551,7 @@ class RouteReportOut:
     dry_run: bool
     refused_rule_file: list[dict[str, Any]]  # problems of a changed rule file that was refused
     items: list[RoutedItemOut]
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
 
 
 def _decision_out(decision: Decision) -> DecisionOut:
@@ -569,6 +586,7 @@ class AssignOut:
     item_id: int
     item_version: int | None  # the item's new version (None only if nothing was assigned)
     assignments: list[AssignedOut]
+    changed: list[VersionOut] = field(default_factory=list)  # new version of every item/assignment changed
 
 
 class RoutingApi(Controller):
@@ -595,7 +613,10 @@ class RoutingApi(Controller):
     def route(self, request: Request, db_session: DbSession, data: JSONBody[RouteRequest]) -> RouteReportOut:
         """Errors: 404 unknown session, 403 not office, 422 broken rule file with no previous version."""
         report = routing.route_session(db_session, request.user, data.session, dry_run=data.dry_run)
-        return _report_out(report)
+        out = _report_out(report)
+        if not data.dry_run:
+            out.changed = changed_versions(db_session)
+        return out
 
     @get(
         "/sessions/{session_id:int}/proposals",
@@ -643,18 +664,18 @@ class RoutingApi(Controller):
 
     @post("/accept", summary="Accept proposals in bulk", sync_to_thread=True)
     def accept(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> BulkOut:
-        return _bulk_out(routing.accept(db_session, request.user, data.item_ids))
+        return _bulk_out(routing.accept(db_session, request.user, data.item_ids), db_session)
 
     @post("/assign", summary="Assign (交办) items whose proposal was accepted or overridden", sync_to_thread=True)
     def assign_many(self, request: Request, db_session: DbSession, data: JSONBody[ItemIds]) -> BulkOut:
-        return _bulk_out(routing.assign_many(db_session, request.user, data.item_ids))
+        return _bulk_out(routing.assign_many(db_session, request.user, data.item_ids), db_session)
 
     @post(
         "/items/{item_id:int}/override", summary="Override the proposal (reason required, audited)", sync_to_thread=True
     )
     def override(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[OverrideRequest]
-    ) -> RoutingRecordOut:
+    ) -> RoutingRecordWriteOut:
         record = routing.override(
             db_session,
             request.user,
@@ -667,7 +688,7 @@ class RoutingApi(Controller):
             key_supervision=data.key_supervision,
             reason=data.reason,
         )
-        return _record_out(record)
+        return _record_after(db_session, record)
 
     @post(
         "/items/{item_id:int}/deadline",
@@ -676,14 +697,18 @@ class RoutingApi(Controller):
     )
     def deadline(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[DeadlineRequest]
-    ) -> RoutingRecordOut:
-        return _record_out(routing.set_reply_deadline(db_session, request.user, item_id, data.due_on, data.reason))
+    ) -> RoutingRecordWriteOut:
+        return _record_after(
+            db_session, routing.set_reply_deadline(db_session, request.user, item_id, data.due_on, data.reason)
+        )
 
     @post("/items/{item_id:int}/key", summary="Set or clear the key-supervision flag", sync_to_thread=True)
     def key(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[KeyRequest]
-    ) -> RoutingRecordOut:
-        return _record_out(routing.set_key_supervision(db_session, request.user, item_id, data.key_supervision))
+    ) -> RoutingRecordWriteOut:
+        return _record_after(
+            db_session, routing.set_key_supervision(db_session, request.user, item_id, data.key_supervision)
+        )
 
     @post("/items/{item_id:int}/assign", summary="Assign (交办) one item", sync_to_thread=True)
     def assign(
@@ -708,6 +733,7 @@ class RoutingApi(Controller):
                 )
                 for a in created
             ],
+            changed=changed_versions(db_session),
         )
 
     @post(
@@ -717,9 +743,10 @@ class RoutingApi(Controller):
     )
     def reroute(
         self, request: Request, db_session: DbSession, item_id: FromPath[int], data: JSONBody[RerouteRequest]
-    ) -> RoutingRecordOut:
-        return _record_out(
-            routing.reroute_item(db_session, request.user, item_id, reassign=data.reassign, reason=data.reason)
+    ) -> RoutingRecordWriteOut:
+        return _record_after(
+            db_session,
+            routing.reroute_item(db_session, request.user, item_id, reassign=data.reassign, reason=data.reason),
         )
 
 

@@ -8,6 +8,7 @@ from io import BytesIO
 from urllib.parse import quote
 
 from litestar import Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 from litestar.response import Template
 from markupsafe import Markup
@@ -192,6 +193,7 @@ def stats_download(
     description="kind: npc | cppcc | all. A department user's workbook holds its own department only.",
     tags=["statistics"],
     sync_to_thread=True,
+    responses={200: ResponseSpec(bytes, description="The workbook", media_type=XLSX, generate_examples=False)},
 )
 def api_stats_export(
     request: Request,

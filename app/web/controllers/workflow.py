@@ -37,6 +37,7 @@ from app.web.deps import DbSession
 from app.web.flash import flash_redirect, see_other
 from app.web.guards import department_or_office, office_only, roles
 from app.web.nav import NavEntry
+from app.web.params import form_id
 
 NAV = [
     NavEntry(N_("My items"), "/inbox", frozenset(DEPARTMENT_ROLES), order=20),
@@ -168,7 +169,8 @@ ITEM_ACTIONS: dict[str, AssignmentCall] = {
 def _reply_id_of(session: Session, actor, item_id: int, form: dict[str, Any]) -> int:
     """The reply named by the form, which must belong to this item."""
     raw = _text(form, "reply_id")
-    reply = views.reply_for(session, actor, int(raw)) if raw.isdigit() else None
+    reply_id = form_id(raw)
+    reply = views.reply_for(session, actor, reply_id) if reply_id is not None else None
     if reply is None or reply.item_id != item_id:
         raise ValidationFailed(_("Choose a reply of this item."), [Problem("field reply_id", _("required"))])
     return reply.id
@@ -180,8 +182,7 @@ DEADLINE_ACTIONS = ("request_extension", "approve_extension", "reject_extension"
 
 
 def _merge_target(session: Session, form: dict[str, Any]) -> int:
-    raw = _text(form, "into_item_id")
-    return int(raw) if raw.isdigit() else 0
+    return form_id(_text(form, "into_item_id")) or 0
 
 
 def _item_context(session: Session, request: Request, item_id: int, **extra) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,7 @@ from app.services import access
 from app.services.errors import Problem, ValidationFailed
 from app.services.workflow import actions, views
 from app.services.workflow.files import Upload
-from app.web.controllers.workflow import attachment_response, letter_docx_response
+from app.web.controllers.workflow import DOCX_MIME, attachment_response, letter_docx_response
 from app.web.deps import DbSession
 from app.web.guards import office_only, roles
 from app.web.versions import VersionOut, changed_versions
@@ -481,6 +482,7 @@ class HandlingApi(Controller):
         summary="The reply letter as .docx",
         sync_to_thread=True,
         tags=["handling"],
+        responses={200: ResponseSpec(bytes, description="The letter", media_type=DOCX_MIME, generate_examples=False)},
     )
     def letter(
         self, request: Request, db_session: DbSession, reply_id: FromPath[int], item: FromQuery[int | None] = None
@@ -493,6 +495,9 @@ class HandlingApi(Controller):
         summary="Download an attachment",
         sync_to_thread=True,
         tags=["handling"],
+        responses={
+            200: ResponseSpec(bytes, description="The file as uploaded", media_type="*/*", generate_examples=False)
+        },
     )
     def attachment(self, request: Request, db_session: DbSession, attachment_id: FromPath[int]) -> Response:
         return attachment_response(db_session, request, attachment_id)

@@ -67,3 +67,56 @@ def test_clean_original_name():
     assert clean_original_name("../../etc/passwd") == "passwd"
     assert clean_original_name("a\x00b\n.pdf") == "ab.pdf"
     assert len(clean_original_name("长" * 300 + ".pdf")) == 200
+
+
+# ----------------------------------------------------------------------------- structure, not magic bytes
+
+
+def test_a_file_that_only_starts_like_a_pdf_is_refused():
+    from tests.workflow.samples import FAKE_PDF_BYTES
+
+    for data in (FAKE_PDF_BYTES, b"%PDF-1.7\n" + bytes(range(256)) * 40, b"%PDF-1.4 x"):
+        with pytest.raises(AttachmentRejected) as refused:
+            check_upload(data, "答复函.pdf", max_bytes=10**6)
+        assert refused.value.params == {"name": "答复函.pdf", "kind": "PDF"}
+        assert "not a readable" in refused.value.problem
+
+
+def test_a_real_pdf_with_trailing_bytes_is_accepted():
+    assert check_upload(PDF_BYTES + b"\n", "scan.pdf", max_bytes=10**6).kind.code == "pdf"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_office_files_need_a_sound_zip_directory_and_their_main_part():
+    no_main_type = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+    escaping = _zip(
+        {
+            "[Content_Types].xml": b"wordprocessingml.document.main+xml",
+            "word/document.xml": b"<w:document/>",
+            "../../evil.sh": b"x",
+        }
+    )
+    bomb = _zip(
+        {
+            "[Content_Types].xml": b"wordprocessingml.document.main+xml",
+            "word/document.xml": b"\0" * (20 * 1024 * 1024),
+        }
+    )
+    truncated = docx_bytes()[:-40]
+    for data in (no_main_type, escaping, bomb):
+        with pytest.raises(AttachmentRejected) as refused:
+            check_upload(data, "意见.docx", max_bytes=10**8)
+        assert refused.value.params["kind"] == "Word"
+    assert sniff(truncated) is None  # a cut central directory is no zip at all
+    assert check_upload(docx_bytes(), "意见.docx", max_bytes=10**8).kind.code == "docx"
+    assert check_upload(xlsx_bytes(), "附表.xlsx", max_bytes=10**8).kind.code == "xlsx"
