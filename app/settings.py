@@ -146,3 +146,10 @@ def use_settings(settings: Settings | None) -> None:
     """Put other settings in force (tests; `jianti demo`); None reloads from the environment."""
     global _current
     _current = settings
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a child process (pg_dump, pg_restore): ours as inherited, plus `extra`.
+
+    Lives here so this module stays the only one that touches os.environ."""
+    return {**os.environ, **extra}

@@ -37,6 +37,8 @@ from typing import Any
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 
+from app.settings import child_environment
+
 FORMAT = "jianti-backup/1"
 Progress = Callable[[int, int, str], None]
 
@@ -80,9 +82,7 @@ def _sha256(path: Path) -> str:
 def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
     """A libpq URL without the password (that goes in PGPASSWORD, not on a command line)."""
     url = engine.url
-    env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
+    env = child_environment(**({"PGPASSWORD": str(url.password)} if url.password else {}))
     plain = url.set(drivername="postgresql", password=None)
     return plain.render_as_string(hide_password=False), env
 
