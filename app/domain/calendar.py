@@ -17,9 +17,10 @@ office files happens outside the domain (app/rules/calendars.py).
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date
 from enum import StrEnum
 from typing import Any
 
@@ -147,6 +148,7 @@ class WorkingCalendar:
         for year in sorted(set(library_by_year) | set(office_by_year)):
             self._years[year] = _merge(year, library_by_year.get(year), office_by_year.get(year))
         self._day_cache: dict[date, DayInfo] = {}
+        self._index: dict[int, list[int]] = {}  # year -> sorted ordinals of its working days
 
     # ------------------------------------------------------------------ single days
 
@@ -200,42 +202,74 @@ class WorkingCalendar:
 
     # ------------------------------------------------------------------ arithmetic
 
+    # Working days are answered from an index per year (the sorted ordinals of its working days),
+    # built once per year on first use: every question below is a few bisects plus one step per
+    # year spanned, never a walk over the days in between.
+
+    def _working_ordinals(self, year: int) -> list[int]:
+        index = self._index.get(year)
+        if index is None:
+            first = date(year, 1, 1).toordinal()
+            last = date(year, 12, 31).toordinal()
+            index = [o for o in range(first, last + 1) if self._classify(date.fromordinal(o)).is_working]
+            self._index[year] = index
+        return index
+
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, otherwise the first working day after it."""
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day
+        year = day.year
+        index = self._working_ordinals(year)
+        pos = bisect_left(index, day.toordinal())
+        while pos == len(index):
+            year += 1
+            index, pos = self._working_ordinals(_checked_year(year)), 0
+        return date.fromordinal(index[pos])
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (start itself not counted); count >= 1."""
         if count < 1:
             raise ValueError("count must be at least 1")
-        day = start
-        while count:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count -= 1
-        return day
+        year = start.year
+        index = self._working_ordinals(year)
+        pos = bisect_right(index, start.toordinal())  # working days of the year up to start
+        while count > len(index) - pos:
+            count -= len(index) - pos
+            year += 1
+            index, pos = self._working_ordinals(_checked_year(year)), 0
+        return date.fromordinal(index[pos + count - 1])
 
     def subtract_working_days(self, end: date, count: int) -> date:
         """The working day that lies `count` working days before `end` (used for warnings before a deadline)."""
-        day = end
-        while count:
-            day -= timedelta(days=1)
-            if self.is_working_day(day):
-                count -= 1
-        return day
+        if count < 1:
+            return end
+        year = end.year
+        index = self._working_ordinals(year)
+        pos = bisect_left(index, end.toordinal())  # working days of the year before end
+        while count > pos:
+            count -= pos
+            year -= 1
+            index = self._working_ordinals(_checked_year(year))
+            pos = len(index)
+        return date.fromordinal(index[pos - count])
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when end is before start (days in (end, start])."""
         if end < start:
             return -self.working_days_between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count
+        first = self._working_ordinals(start.year)
+        before_start = bisect_right(first, start.toordinal())
+        if start.year == end.year:
+            return bisect_right(first, end.toordinal()) - before_start
+        count = len(first) - before_start
+        for year in range(start.year + 1, end.year):
+            count += len(self._working_ordinals(year))
+        return count + bisect_right(self._working_ordinals(end.year), end.toordinal())
+
+
+def _checked_year(year: int) -> int:
+    if not MINYEAR <= year <= MAXYEAR:
+        raise ValueError("date out of range")
+    return year
 
 
 def _by_year(data: Iterable[YearData], what: str) -> dict[int, YearData]:
