@@ -1,11 +1,12 @@
-"""Rebuild the import templates and the Beijing sample batches (deterministic: same seed, same files).
+"""Rebuild the import templates and the sample batches of every profile (deterministic: same seed, same files).
 
     python imports/generate_samples.py            # writes imports/templates/ and imports/samples/
     python imports/generate_samples.py --check    # fails when the committed files are out of date
 
-Samples: 800 NPC suggestions (市十六届人大四次会议) and 1,200 CPPCC proposals
-(市政协十四届四次会议) with, beside each workbook, *.expected.json naming the department
-each item was meant for (to measure routing accuracy).
+Samples per profile (beijing, shanghai): 800 NPC suggestions (市十六届人大四次会议) and 1,200
+CPPCC proposals (市政协十四届四次会议) with, beside each workbook, *.expected.json naming the
+department each item was meant for (to measure routing accuracy). Templates per profile under
+templates/<profile>/.
 """
 
 from __future__ import annotations
@@ -20,26 +21,34 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from app.domain.enums import ItemKind  # noqa: E402
-from app.importing.samples import build_batch  # noqa: E402
-from app.importing.templates import TEMPLATE_NAMES, write_template  # noqa: E402
+from app.importing.samples import build_batch, load_topics  # noqa: E402
+from app.importing.templates import TEMPLATE_NAMES, template_path, write_template  # noqa: E402
 from app.rules.profiles import load_profile  # noqa: E402
 
 SEED = 2026
+PROFILES = ("beijing", "shanghai")
 SAMPLES = {
-    ItemKind.NPC_SUGGESTION: ("beijing_npc_2026.xlsx", 800, "市十六届人大四次会议"),
-    ItemKind.CPPCC_PROPOSAL: ("beijing_cppcc_2026.xlsx", 1200, "市政协十四届四次会议"),
+    ItemKind.NPC_SUGGESTION: ("{profile}_npc_2026.xlsx", 800, "市十六届人大四次会议"),
+    ItemKind.CPPCC_PROPOSAL: ("{profile}_cppcc_2026.xlsx", 1200, "市政协十四届四次会议"),
 }
 
 
+def sample_name(profile_name: str, kind: ItemKind) -> str:
+    return SAMPLES[kind][0].format(profile=profile_name)
+
+
 def build(root: Path) -> list[Path]:
-    profile = load_profile("beijing")
     written = []
-    for kind, name in TEMPLATE_NAMES.items():
-        written.append(write_template(kind, profile, root / "templates" / name))
-    for kind, (name, count, session) in SAMPLES.items():
-        path = root / "samples" / name
-        build_batch(profile, kind, count, SEED, path, session)
-        written += [path, path.with_suffix(".expected.json")]
+    for profile_name in PROFILES:
+        profile = load_profile(profile_name)
+        body_parts = load_topics(profile_name).cppcc_body == "parts"
+        for kind in TEMPLATE_NAMES:
+            path = template_path(profile_name, kind, root / "templates")
+            written.append(write_template(kind, profile, path, body_parts=body_parts))
+        for kind, (_, count, session) in SAMPLES.items():
+            path = root / "samples" / sample_name(profile_name, kind)
+            build_batch(profile, kind, count, SEED, path, session)
+            written += [path, path.with_suffix(".expected.json")]
     return written
 
 

@@ -1,5 +1,6 @@
-"""Demo: the Beijing sample batches (800 NPC suggestions, 1,200 CPPCC proposals) imported as
-the office's staff member would, each as one import batch."""
+"""Demo: the profile's own sample batches (imports/samples/<profile>_npc_2026.xlsx with 800 NPC
+suggestions, <profile>_cppcc_2026.xlsx with 1,200 CPPCC proposals) imported as the office's staff
+member would, each as one import batch."""
 
 from __future__ import annotations
 
@@ -14,9 +15,14 @@ from app.services import importing
 ORDER = 10
 SAMPLES = PROJECT_ROOT / "imports" / "samples"
 BATCHES = [
-    ("npc", ItemKind.NPC_SUGGESTION, "beijing_npc_2026.xlsx"),
-    ("cppcc", ItemKind.CPPCC_PROPOSAL, "beijing_cppcc_2026.xlsx"),
+    ("npc", ItemKind.NPC_SUGGESTION, "{profile}_npc_2026.xlsx"),
+    ("cppcc", ItemKind.CPPCC_PROPOSAL, "{profile}_cppcc_2026.xlsx"),
 ]
+
+
+def sample_file(profile_name: str, kind: ItemKind) -> str:
+    """The shipped sample batch of a profile for a kind (imports/generate_samples.py writes them)."""
+    return next(name for _, k, name in BATCHES if k is kind).format(profile=profile_name)
 
 
 def seed(session: Session, ctx) -> None:
@@ -25,7 +31,8 @@ def seed(session: Session, ctx) -> None:
         from app.services.actor import Actor
 
         actor = Actor.system()
-    for body, kind, file_name in BATCHES:
+    for body, kind, pattern in BATCHES:
+        file_name = pattern.format(profile=ctx.profile.name)
         congress = ctx.sessions.get(body)
         if congress is None:
             continue

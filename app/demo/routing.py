@@ -110,14 +110,16 @@ def _review_npc(session: Session, ctx, office: Actor, session_id: int) -> None:
     by_number = dict(session.execute(select(Item.number, Item.id).where(Item.session_id == session_id)).all())
     # the parking lot in the 0101 case belongs to a municipal state enterprise: the office decides
     if "0101" in by_number:
+        districts = {d.code: d for d in ctx.profile.departments if d.kind.value == "district"}
+        district = districts.get("sjs") or next(iter(districts.values()))  # 石景山区 on the Beijing profile
         routing.override(
             session,
             office,
             by_number["0101"],
             mode="lead",
-            lead="sjs",
+            lead=district.code,
             co=["jtw", "gzw"],
-            reason="停车场地权属为市属国企，由石景山区牵头协调，市国资委、市交通委协办",
+            reason=f"停车场地权属为市属国企，由{district.short_name}牵头协调，市国资委、市交通委协办",
         )
     if "0105" in by_number:
         routing.set_reply_deadline(

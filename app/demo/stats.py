@@ -3,6 +3,7 @@ statistics page and workbook show a full year with rounds, extensions, ratings a
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.db.models import CongressSession
 from app.demo.stats_writer import seed_facts
+from app.demo.workflow import result_code
 from app.domain.enums import AssignmentRole, AssignmentState, Disclosure, ItemKind, ItemState, SubmitterType
+from app.domain.profile import Profile
 from app.domain.statistics.facts import (
     AssignmentFact,
     CommunicationFact,
@@ -29,7 +32,8 @@ NPC_SESSION, CPPCC_SESSION = "市十六届人大三次会议", "市政协十四�
 FIRST_ITEM_ID = 900_001  # far above the ids of the current year's demo items
 
 # (title, category code, lead department, co-handlers)
-TOPICS = [
+Topic = tuple[str, str, str, list[str]]
+TOPICS: list[Topic] = [
     ("关于修整安立路和慧忠路交叉路口过街天桥的建议", "cxjs.jt", "jtw", ["cy"]),
     ("关于优化地铁换乘通道早高峰客流组织的建议", "cxjs.jt", "dt", ["jtw"]),
     ("关于逐步取消机动车限行、促进京津冀交通一体化的建议", "cxjs.jt", "jtw", ["fgw", "gaj"]),
@@ -56,14 +60,40 @@ PARTIES = ["民革", "民盟", "民建", "民进", "农工党", "致公党", "�
 NAMES = ["李娜", "王芳", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴霞", "徐峰", "孙丽", "马超", "朱琳"]
 
 
-def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> list[ItemFact]:
-    """A finished year: most replies on time, some late, a few re-handled, extended or key-supervised."""
+def sample_topics(profile_name: str, kind: ItemKind, count: int = len(TOPICS)) -> list[Topic]:
+    """Topics of another profile: items of its own sample batch, one per lead department."""
+    from app.demo.importing import SAMPLES, sample_file
+
+    path = (SAMPLES / sample_file(profile_name, kind)).with_suffix(".expected.json")
+    topics: dict[str, Topic] = {}
+    for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        if item["lead"] not in topics:
+            topics[item["lead"]] = (item["title"], item["category"], item["lead"], item["co"])
+    return list(topics.values())[:count]
+
+
+def last_year_facts(
+    year: int, npc_count: int = 140, cppcc_count: int = 170, profile: Profile | None = None
+) -> list[ItemFact]:
+    """A finished year: most replies on time, some late, a few re-handled, extended or key-supervised.
+
+    On the Beijing profile (the default) the topics are TOPICS; another profile takes its own from
+    its sample batches, and its own result classes of the same KPI bucket as A/B/C/D."""
     rng = random.Random(year)
     facts = []
+    beijing = profile is None or profile.name == "beijing"
+    topics = {
+        kind: TOPICS if beijing or profile is None else sample_topics(profile.name, kind)
+        for kind in (ItemKind.NPC_SUGGESTION, ItemKind.CPPCC_PROPOSAL)
+    }
+
+    def code(kind: ItemKind, letter: str) -> str:
+        return letter if beijing or profile is None else result_code(profile, kind, letter)
+
     for index in range(npc_count + cppcc_count):
         kind = ItemKind.NPC_SUGGESTION if index < npc_count else ItemKind.CPPCC_PROPOSAL
         sequence = index + 1 if kind is ItemKind.NPC_SUGGESTION else index - npc_count + 1
-        title, category, lead, co = TOPICS[index % len(TOPICS)]
+        title, category, lead, co = topics[kind][index % len(topics[kind])]
         classes = ["A"] * 5 + ["B"] * 4 + ["C"] * 2 + ["D"]
         assigned = date(year, 2, 20) + timedelta(
             days=rng.randint(0, 20) if rng.random() < 0.8 else rng.randint(60, 200)
@@ -97,7 +127,9 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
             if disclosure is not Disclosure.NONE and rng.random() < 0.92
             else None
         )
-        replies.append(ReplyFact(lead, 1, sent, "C" if rounds == 2 else rng.choice(classes), disclosure, published))
+        replies.append(
+            ReplyFact(lead, 1, sent, code(kind, "C" if rounds == 2 else rng.choice(classes)), disclosure, published)
+        )
         if rng.random() < 0.95:
             communications.append(
                 CommunicationFact(
@@ -114,7 +146,7 @@ def last_year_facts(year: int, npc_count: int = 140, cppcc_count: int = 170) -> 
                 AssignmentFact(lead, AssignmentRole.LEAD, 2, start, start + timedelta(days=30), AssignmentState.SENT)
             )
             communications.append(CommunicationFact(lead, 2, second - timedelta(days=5), "visit"))
-            replies.append(ReplyFact(lead, 2, second, "B", Disclosure.FULL, second + timedelta(days=10)))
+            replies.append(ReplyFact(lead, 2, second, code(kind, "B"), Disclosure.FULL, second + timedelta(days=10)))
             final_level = rng.choices(["satisfied", "basically_satisfied", "dissatisfied"], [40, 45, 15])[0]
             feedback.append(FeedbackFact(2, final_level, FeedbackGiver.SUBMITTER, second + timedelta(days=12)))
         else:
@@ -161,4 +193,4 @@ def seed(session: Session, ctx) -> None:
         return  # seeded on an earlier run
     add_session(session, Actor.system(), label=NPC_SESSION, body="npc", year=year, number_width=4)
     add_session(session, Actor.system(), label=CPPCC_SESSION, body="cppcc", year=year)
-    seed_facts(session, last_year_facts(year))
+    seed_facts(session, last_year_facts(year, profile=ctx.profile))

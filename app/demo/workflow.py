@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from app.db.models import Assignment, CongressSession, Department, Item
 from app.db.models.workflow import Reply
 from app.demo.workflow_items import register_item
+from app.domain.enums import ItemKind
+from app.domain.profile import Profile
 from app.services.actor import Actor
 from app.services.workflow import actions
 from app.services.workflow.files import Upload
@@ -205,6 +207,22 @@ def _draft(topic: str, result_class: str = "B") -> actions.ReplyDraft:
     )
 
 
+LETTER_BUCKETS = {"A": "resolved", "B": "in_progress", "C": "reference", "D": "reference"}
+
+
+def result_code(profile: Profile, kind: ItemKind, letter: str) -> str:
+    """The profile's result class for the demo's A/B/C/D (Beijing's codes): the first of the same KPI bucket."""
+    if profile.result_class(kind, letter) is not None:
+        return letter
+    scheme = profile.result_schemes.get(kind, ())
+    return next((rc.code for rc in scheme if rc.bucket.value == LETTER_BUCKETS[letter]), scheme[0].code)
+
+
+def department_code(ctx, *codes: str) -> str:
+    """The first of these department codes the profile has (Beijing's first, then Shanghai's)."""
+    return next(code for code in codes if code in ctx.departments)
+
+
 def _pdf(name: str) -> Upload:
     """A real one-page PDF titled after the file (attachments must parse as PDFs)."""
     import io
@@ -262,7 +280,7 @@ class _Driver:
             self.s,
             self.who(department),
             a.id,
-            _draft(self.item.title[2:12], result_class),
+            _draft(self.item.title[2:12], result_code(self.ctx.profile, ItemKind(self.item.kind), result_class)),
             files=[_pdf("答复函（盖章件）.pdf")],
             today=self.today,
         )
@@ -336,10 +354,18 @@ def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
     elif goal == "reassigned":
         d.sign(lead)
         a = d.assignment(lead)
+        city_management = department_code(d.ctx, "cgw", "cgzfj")  # 市城市管理委 / 市城管执法局
         actions.request_reassignment(
-            s, d.who(lead), a.id, reason="背街小巷整治属城市管理职责。", suggested_department_code="cgw", today=today
+            s,
+            d.who(lead),
+            a.id,
+            reason="背街小巷整治属城市管理职责。",
+            suggested_department_code=city_management,
+            today=today,
         )
-        actions.approve_reassignment(s, office, a.id, new_department_code="cgw", reason="同意调整", today=today)
+        actions.approve_reassignment(
+            s, office, a.id, new_department_code=city_management, reason="同意调整", today=today
+        )
     elif goal in ("replied", "awaiting_feedback", "rehandling", "closed_changed"):
         d.reply(lead, "B", co)
         if goal == "awaiting_feedback":
@@ -370,7 +396,12 @@ def _advance(d: _Driver, goal: str, plan, assigned_days_ago: int) -> None:
             )
             reply = s.scalars(select(Reply).where(Reply.item_id == item.id).limit(1)).one()
             actions.change_result_class(
-                s, office, reply.id, result_class="A", reason="回头看：实训基地已建成投用。", today=today
+                s,
+                office,
+                reply.id,
+                result_class=result_code(d.ctx.profile, ItemKind(item.kind), "A"),
+                reason="回头看：实训基地已建成投用。",
+                today=today,
             )
     elif goal == "reference_closed":
         d.sign(lead)

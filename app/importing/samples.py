@@ -64,19 +64,16 @@ SECTORS = [
     ("宗教界", "无党派"),
     ("特别邀请人士", "中共"),
 ]
-PARTY_GROUPS = [
-    "民革北京市委",
-    "民盟北京市委",
-    "民建北京市委",
-    "民进北京市委",
-    "农工党北京市委",
-    "致公党北京市委",
-    "九三学社北京市委",
-    "台盟北京市委",
-    "北京市工商联",
-    "北京市妇联",
-    "北京市科协",
-]
+PARTIES = ["民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟"]
+CITY_BODIES = ["工商联", "妇联", "科协"]
+
+
+def party_groups(city: str) -> list[str]:
+    """民革北京市委 … 北京市科协: the party groups and people's organisations of the profile's city."""
+    return [f"{party}{city}委" for party in PARTIES] + [f"{city}{body}" for body in CITY_BODIES]
+
+
+PARTY_GROUPS = party_groups("北京市")
 COMMITTEES = [
     "市政协城市建设和管理委员会",
     "市政协教育文化卫生体育委员会",
@@ -112,6 +109,15 @@ CPPCC_TEMPLATES_PROBLEM = [
 CONTENT_OPENINGS = ["近年来，", "随着城市发展，", "经过调研发现，", "群众反映，", "当前，"]
 
 
+def _subject(title: str) -> str:
+    subject = title
+    for prefix in ("关于", "建议", "尽快解决", "解决", "切实解决", "进一步"):
+        subject = subject.removeprefix(prefix)
+    for suffix in ("的意见和建议", "的建议", "的提案", "问题亟待解决", "问题"):
+        subject = subject.removesuffix(suffix)
+    return subject
+
+
 @dataclass(frozen=True)
 class Topic:
     dept: str
@@ -119,6 +125,12 @@ class Topic:
     co: tuple[str, ...]
     actions: tuple[str, ...]
     problems: tuple[str, ...]
+    cppcc_category: str | None = None  # when the profile keeps a separate CPPCC category list
+
+    def category_for(self, kind: ItemKind) -> str:
+        if kind is ItemKind.CPPCC_PROPOSAL and self.cppcc_category:
+            return self.cppcc_category
+        return self.category
 
 
 @dataclass
@@ -129,6 +141,13 @@ class TopicCorpus:
     district_category: str
     places: dict[str, list[str]]
     communities: list[str]
+    district_cppcc_category: str | None = None
+    cppcc_body: str = "text"  # "parts": 背景情况 / 问题及分析 / 具体建议 in three columns (Shanghai)
+
+    def district_category_for(self, kind: ItemKind) -> str:
+        if kind is ItemKind.CPPCC_PROPOSAL and self.district_cppcc_category:
+            return self.district_cppcc_category
+        return self.district_category
 
 
 def load_topics(profile_name: str = "beijing") -> TopicCorpus:
@@ -136,7 +155,12 @@ def load_topics(profile_name: str = "beijing") -> TopicCorpus:
         doc = tomllib.load(fh)
     topics = [
         Topic(
-            t["dept"], t["category"], tuple(t.get("co", ())), tuple(t.get("actions", ())), tuple(t.get("problems", ()))
+            t["dept"],
+            t["category"],
+            tuple(t.get("co", ())),
+            tuple(t.get("actions", ())),
+            tuple(t.get("problems", ())),
+            t.get("cppcc_category"),
         )
         for t in doc["topic"]
     ]
@@ -148,6 +172,8 @@ def load_topics(profile_name: str = "beijing") -> TopicCorpus:
         district["category"],
         doc["places"],
         doc["communities"]["names"],
+        district.get("cppcc_category"),
+        doc.get("workbook", {}).get("cppcc_body", "text"),
     )
 
 
@@ -175,6 +201,7 @@ class SampleItem:
     expected_co: list[str]
     intended_lead: list[str] = field(default_factory=list)  # names as written
     intended_co: list[str] = field(default_factory=list)
+    content_parts: tuple[str, str, str] | None = None  # 背景情况 / 问题及分析 / 具体建议 (Shanghai CPPCC)
 
 
 class SampleGenerator:
@@ -187,6 +214,7 @@ class SampleGenerator:
         self.categories = {c.code: c for c in profile.categories}
         self.titles: set[str] = set()
         self._people = self._make_people(900)
+        self.party_groups = party_groups(profile.label)
 
     # ------------------------------------------------------------------ people
 
@@ -244,13 +272,21 @@ class SampleGenerator:
         district = rng.choice(self.districts).short_name
         return template.format(a=first, a2=second, district=district, place="", p="")
 
+    def _content_parts(self, title: str, topic: Topic | None) -> tuple[str, str, str]:
+        """A Shanghai-style CPPCC body: 背景情况 / 问题及分析 / 具体建议."""
+        rng = self.rng
+        subject = _subject(title)
+        measures = list(topic.actions) if topic else list(self.corpus.district_actions)
+        picks = [m.replace("{place}", "") for m in rng.sample(measures, min(3, len(measures)))]
+        return (
+            f"{rng.choice(CONTENT_OPENINGS)}本市围绕“{subject}”开展了大量工作，取得积极成效。",
+            f"经调研，{subject}方面仍存在统筹不足、标准不一、基层落实难等问题，群众反映较多。",
+            f"一是{picks[0]}；二是{picks[-1]}；三是加强部门协同，建立长效机制。",
+        )
+
     def _content(self, title: str, topic: Topic | None) -> str:
         rng = self.rng
-        subject = title
-        for prefix in ("关于", "建议", "尽快解决", "解决", "切实解决", "进一步"):
-            subject = subject.removeprefix(prefix)
-        for suffix in ("的意见和建议", "的建议", "的提案", "问题亟待解决", "问题"):
-            subject = subject.removesuffix(suffix)
+        subject = _subject(title)
         measures = list(topic.actions) if topic else list(self.corpus.district_actions)
         picks = [m.replace("{place}", "") for m in rng.sample(measures, min(2, len(measures)))]
         return (
@@ -298,6 +334,10 @@ class SampleGenerator:
         self.rng.shuffle(plan)
         return plan
 
+    @property
+    def _body_in_parts(self) -> bool:
+        return self.kind is ItemKind.CPPCC_PROPOSAL and self.corpus.cppcc_body == "parts"
+
     def generate(self, count: int) -> list[SampleItem]:
         rng = self.rng
         npc = self.kind is ItemKind.NPC_SUGGESTION
@@ -315,7 +355,7 @@ class SampleGenerator:
                     break
                 title = self._title_for(topic, dept_code)
             self.titles.add(title)
-            category = topic.category if topic else self.corpus.district_category
+            category = topic.category_for(self.kind) if topic else self.corpus.district_category_for(self.kind)
             person = leads[index - 1] if npc else rng.choice(self._people)
             items.append(self._item(index, title, topic, dept_code, category, person))
         return items
@@ -338,7 +378,7 @@ class SampleGenerator:
         if npc and roll < 0.03:
             submitter_type, lead = "代表团", delegation
         elif not npc and roll < 0.08:
-            submitter_type, lead, sector, party = "党派团体", rng.choice(PARTY_GROUPS), None, None
+            submitter_type, lead, sector, party = "党派团体", rng.choice(self.party_groups), None, None
         elif not npc and roll < 0.12:
             submitter_type, lead, sector, party = "专委会", rng.choice(COMMITTEES), None, None
         elif not npc and roll < 0.15:
@@ -373,20 +413,26 @@ class SampleGenerator:
             else:
                 submitted_cell = submitted
         expected_co = list(topic.co) if topic and rng.random() < 0.5 else []
+        separator = rng.choice(NAME_SEPARATORS)  # drawn before the body, as ever (samples stay as committed)
+        content = self._content(title, topic)
+        content_parts = self._content_parts(title, topic) if self._body_in_parts else None
+        if content_parts:  # stored as the import joins the parts (app/domain/importing/parse.py)
+            content = "\n".join(f"{h}：{part}" for h, part in zip(CONTENT_PART_HEADERS, content_parts, strict=True))
         item = SampleItem(
             number=number,
             number_cell=number_cell,
             title=title,
             lead=lead,
             co_signers=co_signers,
-            separator=rng.choice(NAME_SEPARATORS),
+            separator=separator,
             submitter_type=submitter_type,
             delegation=delegation if npc else None,
             sector=None if npc else sector,
             party=None if npc else party,
             category_code=category,
             category_cell=category_cell,
-            content=self._content(title, topic),
+            content=content,
+            content_parts=content_parts,
             during_session=during,
             publish=rng.random() < 0.9,
             submitted_on=submitted,
@@ -477,7 +523,11 @@ def _npc_row(item: SampleItem) -> list[Any]:
     ]
 
 
+CONTENT_PART_HEADERS = ["背景情况", "问题及分析", "具体建议"]
+
+
 def _cppcc_row(item: SampleItem) -> list[Any]:
+    body = list(item.content_parts) if item.content_parts else [item.content]
     return [
         item.number_cell,
         item.title,
@@ -493,7 +543,7 @@ def _cppcc_row(item: SampleItem) -> list[Any]:
         "、".join(item.intended_lead) or None,
         "、".join(item.intended_co) or None,
         "√" if item.key else None,
-        item.content,
+        *body,
     ]
 
 
@@ -536,18 +586,24 @@ def _merge_run(sheet, column: int, first: int, last: int) -> None:
 def write_cppcc_workbook(items: Sequence[SampleItem], path: Path, session_label: str) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    parts = any(item.content_parts for item in items)
     for title, subset in (
         ("大会期间提案", [i for i in items if i.during_session]),
         ("平时提案", [i for i in items if not i.during_session]),
     ):
         sheet = workbook.create_sheet(title)
+        group: list[str | None] = list(CPPCC_GROUP)
+        columns: list[str | None] = list(CPPCC_COLUMNS)
+        if parts:  # the body in three columns under their own headings
+            group = [*group[:-1], *CONTENT_PART_HEADERS]
+            columns = [*columns[:-1], *([None] * len(CONTENT_PART_HEADERS))]
         sheet.append([f"{session_label}提案交办清单（{title}）"])
-        sheet.append(CPPCC_GROUP)
-        sheet.append(CPPCC_COLUMNS)
-        last = len(CPPCC_GROUP)
+        sheet.append(group)
+        sheet.append(columns)
+        last = len(group)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
         sheet.merge_cells(start_row=2, start_column=3, end_row=2, end_column=5)  # 提案人 over three columns
-        for column, header in enumerate(CPPCC_GROUP, start=1):
+        for column, header in enumerate(group, start=1):
             if header and column not in (3, 4, 5):
                 sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
         sheet["A1"].font = TITLE_FONT
@@ -555,7 +611,7 @@ def write_cppcc_workbook(items: Sequence[SampleItem], path: Path, session_label:
             sheet.append(_cppcc_row(item))
             if isinstance(item.submitted_cell, date):
                 sheet.cell(row=row_number, column=11).number_format = "yyyy年m月d日"
-        _widths(sheet, [11, 50, 10, 16, 30, 14, 10, 16, 8, 10, 14, 18, 18, 6, 60])
+        _widths(sheet, [11, 50, 10, 16, 30, 14, 10, 16, 8, 10, 14, 18, 18, 6] + [60] * (last - 14))
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app import PROJECT_ROOT
 from app.domain.enums import ItemKind
 from app.domain.importing.columns import CANONICAL_HEADERS, REQUIRED_FIELDS, Field
 from app.domain.profile import Profile
@@ -41,23 +42,49 @@ CHOICES: dict[Field, str] = {
     Field.KEY_SUPERVISION: '"是,否"',
 }
 TEMPLATE_NAMES = {ItemKind.NPC_SUGGESTION: "npc_template.xlsx", ItemKind.CPPCC_PROPOSAL: "cppcc_template.xlsx"}
+TEMPLATES_DIR = PROJECT_ROOT / "imports" / "templates"
+#: What the import reads (app/importing/reader.py); said on every template and in imports/README.md.
+FORMATS_NOTE = (
+    "可导入的文件格式：Excel 工作簿 .xlsx、.xlsm（宏不会执行）、Excel 97–2003 / WPS 的 .xls、"
+    "OpenDocument 表格 .ods，以及 .csv 文本（编码 UTF-8、带 BOM 的 UTF-8 或 GB18030/GBK，"
+    "分隔符为逗号、分号或制表符，自动识别）。加密的文件请先去掉密码。"
+)
+#: Shanghai CPPCC bodies come in three parts, one column each (imports/topics/<profile>.toml [workbook]).
+BODY_PARTS = {
+    Field.CONTENT_BACKGROUND: ("背景情况", "选填。提案正文第一部分：背景情况。"),
+    Field.CONTENT_ANALYSIS: ("问题及分析", "选填。提案正文第二部分：问题及分析。"),
+    Field.CONTENT_PROPOSALS: ("具体建议", "选填。提案正文第三部分：具体建议。"),
+}
+
+
+def template_path(profile_name: str, kind: ItemKind, root: Path = TEMPLATES_DIR) -> Path:
+    """The shipped blank template of a profile: imports/templates/<profile>/<kind>_template.xlsx."""
+    return root / profile_name / TEMPLATE_NAMES[kind]
+
+
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def write_template(kind: ItemKind, profile: Profile, path: Path) -> Path:
+def write_template(kind: ItemKind, profile: Profile, path: Path, *, body_parts: bool = False) -> Path:
+    """body_parts: the CPPCC body as 背景情况 / 问题及分析 / 具体建议 columns instead of one 提案内容."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "导入清单"
-    headers = CANONICAL_HEADERS[kind]
+    headers = dict(CANONICAL_HEADERS[kind])
+    notes = dict(NOTES)
+    if body_parts and kind is ItemKind.CPPCC_PROPOSAL:
+        headers.pop(Field.CONTENT, None)
+        for fld, (header, note) in BODY_PARTS.items():
+            headers[fld], notes[fld] = header, note
     for column, (fld, header) in enumerate(headers.items(), start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if fld in REQUIRED_FIELDS else HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
-        cell.comment = Comment(NOTES[fld], "建提 Jianti", width=300, height=110)
+        cell.comment = Comment(notes[fld], "建提 Jianti", width=300, height=110)
         letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = 50 if fld in (Field.TITLE, Field.CONTENT) else 16
+        sheet.column_dimensions[letter].width = 50 if fld in (Field.TITLE, Field.CONTENT, *BODY_PARTS) else 16
         if fld is Field.NUMBER:
             sheet.column_dimensions[letter].number_format = "@"
         if fld in CHOICES:
@@ -71,10 +98,11 @@ def write_template(kind: ItemKind, profile: Profile, path: Path) -> Path:
     guide.append([f"{profile.label}{kind_label}导入模板 填写说明"])
     guide["A1"].font = Font(bold=True, size=14)
     guide.append(["表头可以放在标题行下方；可增加其他列（导入时忽略并提示）。橙色表头为必填。"])
+    guide.append([FORMATS_NOTE])
     guide.append([])
     guide.append(["列", "说明"])
     for fld, header in headers.items():
-        guide.append([header, NOTES[fld]])
+        guide.append([header, notes[fld]])
     guide.append([])
     guide.append(["分类可填："])
     for category in profile.categories:

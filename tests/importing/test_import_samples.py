@@ -11,10 +11,15 @@ from app.domain.enums import ItemKind
 from app.importing.reader import parse_file
 from app.importing.safety import UnusableFile
 from app.importing.samples import SampleGenerator, build_batch, load_topics
-from app.importing.templates import TEMPLATE_NAMES, write_template
+from app.importing.templates import TEMPLATE_NAMES, template_path, write_template
 
 SAMPLES = PROJECT_ROOT / "imports" / "samples"
 CASES = [(ItemKind.NPC_SUGGESTION, "beijing_npc_2026", 800), (ItemKind.CPPCC_PROPOSAL, "beijing_cppcc_2026", 1200)]
+PROFILE_CASES = [
+    (profile, kind, f"{profile}_{body}_2026", count)
+    for profile in ("beijing", "shanghai")
+    for kind, body, count in ((ItemKind.NPC_SUGGESTION, "npc", 800), (ItemKind.CPPCC_PROPOSAL, "cppcc", 1200))
+]
 
 
 @pytest.mark.parametrize(("kind", "name", "count"), CASES)
@@ -88,4 +93,36 @@ def test_templates_have_every_header_with_a_note(kind, beijing_profile, tmp_path
     with pytest.raises(UnusableFile) as info:  # a blank template has nothing to import
         parse_file(path, kind, beijing_profile)
     assert info.value.code == "header_only"
-    assert (PROJECT_ROOT / "imports" / "templates" / TEMPLATE_NAMES[kind]).is_file()
+    for profile_name in ("beijing", "shanghai"):
+        shipped = template_path(profile_name, kind)
+        guide = [row[0] for row in load_workbook(shipped)["填写说明"].iter_rows(values_only=True)]
+        assert any(line and ".xls" in line and ".ods" in line and "GB18030" in line for line in guide)
+        parts = {c.value for c in load_workbook(shipped)["导入清单"][1]} >= {"背景情况", "问题及分析", "具体建议"}
+        assert parts == (profile_name == "shanghai" and kind is ItemKind.CPPCC_PROPOSAL)
+
+
+@pytest.mark.parametrize(("profile_name", "kind", "name", "count"), PROFILE_CASES)
+def test_each_profile_sample_imports_and_routes_to_its_expected_departments(profile_name, kind, name, count):
+    from app.domain.routing.decision import RoutableItem
+    from app.domain.routing.router import Router
+    from app.engines.routing import RoutingEngine
+    from app.rules import RULES_DIR
+    from app.rules.profiles import load_profile
+    from app.rules.routing import load_routing_rules
+
+    profile = load_profile(profile_name)
+    result = parse_file(SAMPLES / f"{name}.xlsx", kind, profile)
+    assert result.ok, [str(p) for p in result.problems[:10]]
+    assert len(result.records) == count
+    truth = {i["number"]: i for i in json.loads((SAMPLES / f"{name}.expected.json").read_text("utf-8"))["items"]}
+    assert {r.number for r in result.records} == set(truth)
+    assert {r.category_code for r in result.records} <= {c.code for c in profile.categories if kind in c.kinds}
+    if profile_name == "shanghai" and kind is ItemKind.CPPCC_PROPOSAL:  # bodies in three parts
+        assert all(r.content.startswith("背景情况：") and "\n具体建议：" in r.content for r in result.records)
+    ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
+    with Router(ruleset, profile, RoutingEngine) as router:
+        correct = sum(
+            truth[r.number]["lead"] in router.route(RoutableItem(title=r.title, kind=kind)).handling[:1]
+            for r in result.records
+        )
+    assert correct / count > 0.9  # measured: Beijing 93.8 % / 95.3 %, Shanghai 93.6 % / 95.3 %

@@ -13,12 +13,12 @@ from litestar.response import File, Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import PROJECT_ROOT
 from app.db.models import Category, CongressSession
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.text import N_
 from app.i18n import _, gettext
-from app.importing.templates import TEMPLATE_NAMES
+from app.importing.templates import template_path
+from app.services import context as use_case
 from app.services import departments as department_service
 from app.services import importing
 from app.services.errors import NotFound, Problem, ValidationFailed
@@ -202,7 +202,7 @@ class ImportPages(Controller):
 
     @get("/templates/{kind:str}", sync_to_thread=True)
     def template(self, kind: FromPath[str]) -> File:
-        path = PROJECT_ROOT / "imports" / "templates" / TEMPLATE_NAMES[_kind(kind.removesuffix(".xlsx"))]
+        path = template_path(use_case.current().profile_name, _kind(kind.removesuffix(".xlsx")))
         return File(path, filename=path.name, media_type=XLSX)
 
     @get("/{batch_id:int}", sync_to_thread=True)
