@@ -303,7 +303,9 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
             # another request holds the record: nothing was changed, the usual conflict answer
             return _answer(request, 409, "conflict", _generic_message(409))
         if state in _CANCELLED_STATES or isinstance(exc, PoolTimeout):
-            request.logger.warning("database busy on %s (request %s): %s", request.url.path, request_id(request.scope), exc)
+            request.logger.warning(
+                "database busy on %s (request %s): %s", request.url.path, request_id(request.scope), exc
+            )
             return _answer(request, 503, "unavailable", _generic_message(503), headers={"Retry-After": "2"})
         if _out_of_range(exc):
             # a number no column can hold reached the database: the caller's mistake, nothing was changed
