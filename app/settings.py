@@ -41,6 +41,14 @@ class Settings:
     supervision_cron: str = ""  # a cron expression (office time) instead of supervision_at; 6 fields = seconds
     queue_name: str = "jianti"  # SAQ queue name (several offices on one Redis)
     job_threshold_rows: int = 5_000  # imports and exports above this many rows run as background jobs
+    # PostgreSQL bounds on every connection (milliseconds; 0 = none): a write waiting longer than
+    # db_lock_timeout_ms for another's row lock gives up (409, nothing changed); any statement longer
+    # than db_statement_timeout_ms is cancelled (503); a transaction left open and idle is ended
+    db_lock_timeout_ms: int = 1_000
+    db_statement_timeout_ms: int = 30_000
+    db_idle_in_transaction_ms: int = 60_000
+    db_pool_timeout_s: int = 10  # waiting longer than this for a free connection answers 503
+    shutdown_grace_seconds: int = 10  # on SIGTERM, requests in flight get this long to finish
     # cheapest argon2 parameters, for the test suite only: no JIANTI_* variable sets it, so
     # load_settings() (the server, the CLI) always hashes with the library's recommended ones
     fast_password_hashing: bool = False
@@ -128,6 +136,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         supervision_cron=env.get("JIANTI_SUPERVISION_CRON", "").strip(),
         queue_name=env.get("JIANTI_QUEUE_NAME", "").strip() or "jianti",
         job_threshold_rows=_int(env, "JIANTI_JOB_THRESHOLD_ROWS", 5_000),
+        db_lock_timeout_ms=_int(env, "JIANTI_DB_LOCK_TIMEOUT_MS", 1_000),
+        db_statement_timeout_ms=_int(env, "JIANTI_DB_STATEMENT_TIMEOUT_MS", 30_000),
+        db_idle_in_transaction_ms=_int(env, "JIANTI_DB_IDLE_IN_TRANSACTION_MS", 60_000),
+        db_pool_timeout_s=_int(env, "JIANTI_DB_POOL_TIMEOUT_S", 10),
+        shutdown_grace_seconds=_int(env, "JIANTI_SHUTDOWN_GRACE_SECONDS", 10),
     )
 
 

@@ -41,6 +41,11 @@ def _run(connection) -> None:
         render_item=render_item,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # a migration may wait for the server's locks and rewrite big tables: no web bounds here
+            connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            connection.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
         context.run_migrations()
 
 

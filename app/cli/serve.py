@@ -31,8 +31,16 @@ def serve(host: str, port: int, workers: int) -> None:
     # uvicorn's supervisor kills a worker that does not answer its ping within timeout_worker_healthcheck
     # (5 s by default); importing the app on a busy 2-core machine takes longer, and workers were killed
     # and restarted in a loop (ops, tests/ops/test_cluster.py)
+    # on SIGTERM requests in flight get shutdown_grace_seconds, then the process ends (lock waits are
+    # bounded by lock_timeout, so nothing a request does can keep it alive past that)
     uvicorn.run(
-        "app.web.asgi:app", host=host, port=port, workers=workers, log_level="info", timeout_worker_healthcheck=60
+        "app.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_worker_healthcheck=60,
+        timeout_graceful_shutdown=get_settings().shutdown_grace_seconds,
     )
 
 

@@ -1,4 +1,6 @@
-"""Engines and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+"""Engines and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection;
+PostgreSQL gets bounded lock waits, statements and idle transactions (settings db_*), so no request
+can wait for ever on another's row lock."""
 
 from __future__ import annotations
 
@@ -36,7 +38,23 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    settings = get_settings()
+    options = " ".join(
+        f"-c {name}={value}"
+        for name, value in (
+            ("lock_timeout", settings.db_lock_timeout_ms),
+            ("statement_timeout", settings.db_statement_timeout_ms),
+            ("idle_in_transaction_session_timeout", settings.db_idle_in_transaction_ms),
+        )
+    )
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=settings.db_pool_timeout_s,
+        connect_args={"options": options},
+    )
 
 
 @lru_cache(maxsize=4)

@@ -542,7 +542,8 @@ def request_extension(
 def decide_extension(
     session: Session, actor: Actor, extension_id: int, *, approve: bool, reason: str | None = None
 ) -> ExtensionRequest:
-    extension = session.get(ExtensionRequest, extension_id)
+    # locked (PostgreSQL: FOR UPDATE, bounded by lock_timeout) so two deciders see each other's decision
+    extension = session.get(ExtensionRequest, extension_id, with_for_update=True, populate_existing=True)
     if extension is None or not (actor.is_office or actor.is_system):
         raise NotFound(_("No such extension request."))
     if extension.status != "requested":

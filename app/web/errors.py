@@ -29,7 +29,8 @@ from litestar.exceptions import (
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.i18n import _, get_locale, locale_scope
 from app.services.errors import Problem, UserError, ValidationFailed
@@ -286,8 +287,26 @@ def _ours(exc: HTTPException) -> bool:
     return bool(exc.detail) and exc.detail not in ("Unauthorized", "Forbidden", "Not Authorized")
 
 
+# PostgreSQL's SQLSTATEs for a bounded wait that ended (app/db/engine.py sets the bounds)
+_LOCK_STATES = {"55P03", "40P01", "40001"}  # lock_timeout / NOWAIT, deadlock, serialization failure
+_CANCELLED_STATES = {"57014"}  # statement_timeout
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) if isinstance(exc, DBAPIError) else None
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     with _in_users_language(request):
+        state = _sqlstate(exc)
+        if state in _LOCK_STATES:
+            # another request holds the record: nothing was changed, the usual conflict answer
+            return _answer(request, 409, "conflict", _generic_message(409))
+        if state in _CANCELLED_STATES or isinstance(exc, PoolTimeout):
+            request.logger.warning(
+                "database busy on %s (request %s): %s", request.url.path, request_id(request.scope), exc
+            )
+            return _answer(request, 503, "unavailable", _generic_message(503), headers={"Retry-After": "2"})
         if _out_of_range(exc):
             # a number no column can hold reached the database: the caller's mistake, nothing was changed
             return _answer(request, 400, "bad_request", _("A number in the request is out of range."))

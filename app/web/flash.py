@@ -12,7 +12,6 @@ that a notice is waiting; the middleware only looks when it is there and clears 
 
 from __future__ import annotations
 
-import anyio
 from litestar import Request
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from app.db.engine import session_scope
 from app.services import flash as notices
 from app.settings import get_settings
 from app.web.middleware import _cookies
+from app.web.threads import run_beside_handlers
 
 HINT_COOKIE = "jianti_flash"
 SCOPE_KEY = "jianti_flashes"  # per request: the notices to show on this page
@@ -75,7 +75,7 @@ class FlashMiddleware:
         hinted = _cookies(scope).get(HINT_COOKIE) == "1"
         popped = False
         if hinted and token and scope["method"] == "GET" and not scope["path"].startswith(NOT_PAGES):
-            scope[SCOPE_KEY] = await anyio.to_thread.run_sync(_pop, token)
+            scope[SCOPE_KEY] = await run_beside_handlers(_pop, token)
             popped = True
 
         async def send_with_hint(message) -> None:

@@ -1,8 +1,9 @@
 """ASGI middleware and hooks: who is calling and in which language, bounded integer parameters,
 the request id and the security headers of every answer.
 
-The user is resolved in a worker thread with its own short transaction, so the request's own
-session stays for the handler and the event loop is never blocked on the database.
+The user is resolved in a thread beside the handlers' (app/web/threads.py) with its own short
+transaction, so the request's own session stays for the handler, the event loop is never blocked
+on the database, and handlers waiting on locks cannot starve the lookup.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import typing
 from dataclasses import dataclass
 from functools import lru_cache
 
-import anyio
 from litestar.exceptions import NotFoundException, ValidationException
 
 from app.db.engine import session_scope
@@ -20,6 +20,7 @@ from app.i18n import DEFAULT_LOCALE, LOCALES, locale_scope
 from app.services import accounts
 from app.services.actor import Actor
 from app.settings import get_settings
+from app.web.threads import run_beside_handlers
 
 SESSION_COOKIE = "jianti_session"
 LOCALE_COOKIE = "jianti_lang"
@@ -90,7 +91,7 @@ class IdentityMiddleware:
         bearer = authorization[7:].strip() if authorization.lower().startswith("bearer ") else None
         actor, auth = None, None
         if bearer or cookies.get(SESSION_COOKIE):
-            actor, auth = await anyio.to_thread.run_sync(_resolve, bearer, cookies.get(SESSION_COOKIE))
+            actor, auth = await run_beside_handlers(_resolve, bearer, cookies.get(SESSION_COOKIE))
         scope["user"] = actor
         scope["auth"] = auth
         locale = _locale_of(scope, cookies)
@@ -187,7 +188,7 @@ SECURITY_HEADERS = (
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
-def security_headers(message, scope) -> None:
+async def security_headers(message, scope) -> None:
     """before_send hook (runs for every answer, also unknown routes and errors): security headers,
     the X-Request-ID, and one charset in the Content-Type."""
     if message["type"] != "http.response.start":

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import anyio
 from litestar import Request, Response, get
 
 from app.ops.health import Readiness, default_readiness
+from app.web.threads import run_beside_handlers
 
 
 @dataclass
@@ -32,7 +32,7 @@ async def health_ready(request: Request) -> Response[dict[str, str]]:
     """Cached: the database and queue pings are at most 2 s old, the migration check at most 60 s."""
     checks = readiness(request)
     if checks.stale():
-        await anyio.to_thread.run_sync(checks.refresh_stale)
+        await run_beside_handlers(checks.refresh_stale)  # never queued behind busy handlers
     ready, report = checks.report()
     return Response(report, status_code=200 if ready else 503)
 
