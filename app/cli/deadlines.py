@@ -12,6 +12,7 @@ import click
 from app.clock import office_today
 from app.db.engine import DatabaseUnavailable, session_scope
 from app.domain.calendar import CalendarError, DayKind, WorkingCalendar
+from app.domain.dates import EARLIEST, LATEST, MAX_PERIOD
 from app.domain.deadlines import compute_deadline, explain
 from app.domain.profile import Period
 from app.domain.supervision import digest_text
@@ -39,9 +40,12 @@ def _calendar_for_cli() -> tuple[WorkingCalendar, str]:
 
 def _parse_day(value: str, name: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date such as 2026-09-28", param_hint=name) from None
+    if not EARLIEST <= day <= LATEST:
+        raise click.BadParameter(f"'{value}' is outside {EARLIEST} – {LATEST}", param_hint=name)
+    return day
 
 
 @click.group("calendar", help="Working-day calendar (节假日与调休), due dates, the office's calendar years.")
@@ -51,9 +55,9 @@ def calendar_group() -> None:
 
 @calendar_group.command("due", help="Due date of a period, with its explanation.")
 @click.option("--from", "start", required=True, help="start date (not counted), e.g. 2026-09-28")
-@click.option("--months", type=click.IntRange(1, 120), help="period in months")
-@click.option("--working-days", type=click.IntRange(1, 1000), help="period in working days")
-@click.option("--days", type=click.IntRange(1, 3650), help="period in calendar days")
+@click.option("--months", type=click.IntRange(1, MAX_PERIOD["months"]), help="period in months")
+@click.option("--working-days", type=click.IntRange(1, MAX_PERIOD["working_days"]), help="period in working days")
+@click.option("--days", type=click.IntRange(1, MAX_PERIOD["days"]), help="period in calendar days")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="print the explanation as JSON")
 def calendar_due(

@@ -20,9 +20,11 @@ import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import MAXYEAR, MINYEAR, date
+from datetime import date
 from enum import StrEnum
 from typing import Any
+
+from app.domain.dates import check_year
 
 
 class CalendarSource(StrEnum):
@@ -209,6 +211,7 @@ class WorkingCalendar:
     def _working_ordinals(self, year: int) -> list[int]:
         index = self._index.get(year)
         if index is None:
+            _checked_year(year)
             first = date(year, 1, 1).toordinal()
             last = date(year, 12, 31).toordinal()
             index = [o for o in range(first, last + 1) if self._classify(date.fromordinal(o)).is_working]
@@ -267,9 +270,8 @@ class WorkingCalendar:
 
 
 def _checked_year(year: int) -> int:
-    if not MINYEAR <= year <= MAXYEAR:
-        raise ValueError("date out of range")
-    return year
+    """Arithmetic that walks past the bounds (app/domain/dates.py) is refused, never run for minutes."""
+    return check_year(year, "date")
 
 
 def _by_year(data: Iterable[YearData], what: str) -> dict[int, YearData]:

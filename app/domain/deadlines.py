@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.calendar import CalendarSource, DayInfo, DayKind, WorkingCalendar, YearSource
+from app.domain.dates import check_day, check_period
 from app.domain.enums import AssignmentRole
 from app.domain.profile import DeadlineSettings, Period
 
@@ -241,6 +242,8 @@ def compute_deadline(
     """The due date of `period` counted from `start` (not counted itself), explained."""
     if period.amount < 1:
         raise ValueError("a period must be at least 1")
+    check_day(start, "start")
+    check_period(period.amount, period.unit)
     if start_reason is None:
         start_reason = DEADLINE_RULES[rule].start_reason if rule in DEADLINE_RULES else StartReason.GIVEN
     clamped = False
@@ -275,6 +278,7 @@ def compute_deadline(
     else:
         raise ValueError(f"unknown period unit '{period.unit}'; expected one of {', '.join(Period.UNITS)}")
 
+    check_day(due, "due")  # a deadline past the bounds is no deadline anyone can keep
     years = tuple(calendar.year_source(y) for y in range(consulted_from.year, due.year + 1))
     return Deadline(
         rule=rule,

@@ -21,6 +21,7 @@ from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.deadlines import DeadlineRecord
 from app.db.models.deadlines import Reminder as ReminderRecord
+from app.domain.dates import check_day
 from app.domain.enums import AssignmentState
 from app.domain.supervision import (
     Digest,
@@ -149,6 +150,7 @@ def run_supervision(
     send_mail: bool = False,
     settings: Settings | None = None,
 ) -> SupervisionRun:
+    check_day(today, "day")  # a run for a day outside the bounds (app/domain/dates.py) means nothing
     rules = rules or load_supervision_rules(profile_name)
     calendar = current_calendar(session, profile_name)
     # calendar files under rules/ and the profile's deadline settings change outside the app:

@@ -18,13 +18,14 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from app.db.engine import get_engine
+from app.domain.dates import DateOutOfRange
 from app.ops import logs
 from app.rules.profiles import load_profile
 from app.services.errors import UserError
 from app.settings import Settings, get_settings, use_settings
 from app.web import controllers, nav
 from app.web.csrf import enforce_csrf
-from app.web.errors import http_error_handler, internal_error_handler, user_error_handler
+from app.web.errors import date_out_of_range_handler, http_error_handler, internal_error_handler, user_error_handler
 from app.web.flash import FlashMiddleware
 from app.web.middleware import IdentityMiddleware, security_headers
 from app.web.openapi_contract import install as install_api_contract
@@ -104,6 +105,7 @@ def create_app(
         template_config=TemplateConfig(engine=template_engine()),
         exception_handlers={
             UserError: user_error_handler,
+            DateOutOfRange: date_out_of_range_handler,
             HTTPException: http_error_handler,
             Exception: internal_error_handler,
         },

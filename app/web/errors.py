@@ -32,6 +32,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.domain.dates import EARLIEST, LATEST, DateOutOfRange
+from app.domain.text import N_
 from app.i18n import _, get_locale, locale_scope
 from app.services.errors import Problem, UserError, ValidationFailed
 from app.settings import get_settings
@@ -191,6 +193,34 @@ def user_error_handler(request: Request, exc: UserError) -> Response:
     return _answer(request, exc.status_code, exc.code, exc.message, problems=problems, details=_plain(details))
 
 
+_PERIOD_UNITS = {"months": N_("months"), "working_days": N_("working days"), "days": N_("days")}
+
+
+def out_of_range_problem(exc: DateOutOfRange) -> Problem:
+    """The bound that was crossed, in the user's words, at the parameter that crossed it."""
+    if exc.kind in ("date", "year"):
+        reason = _(
+            "must be a date between %(earliest)s and %(latest)s",
+            earliest=EARLIEST.isoformat(),
+            latest=LATEST.isoformat(),
+        )
+    else:
+        reason = _("may be at most %(limit)s %(unit)s", limit=exc.limit, unit=_(_PERIOD_UNITS.get(exc.kind, exc.kind)))
+    return Problem(exc.field, reason, exc.value)
+
+
+def date_out_of_range_handler(request: Request, exc: DateOutOfRange) -> Response:
+    with _in_users_language(request):
+        problem = out_of_range_problem(exc)
+        return _answer(
+            request,
+            400,
+            "bad_request",
+            _("The request is not valid: %(problems)s", problems=problem.place + ": " + str(problem.reason)),
+            details={"field": problem.place, "value": _plain(problem.value)},
+        )
+
+
 def _plain(value: Any) -> Any:
     """Details go out as JSON: dates as ISO text."""
     if isinstance(value, dict):
@@ -207,6 +237,14 @@ _MSGSPEC_HINTS = (
     (re.compile(r"Expected `int` <= (-?\d+)"), lambda m: _("must be at most %(n)s", n=m.group(1))),
     (re.compile(r"Expected `int`"), lambda m: _("must be a whole number")),
     (re.compile(r"Expected `bool`"), lambda m: _("must be true or false")),
+    (
+        re.compile(r"Expected `date` between"),
+        lambda m: _(
+            "must be a date between %(earliest)s and %(latest)s",
+            earliest=EARLIEST.isoformat(),
+            latest=LATEST.isoformat(),
+        ),
+    ),
     (re.compile(r"Expected `(date|datetime)`|Invalid RFC 3339|Invalid ISO"), lambda m: _("must be a date")),
     (re.compile(r"Expected `array`"), lambda m: _("must be a list")),
     (re.compile(r"Expected `object`"), lambda m: _("must be an object")),

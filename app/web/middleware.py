@@ -11,11 +11,13 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from litestar.exceptions import NotFoundException, ValidationException
 
 from app.db.engine import session_scope
+from app.domain.dates import EARLIEST, LATEST
 from app.i18n import DEFAULT_LOCALE, LOCALES, locale_scope
 from app.services import accounts
 from app.services.actor import Actor
@@ -108,21 +110,25 @@ class IdentityMiddleware:
 MAX_INT = 2**31 - 1
 
 
-def _is_int_type(annotation) -> bool:
-    if annotation is int:
+def _is_type(annotation, wanted: type) -> bool:
+    if annotation is wanted:
         return True
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _is_int_type(typing.get_args(annotation)[0])
+        return _is_type(typing.get_args(annotation)[0], wanted)
     if origin in (typing.Union, types.UnionType, list, tuple, set, frozenset):
         args = [a for a in typing.get_args(annotation) if a is not type(None) and a is not Ellipsis]
-        return bool(args) and all(_is_int_type(a) for a in args)
+        return bool(args) and all(_is_type(a, wanted) for a in args)
     return False
 
 
+def _is_int_type(annotation) -> bool:
+    return _is_type(annotation, int)
+
+
 @lru_cache(maxsize=4096)
-def _integer_query_keys(handler) -> tuple[str, ...]:
-    """The query-string keys whose values a handler takes as integers (by its signature)."""
+def _query_keys(handler, wanted: type) -> tuple[str, ...]:
+    """The query-string keys whose values a handler takes as `wanted` (int, date) by its signature."""
     keys = []
     signature = getattr(handler, "parsed_fn_signature", None)
     for name, field_definition in signature.parameters.items() if signature else ():
@@ -131,9 +137,22 @@ def _integer_query_keys(handler) -> tuple[str, ...]:
             continue
         if name in ("data", "request", "db_session", "state", "scope", "headers", "cookies", "query"):
             continue
-        if _is_int_type(field_definition.annotation):
+        if _is_type(field_definition.annotation, wanted):
             keys.append(getattr(kwarg, "query", None) or name)
     return tuple(keys)
+
+
+def _integer_query_keys(handler) -> tuple[str, ...]:
+    return _query_keys(handler, int)
+
+
+def _outside_dates(text: str) -> bool:
+    """A well-formed date outside the bounds (malformed ones are left to the parameter parser)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return False
+    return not EARLIEST <= day <= LATEST
 
 
 def check_integer_parameters(scope) -> None:
@@ -146,17 +165,18 @@ def check_integer_parameters(scope) -> None:
     if handler is None or not scope.get("query_string"):
         return
     keys = _integer_query_keys(handler)
-    if not keys:
+    date_keys = _query_keys(handler, date)
+    if not keys and not date_keys:
         return
     from urllib.parse import parse_qsl
 
     bad = []
     for key, raw in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
-        if key not in keys:
-            continue
         text = raw.strip()
-        if text.lstrip("+-").isdigit() and abs(int(text)) > MAX_INT:
+        if key in keys and text.lstrip("+-").isdigit() and abs(int(text)) > MAX_INT:
             bad.append({"message": f"Expected `int` <= {MAX_INT}", "key": key, "source": "query"})
+        elif key in date_keys and _outside_dates(text):
+            bad.append({"message": f"Expected `date` between {EARLIEST} and {LATEST}", "key": key, "source": "query"})
     if bad:
         raise ValidationException(detail="out of range", extra=bad)
 

@@ -21,6 +21,7 @@ from app.db.models.deadlines import CalendarYearRecord, DeadlineRecord, Extensio
 from app.db.models.deadlines import Reminder as ReminderRecord
 from app.domain.calendar import CalendarError, DayKind
 from app.domain.calendar_file import year_document
+from app.domain.dates import DateOutOfRange, check_day, check_period
 from app.domain.deadlines import Deadline, compute_deadline, explain
 from app.domain.enums import OFFICE_ROLES, Role
 from app.domain.profile import Period
@@ -35,6 +36,7 @@ from app.services.supervision import run_supervision
 from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board, recent_moves
 from app.web import forms
 from app.web.deps import DbSession, FormData
+from app.web.errors import out_of_range_problem
 from app.web.flash import flash_redirect
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
 from app.web.nav import NavEntry
@@ -121,7 +123,9 @@ def _parse_day(value: str | None, field: str, default: date | None = None) -> da
             raise ValidationFailed(_("Please check the form."), [Problem(field, _("required"))])
         return default
     try:
-        return date.fromisoformat(value)
+        return check_day(date.fromisoformat(value), field)
+    except DateOutOfRange as exc:
+        raise ValidationFailed(_("Please check the form."), [out_of_range_problem(exc)]) from None
     except ValueError:
         raise ValidationFailed(
             _("Please check the form."), [Problem(field, _("not a date such as 2026-09-28"), value)]
@@ -564,6 +568,7 @@ class DeadlineApi(Controller):
             problems.append(Problem("period", _("give exactly one of months, working_days, days (a positive number)")))
         if problems or start is None:
             raise ValidationFailed(_("Please check the request."), problems)
+        check_period(given[0][0], given[0][1], given[0][1])  # 400 naming the parameter, before any counting
         calendar = deadline_service.current_calendar(db_session, _profile_name())
         deadline = compute_deadline(calendar, start, Period(given[0][0], given[0][1]))
         return DueOut(

@@ -10,11 +10,13 @@ from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
 from app.clock import office_today
+from app.domain.dates import DateOutOfRange, check_day
 from app.domain.enums import OFFICE_ROLES
 from app.domain.text import N_
 from app.services import disclosure
 from app.services.errors import UserError, ValidationFailed
 from app.web.deps import DbSession, FormData
+from app.web.errors import out_of_range_problem
 from app.web.guards import office_only
 from app.web.nav import NavEntry
 
@@ -59,10 +61,13 @@ class DisclosureController(Controller):
         ids = _ids(data)
         published_on = str(data.get("published_on") or office_today().isoformat())
         try:
-            date.fromisoformat(published_on)
+            check_day(date.fromisoformat(published_on), "published_on")
             previews = disclosure.preview(db_session, request.user, ids)
         except (UserError, ValueError) as exc:
-            message = exc.message if isinstance(exc, UserError) else str(exc)
+            if isinstance(exc, DateOutOfRange):
+                message = str(out_of_range_problem(exc).reason)
+            else:
+                message = exc.message if isinstance(exc, UserError) else N_("not a date such as 2026-09-28")
             return Template(
                 "disclosure/index.html", context=_index(db_session, request, error=message), status_code=422
             )
@@ -73,7 +78,7 @@ class DisclosureController(Controller):
         ids = _ids(data)
         digests = {i: str(data.get(f"digest_{i}") or "") for i in ids}
         try:
-            published_on = date.fromisoformat(str(data.get("published_on") or ""))
+            published_on = check_day(date.fromisoformat(str(data.get("published_on") or "")), "published_on")
         except ValueError:
             return Template(
                 "disclosure/index.html",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import CongressSession, Item
 from app.db.models.routing import RoutingRecord
+from app.domain.dates import DateOutOfRange, check_day
 from app.domain.enums import OFFICE_ROLES
 from app.domain.routing.decision import Decision
 from app.domain.text import N_
@@ -35,6 +36,7 @@ from app.services.routing.text import (
 )
 from app.web import forms
 from app.web.deps import DbSession, FormData
+from app.web.errors import out_of_range_problem
 from app.web.flash import flash_redirect
 from app.web.guards import office_only
 from app.web.nav import NavEntry
@@ -66,7 +68,9 @@ def _day(value: Any, field_name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(str(value))
+        return check_day(date.fromisoformat(str(value)), field_name)
+    except DateOutOfRange as exc:
+        raise ValidationFailed(_("Please check the form."), [out_of_range_problem(exc)]) from None
     except ValueError:
         raise ValidationFailed(
             _("Please check the form."), [Problem(field_name, _("not a date such as 2026-09-28"), value)]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.clock import from_office_wall_clock
 from app.db.models import Item
 from app.documents.reply_letter import docx_filename, render_docx, render_html
+from app.domain.dates import check_day
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
 from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
 from app.domain.lifecycle import TRANSITIONS, find_transition
@@ -85,8 +86,9 @@ def _datetime_local(value: str) -> datetime | None:
 
 
 def _date(value: str) -> date | None:
+    """None (refused by the caller as not a date) also for dates outside the bounds."""
     try:
-        return date.fromisoformat(value)
+        return check_day(date.fromisoformat(value))
     except ValueError:
         return None
 
