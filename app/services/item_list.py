@@ -7,7 +7,7 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,8 @@ ITEM_SPEC = ListSpec(
     tiebreak=Item.id,
     default_sort="number",
 )
+#: the handling overview: the same list, key-supervision items first
+OVERVIEW_SPEC = replace(ITEM_SPEC, default_sort="key", default_direction="desc")
 
 
 @dataclass(frozen=True)
