@@ -279,7 +279,7 @@ class HandlingPages(Controller):
         counts: dict[str, int] = {}
         for s in db_session.scalars(access.scope_items(select(Item.state), request.user)):
             counts[s] = counts.get(s, 0) + 1
-        states = query.get("state") or ()
+        states: tuple[str, ...] = query.get("state") or ()
         return Template(
             "workflow/overview.html",
             context={
