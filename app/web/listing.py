@@ -5,7 +5,7 @@ Templates use the macros of templates/_listing.html with a ListView built here."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -48,6 +48,7 @@ class ListView:
 
     page: ListPage
     path: str
+    base_params: list[tuple[str, str]] = field(default_factory=list)  # e.g. the session of the routing review
 
     @property
     def query(self) -> ListQuery:
@@ -58,17 +59,18 @@ class ListView:
         return self.page.total
 
     def url(self, **changes: Any) -> str:
-        return href(self.path, self.query.params(**changes))
+        return href(self.path, [*self.base_params, *self.query.params(**changes)])
 
     def filter_url(self, **changes: Any) -> str:
         """This list with other filters, back on page 1 (sort and page size kept)."""
-        return href(self.path, self.query.params(page=None, **changes))
+        return href(self.path, [*self.base_params, *self.query.params(page=None, **changes)])
 
     def hidden_fields(self, *, keep_filters: bool = False) -> list[tuple[str, str]]:
         """What a filter form must carry besides its own fields: sort, direction, page size."""
         if keep_filters:
-            return self.query.params(page=None)
-        return [(k, v) for k, v in self.query.params(page=None) if k in ("sort", "dir", "per_page")]
+            return [*self.base_params, *self.query.params(page=None)]
+        kept = [(k, v) for k, v in self.query.params(page=None) if k in ("sort", "dir", "per_page")]
+        return [*self.base_params, *kept]
 
     def filter_params(self) -> list[tuple[str, str]]:
         return self.query.filter_params()
@@ -115,5 +117,5 @@ class ListView:
         ]
 
 
-def view(page: ListPage, path: str) -> ListView:
-    return ListView(page, path)
+def view(page: ListPage, path: str, base_params: list[tuple[str, str]] | None = None) -> ListView:
+    return ListView(page, path, list(base_params or []))
