@@ -6,14 +6,16 @@ import secrets
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.clock import office_today
 from app.db.models import (
     Assignment,
     Category,
@@ -23,27 +25,119 @@ from app.db.models import (
     ItemCoSigner,
     ItemIntendedDepartment,
 )
-from app.domain.enums import ItemKind, ItemState
+from app.domain.enums import AssignmentRole, AssignmentState, ItemKind, ItemState
 from app.i18n import _
 from app.importing.export import EXPORT_SUFFIXES, ExportRow, export_items
 from app.services import context
 from app.services.access import scope_items
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
+from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, like_pattern, parse, run_page, search_clause
 
-MAX_PER_PAGE = 200
 EXPORT_CHUNK = 1_000
+
+
+# ----------------------------------------------------------------------------- the list's columns
+
+# Ended parts of an item: they no longer lead it nor carry its deadline.
+_GONE = (AssignmentState.REASSIGNED.value, AssignmentState.CANCELLED.value)
+# An obligation is met (or void) once the reply is sent or the part ended.
+_DONE = (*_GONE, AssignmentState.SENT.value, AssignmentState.CLOSED.value)
+_REPLYING = (AssignmentRole.LEAD.value, AssignmentRole.SPLIT.value)
+
+
+def _current_part(*roles: str) -> Any:
+    """Conditions for the item's current-round parts with these roles (correlated to Item)."""
+    return (
+        Assignment.item_id == Item.id,
+        Assignment.round == Item.round,
+        Assignment.role.in_(roles),
+        Assignment.state.not_in(_GONE),
+    )
+
+
+#: 主办单位: the department of the current round's lead part
+LEAD_DEPARTMENT_ID = (
+    select(Assignment.department_id)
+    .where(*_current_part(AssignmentRole.LEAD.value))
+    .order_by(Assignment.id.desc())
+    .limit(1)
+    .correlate(Item)
+    .scalar_subquery()
+)
+LEAD_DEPARTMENT_NAME = (
+    select(Department.short_name)
+    .join(Assignment, Assignment.department_id == Department.id)
+    .where(*_current_part(AssignmentRole.LEAD.value))
+    .order_by(Assignment.id.desc())
+    .limit(1)
+    .correlate(Item)
+    .scalar_subquery()
+)
+#: 期限: the earliest reply deadline of the current round (lead or split parts)
+DUE_ON = select(func.min(Assignment.due_on)).where(*_current_part(*_REPLYING)).correlate(Item).scalar_subquery()
+CATEGORY_CODE = select(Category.code).where(Category.id == Item.category_id).correlate(Item).scalar_subquery()
+
+
+def overdue_clause(today: date) -> Any:
+    """A reply (lead or split part) is due before today and not sent."""
+    return exists().where(
+        Assignment.item_id == Item.id,
+        Assignment.role.in_(_REPLYING),
+        Assignment.state.not_in(_DONE),
+        Assignment.due_on < today,
+    )
+
+
+ITEM_SPEC = ListSpec(
+    filters={
+        "session": FilterSpec("id"),
+        "kind": FilterSpec("choice", tuple(k.value for k in ItemKind)),
+        "category": FilterSpec("text"),  # a first-level code includes its sub-categories
+        "state": FilterSpec("choice", tuple(s.value for s in ItemState), multiple=True),
+        "lead": FilterSpec("text"),  # department code of the current lead part
+        "co": FilterSpec("text"),  # department code of a co-handling part
+        "split": FilterSpec("text"),  # department code of a split part
+        "department": FilterSpec("text"),  # any part, or named as intended unit
+        "due_from": FilterSpec("date"),
+        "due_to": FilterSpec("date"),
+        "overdue": FilterSpec("bool"),
+        "key": FilterSpec("bool"),
+        "delegation": FilterSpec("text"),  # 代表团 or 界别
+        "submitter": FilterSpec("text"),  # lead submitter or co-signer
+        "q": FilterSpec("text"),  # number, title, content, submitters
+        "ids": FilterSpec("id", multiple=True),  # a selection (bulk export)
+    },
+    sorts={
+        "number": Item.number,
+        "title": Item.title,
+        "category": CATEGORY_CODE,
+        "lead": LEAD_DEPARTMENT_NAME,
+        "state": Item.state,
+        "due": DUE_ON,
+        "key": Item.key_supervision,
+        "session": Item.session_id,
+        "submitter": Item.lead_submitter,
+    },
+    tiebreak=Item.id,
+    default_sort="number",
+)
+#: the handling overview: the same list, key-supervision items first
+OVERVIEW_SPEC = replace(ITEM_SPEC, default_sort="key", default_direction="desc")
 
 
 @dataclass(frozen=True)
 class ItemFilters:
+    """The item filters for the command line and background jobs; the pages parse ITEM_SPEC."""
+
     session_id: int | None = None
     kind: str | None = None
     category: str | None = None  # category code; a first-level code includes its sub-categories
     state: str | None = None
     department: str | None = None  # department code: assigned to it, or named as intended unit
     key_only: bool = False
-    q: str | None = None  # text in the title or the number
+    q: str | None = None  # text in the number, title, content or submitters
+    params: tuple[tuple[str, str], ...] | list[list[str]] = ()  # any other list parameters (ITEM_SPEC)
 
     def validate(self) -> ItemFilters:
         problems = []
@@ -53,7 +147,25 @@ class ItemFilters:
             problems.append(Problem("state", _("unknown state"), self.state))
         if problems:
             raise ValidationFailed(_("The filters are not valid."), problems)
+        self.as_mapping()
         return self
+
+    def as_mapping(self) -> dict[str, Any]:
+        raw: dict[str, list[str]] = defaultdict(list)
+        for key, value in self.params:
+            raw[str(key)].append(str(value))
+        mapping = dict(parse(raw, ITEM_SPEC).filters)
+        given = {
+            "session": self.session_id,
+            "kind": self.kind,
+            "category": self.category,
+            "state": (self.state,) if self.state else None,
+            "department": self.department,
+            "key": True if self.key_only else None,
+            "q": self.q,
+        }
+        mapping.update({k: v for k, v in given.items() if v not in (None, "")})
+        return mapping
 
     def as_query(self) -> dict[str, Any]:
         values = {
@@ -68,29 +180,47 @@ class ItemFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def _filtered(stmt: Select[Any], filters: ItemFilters, session: Session) -> Select[Any]:
-    if filters.session_id:
-        stmt = stmt.where(Item.session_id == filters.session_id)
-    if filters.kind:
-        stmt = stmt.where(Item.kind == filters.kind)
-    if filters.state:
-        stmt = stmt.where(Item.state == filters.state)
-    if filters.key_only:
+def _department_id(session: Session, code: str) -> int:
+    return session.scalar(select(Department.id).where(Department.code == code)) or -1
+
+
+def _has_part(department_id: int, role: str) -> Any:
+    return exists().where(
+        Assignment.item_id == Item.id,
+        Assignment.department_id == department_id,
+        Assignment.role == role,
+        Assignment.round == Item.round,
+        Assignment.state.not_in(_GONE),
+    )
+
+
+def apply_filters(stmt: Select[Any], filters: Mapping[str, Any], session: Session) -> Select[Any]:
+    """Narrow a SELECT over Item by the list filters (already validated). Scope first: this only narrows."""
+    if filters.get("session"):
+        stmt = stmt.where(Item.session_id == filters["session"])
+    if filters.get("kind"):
+        stmt = stmt.where(Item.kind == filters["kind"])
+    states = filters.get("state")
+    if states:
+        stmt = stmt.where(Item.state.in_(list(states)))
+    if filters.get("key"):
         stmt = stmt.where(Item.key_supervision.is_(True))
-    if filters.q:
-        needle = f"%{filters.q.strip()}%"
-        stmt = stmt.where(or_(Item.title.like(needle), Item.number.like(needle)))
-    if filters.category:
+    if filters.get("ids"):
+        stmt = stmt.where(Item.id.in_(list(filters["ids"])))
+    if filters.get("category"):
+        code = filters["category"]
         ids = list(
-            session.scalars(
-                select(Category.id).where(
-                    or_(Category.code == filters.category, Category.code.like(f"{filters.category}.%"))
-                )
-            )
+            session.scalars(select(Category.id).where(or_(Category.code == code, Category.code.like(f"{code}.%"))))
         )
         stmt = stmt.where(Item.category_id.in_(ids or [-1]))
-    if filters.department:
-        dept_id = session.scalar(select(Department.id).where(Department.code == filters.department)) or -1
+    if filters.get("lead"):
+        stmt = stmt.where(_has_part(_department_id(session, filters["lead"]), AssignmentRole.LEAD.value))
+    if filters.get("co"):
+        stmt = stmt.where(_has_part(_department_id(session, filters["co"]), AssignmentRole.CO.value))
+    if filters.get("split"):
+        stmt = stmt.where(_has_part(_department_id(session, filters["split"]), AssignmentRole.SPLIT.value))
+    if filters.get("department"):
+        dept_id = _department_id(session, filters["department"])
         stmt = stmt.where(
             or_(
                 exists().where(Assignment.item_id == Item.id, Assignment.department_id == dept_id),
@@ -99,33 +229,108 @@ def _filtered(stmt: Select[Any], filters: ItemFilters, session: Session) -> Sele
                 ),
             )
         )
+    if filters.get("due_from") or filters.get("due_to"):
+        parts = [*_current_part(*_REPLYING)]
+        if filters.get("due_from"):
+            parts.append(Assignment.due_on >= filters["due_from"])
+        if filters.get("due_to"):
+            parts.append(Assignment.due_on <= filters["due_to"])
+        stmt = stmt.where(exists().where(*parts))
+    if filters.get("overdue"):
+        stmt = stmt.where(overdue_clause(office_today()))
+    if filters.get("delegation"):
+        pattern = like_pattern(filters["delegation"])
+        stmt = stmt.where(or_(Item.delegation.ilike(pattern, escape="\\"), Item.sector.ilike(pattern, escape="\\")))
+    if filters.get("submitter"):
+        stmt = stmt.where(_submitter_clause(filters["submitter"]))
+    if filters.get("q"):
+        text = filters["q"]
+        stmt = stmt.where(
+            or_(
+                search_clause([Item.number, Item.title, Item.content, Item.lead_submitter], text),
+                _co_signer_clause(text),
+            )
+        )
     return stmt
 
 
-@dataclass
-class ItemPage:
-    items: list[Item]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+def _co_signer_clause(text: str) -> Any:
+    return exists().where(
+        ItemCoSigner.item_id == Item.id, ItemCoSigner.name.ilike(like_pattern(text.strip()), escape="\\")
+    )
 
 
-def list_items(session: Session, actor: Actor, filters: ItemFilters, *, page: int = 1, per_page: int = 50) -> ItemPage:
-    filters.validate()
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
-    base = scope_items(_filtered(select(Item), filters, session), actor)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    stmt = base.order_by(Item.session_id.desc(), Item.number).offset((page - 1) * per_page).limit(per_page)
-    return ItemPage(list(session.scalars(stmt)), total, page, per_page)
+def _submitter_clause(text: str) -> Any:
+    return or_(search_clause([Item.lead_submitter], text), _co_signer_clause(text))
 
 
-def item_as_dict(item: Item, categories: dict[int, str], sessions: dict[int, str]) -> dict[str, Any]:
-    return {
+def _filters_of(filters: ItemFilters | ListQuery | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(filters, ItemFilters):
+        return filters.validate().as_mapping()
+    if isinstance(filters, ListQuery):
+        return filters.filters
+    return filters
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One row of the item list: the item and its current lead department and deadline."""
+
+    item: Item
+    lead_code: str | None
+    lead_name: str | None
+    due_on: date | None
+    overdue: bool
+
+
+def _row_facts(session: Session, items: list[Item]) -> list[ItemRow]:
+    ids = [i.id for i in items]
+    lead: dict[int, tuple[str, str]] = {}
+    due: dict[int, date] = {}
+    late: set[int] = set()
+    today = office_today()
+    if ids:
+        parts = session.execute(
+            select(Assignment.item_id, Assignment.role, Assignment.state, Assignment.due_on, Department, Item.round)
+            .join(Department, Department.id == Assignment.department_id)
+            .join(Item, Item.id == Assignment.item_id)
+            .where(
+                Assignment.item_id.in_(ids),
+                Assignment.round == Item.round,
+                Assignment.state.not_in(_GONE),
+            )
+            .order_by(Assignment.id)
+        ).all()
+        for item_id, role, state, due_on, department, _round in parts:
+            if role == AssignmentRole.LEAD.value:
+                lead[item_id] = (department.code, department.short_name)
+            if role in _REPLYING and due_on is not None:
+                due[item_id] = min(due_on, due.get(item_id, due_on))
+                if state not in _DONE and due_on < today:
+                    late.add(item_id)
+    return [
+        ItemRow(
+            item,
+            lead.get(item.id, (None, None))[0],
+            lead.get(item.id, (None, None))[1],
+            due.get(item.id),
+            item.id in late,
+        )
+        for item in items
+    ]
+
+
+def list_items(session: Session, actor: Actor, query: ListQuery) -> ListPage:
+    """One page of the items the actor may see (scoped first), filtered and sorted; rows are ItemRow."""
+    base = apply_filters(scope_items(select(Item), actor), query.filters, session)
+    page = run_page(session, base, query)
+    page.rows = _row_facts(session, page.rows)
+    return page
+
+
+def item_as_dict(row: ItemRow | Item, categories: dict[int, str], sessions: dict[int, str]) -> dict[str, Any]:
+    item = row.item if isinstance(row, ItemRow) else row
+    out = {
         "id": item.id,
         "kind": item.kind,
         "session": sessions.get(item.session_id),
@@ -137,6 +342,14 @@ def item_as_dict(item: Item, categories: dict[int, str], sessions: dict[int, str
         "key_supervision": item.key_supervision,
         "submitted_on": item.submitted_on.isoformat() if item.submitted_on else None,
     }
+    if isinstance(row, ItemRow):
+        out.update(
+            lead_department=row.lead_code,
+            lead_department_name=row.lead_name,
+            due_on=row.due_on.isoformat() if row.due_on else None,
+            overdue=row.overdue,
+        )
+    return out
 
 
 def reference_names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
@@ -146,14 +359,17 @@ def reference_names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
     return categories, sessions
 
 
-def export_rows(session: Session, actor: Actor, filters: ItemFilters) -> Iterator[ExportRow]:
-    """Every item matching the filters (scoped to the actor), as export rows, read in chunks."""
-    filters.validate()
+ExportFilters = ItemFilters | ListQuery | Mapping[str, Any]
+
+
+def export_rows(session: Session, actor: Actor, filters: ExportFilters) -> Iterator[ExportRow]:
+    """Every item matching the filters (scoped to the actor first), as export rows, read in chunks."""
+    mapping = _filters_of(filters)
     categories, sessions = reference_names(session)
     departments = dict(session.execute(select(Department.id, Department.short_name)).all())
     ids = list(
         session.scalars(
-            scope_items(_filtered(select(Item.id), filters, session), actor).order_by(
+            apply_filters(scope_items(select(Item.id), actor), mapping, session).order_by(
                 Item.kind, Item.session_id, Item.number
             )
         )
@@ -203,7 +419,7 @@ def export_rows(session: Session, actor: Actor, filters: ItemFilters) -> Iterato
             )
 
 
-def export_to(session: Session, actor: Actor, filters: ItemFilters, path: Path) -> int:
+def export_to(session: Session, actor: Actor, filters: ExportFilters, path: Path) -> int:
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         raise ValidationFailed(
             _("Export to .xlsx, .csv or .json."), [Problem("out", _("unsupported file type"), path.name)]
@@ -214,7 +430,7 @@ def export_to(session: Session, actor: Actor, filters: ItemFilters, path: Path) 
 EXPORT_KEEP_SECONDS = 3600  # exports are kept only long enough to be downloaded
 
 
-def export_download(session: Session, actor: Actor, filters: ItemFilters, fmt: str) -> Path:
+def export_download(session: Session, actor: Actor, filters: ExportFilters, fmt: str) -> Path:
     """Export the actor's filtered items to a new file under the data directory, for download.
 
     Owns the housekeeping: exports older than an hour are removed first."""

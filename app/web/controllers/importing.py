@@ -13,18 +13,16 @@ from litestar.response import File, Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Category, CongressSession
-from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
+from app.db.models import CongressSession
+from app.domain.enums import OFFICE_ROLES, ItemKind, Role
 from app.domain.text import N_
 from app.i18n import _, gettext
 from app.importing.templates import template_path
 from app.services import context as use_case
-from app.services import departments as department_service
 from app.services import importing
 from app.services.errors import NotFound, Problem, ValidationFailed
-from app.services.item_list import ItemFilters, export_download, item_as_dict, list_items, reference_names
 from app.web.deps import DbSession
-from app.web.guards import logged_in, office_only
+from app.web.guards import office_only
 from app.web.nav import NavEntry
 
 NAV = [
@@ -241,91 +239,6 @@ class ImportPages(Controller):
         return File(path, filename=batch.file_name, media_type=ORIGINAL_TYPES.get(path.suffix, XLSX))
 
 
-# ------------------------------------------------------------------------------ items
-
-
-def _filters(
-    session: int | None,
-    kind: str | None,
-    category: str | None,
-    state: str | None,
-    department: str | None,
-    key: str | None,
-    q: str | None,
-) -> ItemFilters:
-    return ItemFilters(
-        session_id=session or None,
-        kind=kind or None,
-        category=category or None,
-        state=state or None,
-        department=department or None,
-        key_only=key in ("1", "true", "on"),
-        q=(q or "").strip() or None,
-    ).validate()
-
-
-def _export_file(db_session: Session, request: Request, filters: ItemFilters, fmt: str) -> File:
-    path = export_download(db_session, request.user, filters, fmt)  # the service keeps the exports folder tidy
-    return File(path, filename=f"建议提案导出{path.suffix}", media_type=MEDIA_TYPES[path.suffix])
-
-
-class ItemPages(Controller):
-    path = "/items"
-    include_in_schema = False
-    guards = [logged_in]
-
-    @get("/", sync_to_thread=True)
-    def index(
-        self,
-        request: Request,
-        db_session: DbSession,
-        session: FromQuery[int | None] = None,
-        kind: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None,
-        item_state: StateQuery = None,
-        department: FromQuery[str | None] = None,
-        key: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-    ) -> Template:
-        filters = _filters(session, kind, category, item_state, department, key, q)
-        result = list_items(db_session, request.user, filters, page=page, per_page=50)
-        categories, sessions = reference_names(db_session)
-        return Template(
-            "importing/items.html",
-            context={
-                "page": result,
-                "filters": filters,
-                "query": filters.as_query(),
-                "categories": categories,
-                "session_labels": sessions,
-                "sessions": _sessions(db_session),
-                "category_list": list(db_session.scalars(select(Category).order_by(Category.code))),
-                "departments": department_service.all_departments(db_session),
-                "states": list(ItemState),
-                "kinds": list(ItemKind),
-                "is_department": request.user.role in DEPARTMENT_ROLES,
-            },
-        )
-
-    @get("/export", sync_to_thread=True)
-    def export(
-        self,
-        request: Request,
-        db_session: DbSession,
-        format: FromQuery[str] = "xlsx",
-        session: FromQuery[int | None] = None,
-        kind: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None,
-        item_state: StateQuery = None,
-        department: FromQuery[str | None] = None,
-        key: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
-    ) -> File:
-        filters = _filters(session, kind, category, item_state, department, key, q)
-        return _export_file(db_session, request, filters, format)
-
-
 # ------------------------------------------------------------------------------ API
 
 
@@ -446,53 +359,4 @@ class ImportApi(Controller):
         }
 
 
-class ItemApi(Controller):
-    path = "/api/items"
-    tags = ["items"]
-    guards = [logged_in]
-
-    @get("/", sync_to_thread=True, summary="Items, filtered and paged (department users: their department's only)")
-    def index(
-        self,
-        request: Request,
-        db_session: DbSession,
-        session: FromQuery[int | None] = None,
-        kind: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None,
-        item_state: StateQuery = None,
-        department: FromQuery[str | None] = None,
-        key: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 50,
-    ) -> dict[str, Any]:
-        filters = _filters(session, kind, category, item_state, department, key, q)
-        result = list_items(db_session, request.user, filters, page=page, per_page=per_page)
-        categories, sessions = reference_names(db_session)
-        return {
-            "total": result.total,
-            "page": result.page,
-            "per_page": result.per_page,
-            "pages": result.pages,
-            "items": [item_as_dict(i, categories, sessions) for i in result.items],
-        }
-
-    @get("/export", sync_to_thread=True, summary="Export the filtered items (.xlsx re-importable, .csv, .json)")
-    def export(
-        self,
-        request: Request,
-        db_session: DbSession,
-        format: FromQuery[str] = "xlsx",
-        session: FromQuery[int | None] = None,
-        kind: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None,
-        item_state: StateQuery = None,
-        department: FromQuery[str | None] = None,
-        key: FromQuery[str | None] = None,
-        q: FromQuery[str | None] = None,
-    ) -> File:
-        filters = _filters(session, kind, category, item_state, department, key, q)
-        return _export_file(db_session, request, filters, format)
-
-
-route_handlers = [ImportPages, ItemPages, ImportApi, ItemApi]
+route_handlers = [ImportPages, ImportApi]

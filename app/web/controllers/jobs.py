@@ -18,6 +18,7 @@ from app.ops.kinds import job_file
 from app.ops.runner import LIVE
 from app.services import jobs
 from app.services.errors import NotFound, Problem, ValidationFailed
+from app.services.item_list import ITEM_SPEC, ItemFilters
 from app.web.deps import DbSession, FormData
 from app.web.guards import logged_in, office_admin_only, office_only
 from app.web.nav import NavEntry
@@ -141,7 +142,15 @@ def start_stats_workbook(request: Request, db_session: DbSession, data: FormData
     return _submit(request, db_session, "stats_workbook", params)
 
 
-EXPORT_FIELDS = ("session_id", "kind", "category", "state", "department", "q")
+def _export_params(data: dict[str, Any]) -> list[list[str]]:
+    """The item list's filters as typed in the list's URL (app.services.item_list.ITEM_SPEC)."""
+    pairs = []
+    for name in ITEM_SPEC.filters:
+        values = data.get(name)
+        for value in values if isinstance(values, list) else [values]:
+            if value not in (None, ""):
+                pairs.append([name, str(value)])
+    return pairs
 
 
 @post("/jobs/export-items", guards=[logged_in], include_in_schema=False, sync_to_thread=True)
@@ -149,11 +158,8 @@ def start_export(request: Request, db_session: DbSession, data: FormData) -> Red
     fmt = str(data.get("format") or "xlsx").lower()
     if fmt not in ("xlsx", "csv", "json"):
         raise ValidationFailed("The export was not started.", [Problem("format", "xlsx, csv or json", fmt)])
-    params: dict[str, Any] = {k: data[k] for k in EXPORT_FIELDS if data.get(k)}
-    if "session_id" in params:
-        params["session_id"] = int(params["session_id"])
-    if data.get("key") in ("1", "true", "on"):
-        params["key_only"] = True
+    params: dict[str, Any] = {"params": _export_params(data)}
+    ItemFilters(**params).validate()  # a bad filter is refused now, not in the job
     params["suffix"] = "." + fmt
     return _submit(request, db_session, "export_items", params)
 

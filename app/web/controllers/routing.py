@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, overload
+from typing import Annotated, Any, overload
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from app.services import audit, routing
 from app.services import departments as department_service
 from app.services.access import require_office
 from app.services.errors import NotFound, Problem, UserError, ValidationFailed
+from app.services.listing import parse
+from app.services.routing import review_list
+from app.services.routing.review_list import REVIEW_SPEC
 from app.services.routing.rulesets import current_profile
 from app.services.routing.text import (
     conflict_text,
@@ -39,6 +42,8 @@ from app.web.deps import DbSession, FormData
 from app.web.errors import out_of_range_problem
 from app.web.flash import flash_redirect
 from app.web.guards import office_only
+from app.web.listing import parse_query, raw_query
+from app.web.listing import view as list_view
 from app.web.nav import NavEntry
 from app.web.params import form_id
 from app.web.versions import VersionOut, changed_versions
@@ -103,6 +108,22 @@ def _rows(db_session: Session, congress: CongressSession) -> list[dict]:
     return [{"item": item, "record": records.get(item.id)} for item in items]
 
 
+def _review_context(db_session: Session, request: Request, congress: CongressSession) -> dict[str, Any]:
+    """The review list of one session: tab, unit, search and page from the URL (the list mechanism)."""
+    query = parse_query(request.query_params, REVIEW_SPEC)
+    result = review_list.review_page(db_session, congress.id, query)
+    page_view = list_view(result, "/routing", [("session", str(congress.id))])
+    return {
+        "rows": [{"item": item, "record": record} for item, record in result.rows],
+        "view": page_view,
+        "query": query,
+        "tab": query.get("tab", "all"),
+        "tabs": review_list.TABS,
+        "tab_counts": review_list.tab_counts(db_session, congress.id, query),
+        "units": department_service.active_departments(db_session),
+    }
+
+
 def _choice(record: RoutingRecord | None) -> dict:
     if record is None:
         return {}
@@ -150,6 +171,8 @@ class RoutingPages(Controller):
         request: Request,
         db_session: DbSession,
         session: FromQuery[int | None] = None,
+        page: FromQuery[int | None] = None,
+        per_page: FromQuery[int | None] = None,
     ) -> Template:
         context: dict[str, Any] = {
             "sessions": _sessions(db_session),
@@ -163,7 +186,7 @@ class RoutingPages(Controller):
         }
         if session:
             congress = _session_or_404(db_session, session)
-            context.update(selected=congress, rows=_rows(db_session, congress))
+            context.update(selected=congress, **_review_context(db_session, request, congress))
         return Template("routing/index.html", context=context)
 
     @post("/run", sync_to_thread=True)
@@ -184,7 +207,7 @@ class RoutingPages(Controller):
             context={
                 "sessions": _sessions(db_session),
                 "selected": congress,
-                "rows": _rows(db_session, congress),
+                **_review_context(db_session, request, congress),
                 "dry_run": report,
                 "done": None,
                 "error": None,
@@ -201,7 +224,11 @@ class RoutingPages(Controller):
         data: FormData,
     ) -> Redirect:
         session_id = form_id(data.get("session_id"))
-        ids = _ids(data.get("item_ids"))
+        if data.get("all_matching") in ("1", "true", "on") and session_id:
+            filters = parse(raw_query(data), REVIEW_SPEC).filters
+            ids = review_list.matching_ids(db_session, session_id, filters)
+        else:
+            ids = _ids(data.get("item_ids"))
         if data.get("do") == "assign":
             result = routing.assign_many(db_session, request.user, ids)
             message = _(
@@ -510,6 +537,28 @@ class ProposalRowOut:
 
 
 @dataclass
+class ReviewRowOut:
+    item_id: int
+    number: str
+    title: str
+    state: str
+    conflict: bool  # conflicting rules, and nobody has decided yet
+    record: RoutingRecordOut | None
+
+
+@dataclass
+class ReviewOut:
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    sort: str
+    dir: str
+    tab_counts: dict[str, int]
+    rows: list[ReviewRowOut]
+
+
+@dataclass
 class ItemRoutingOut:
     item_id: int
     record: RoutingRecordOut | None
@@ -639,6 +688,57 @@ class RoutingApi(Controller):
             )
             for row in _rows(db_session, congress)
         ]
+
+    @get(
+        "/sessions/{session_id:int}/review",
+        summary="The routing review of a session: tab, unit, search, sort and paging as on /routing",
+        sync_to_thread=True,
+    )
+    def review(
+        self,
+        request: Request,
+        db_session: DbSession,
+        session_id: FromPath[int],
+        tab: Annotated[
+            str | None, QueryParameter(description="all | pending | conflict | unmatched | decided", required=False)
+        ] = None,
+        unit: Annotated[
+            str | None, QueryParameter(description="department code proposed as lead, co or split unit", required=False)
+        ] = None,
+        q: Annotated[
+            str | None, QueryParameter(description="text in the number, title or content", required=False)
+        ] = None,
+        sort: Annotated[
+            str | None, QueryParameter(description="number | title | status | state", required=False)
+        ] = None,
+        direction: Annotated[str | None, QueryParameter(name="dir", description="asc | desc", required=False)] = None,
+        page: Annotated[int | None, QueryParameter(description="1 .. 2^31-1", required=False)] = None,
+        per_page: Annotated[int | None, QueryParameter(description="1 .. 200, default 50", required=False)] = None,
+    ) -> ReviewOut:
+        congress = _session_or_404(db_session, session_id)
+        query = parse_query(request.query_params, REVIEW_SPEC)
+        result = review_list.review_page(db_session, congress.id, query)
+        facts = result.as_dict()
+        return ReviewOut(
+            total=facts["total"],
+            page=facts["page"],
+            per_page=facts["per_page"],
+            pages=facts["pages"],
+            sort=facts["sort"],
+            dir=facts["dir"],
+            tab_counts=review_list.tab_counts(db_session, congress.id, query),
+            rows=[
+                ReviewRowOut(
+                    item_id=item.id,
+                    number=item.number,
+                    title=item.title,
+                    state=item.state,
+                    conflict=bool(record and record.has_conflicts and record.status in review_list.UNDECIDED),
+                    record=_record_out(record),
+                )
+                for item, record in result.rows
+            ],
+        )
 
     @get("/items/{item_id:int}", summary="An item's routing record with its explanation", sync_to_thread=True)
     def item(self, request: Request, db_session: DbSession, item_id: FromPath[int]) -> ItemRoutingOut:

@@ -269,19 +269,27 @@ class HandlingPages(Controller):
         self,
         request: Request,
         db_session: DbSession,
-        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+        page: FromQuery[int | None] = None,
+        per_page: FromQuery[int | None] = None,
     ) -> Template:
-        state = state_filter
-        stmt = access.scope_items(select(Item), request.user).order_by(Item.key_supervision.desc(), Item.id)
-        if state:
-            stmt = stmt.where(Item.state == state)
-        items = list(db_session.scalars(stmt.limit(500)))
+        """Every item the user may see, on the list mechanism (the item list's filters), key items first."""
+        from app.services.item_list import OVERVIEW_SPEC, list_items
+        from app.web.listing import parse_query, view
+
+        query = parse_query(request.query_params, OVERVIEW_SPEC)
+        result = list_items(db_session, request.user, query)
         counts: dict[str, int] = {}
         for s in db_session.scalars(access.scope_items(select(Item.state), request.user)):
             counts[s] = counts.get(s, 0) + 1
+        states: tuple[str, ...] = query.get("state") or ()
         return Template(
             "workflow/overview.html",
-            context={"items": items, "counts": counts, "states": list(ItemState), "state": state},
+            context={
+                "view": view(result, "/overview"),
+                "counts": counts,
+                "states": list(ItemState),
+                "state": states[0] if len(states) == 1 else None,
+            },
         )
 
     @get("/items/{item_id:int}", guards=[readers], sync_to_thread=True)
