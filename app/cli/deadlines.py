@@ -194,7 +194,9 @@ def supervise(day: str | None, as_json: bool, mail: bool) -> None:
         click.echo(digest_title(digest, run.department_names, today))
         click.echo(digest_text(digest, run.department_names.get(digest.department_code or "", "")))
     for title, to in run.mailed:
-        click.echo(f"mailed: {title} -> {', '.join(to)}")
+        click.echo(f"queued for mail: {title} -> {', '.join(to)}")
+    if run.delivery.sent or run.delivery.failed:  # the outbox is sent once the run has committed
+        click.echo(f"mail sent: {len(run.delivery.sent)}, not sent (retried next run): {len(run.delivery.failed)}")
     if mail and run.not_mailed:
         click.echo(f"not mailed (no SMTP host or no address): {len(run.not_mailed)} digest(s)", err=True)
     sys.stdout.flush()

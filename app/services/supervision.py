@@ -7,17 +7,13 @@ and mails nothing twice. Mail is off unless JIANTI_SMTP_HOST is set and the call
 
 from __future__ import annotations
 
-import smtplib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.db.base import utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.deadlines import DeadlineRecord
 from app.db.models.deadlines import Reminder as ReminderRecord
@@ -36,7 +32,7 @@ from app.domain.supervision import (
 from app.engines.supervision import SupervisionEngine
 from app.rules.profiles import load_profile
 from app.rules.supervision import load_supervision_rules
-from app.services import audit
+from app.services import audit, outbox
 from app.services.actor import Actor
 from app.services.deadlines import RecomputeReport, current_calendar, recompute_open_deadlines
 from app.settings import Settings, get_settings
@@ -56,6 +52,7 @@ class SupervisionRun:
     recompute: RecomputeReport | None = None  # deadlines moved by calendar files or rules changed since the last run
     mailed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (digest title, addresses)
     not_mailed: list[str] = field(default_factory=list)  # digest titles without an address
+    delivery: outbox.Delivery = field(default_factory=lambda: outbox.Delivery())  # filled after commit
 
     @property
     def already_recorded(self) -> int:
@@ -222,34 +219,28 @@ def digest_title(digest: Digest, department_names: dict[str, str], day: date) ->
 
 
 def mail_digests(session: Session, run: SupervisionRun, rules: SupervisionRules, settings: Settings) -> None:
-    """Mail each new digest to its addresses (rule file [mail]); nothing when SMTP is not configured."""
+    """Queue each new digest for its addresses (rule file [mail]) in the outbox; it is sent once this
+    transaction commits (app/services/outbox.py). Nothing when SMTP is not configured."""
     if not settings.smtp_host:
         run.not_mailed = [digest_title(d, run.department_names, run.day) for d in run.digests]
         return
-    pending = []
+    queued = False
     for digest in run.digests:
         title = digest_title(digest, run.department_names, run.day)
         to = rules.mail.for_digest(digest.outcome, digest.department_code)
         if not to:
             run.not_mailed.append(title)
             continue
-        message = EmailMessage()
-        message["Subject"] = title
-        message["From"] = settings.smtp_sender
-        message["To"] = ", ".join(to)
-        message.set_content(digest_text(digest, run.department_names.get(digest.department_code or "", "")))
-        pending.append((digest, title, to, message))
-    if not pending:
-        return
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        for digest, title, to, message in pending:
-            smtp.send_message(message)
-            run.mailed.append((title, to))
-            _mark_mailed(session, [r.key for r in digest.reminders])
-
-
-def _mark_mailed(session: Session, keys: Sequence[str]) -> None:
-    now = utcnow()
-    for record in session.scalars(select(ReminderRecord).where(ReminderRecord.key.in_(list(keys)))):
-        record.mailed_at = now
-    session.flush()
+        outbox.enqueue(
+            session,
+            subject=title,
+            sender=settings.smtp_sender,
+            to=to,
+            body=digest_text(digest, run.department_names.get(digest.department_code or "", "")),
+            reminder_keys=[r.key for r in digest.reminders],
+        )
+        run.mailed.append((title, to))
+        queued = True
+    if queued:
+        session.flush()
+        outbox.deliver_after_commit(session, settings, run.delivery)

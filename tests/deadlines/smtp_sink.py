@@ -33,6 +33,10 @@ class _Handler(socketserver.StreamRequestHandler):
                     if chunk in (b".\r\n", b".\n", b""):
                         break
                     data += chunk[1:] if chunk.startswith(b"..") else chunk
+                self.server.received += 1
+                if self.server.received in self.server.refuse:
+                    self._send("554 refused for the test")
+                    continue
                 self.server.messages.append((envelope["to"], message_from_bytes(bytes(data), policy=policy.default)))
                 self._send("250 queued")
             elif upper == "QUIT":
@@ -52,6 +56,8 @@ class SmtpSink(socketserver.ThreadingTCPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.messages: list = []
+        self.received = 0  # messages offered, accepted or not
+        self.refuse: set[int] = set()  # the n-th messages offered (1-based) are refused with 554
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

@@ -67,6 +67,8 @@ def test_digests_are_mailed_to_a_local_smtp_server(db_session, profile):
             send_mail=True,
             settings=settings,
         )
+        assert sink.messages == []  # nothing leaves before the run commits (the outbox)
+        db_session.commit()
     recipients = sorted(to[0] for to, _message in sink.messages)
     assert recipients == [
         "bangongting-lingdao@bjgov.example",
@@ -77,7 +79,7 @@ def test_digests_are_mailed_to_a_local_smtp_server(db_session, profile):
     jtw = next(message for to, message in sink.messages if to == ["jtw-duban@bjgov.example"])
     assert jtw["Subject"] == "【督办提醒】市交通委 2026-09-28 共1项"
     assert "答复期限前3个工作日提醒" in jtw.get_content()
-    assert len(run.mailed) == 4 and run.not_mailed == []
+    assert len(run.mailed) == 4 and run.not_mailed == [] and len(run.delivery.sent) == 4
     mailed = db_session.scalar(select(func.count()).select_from(Reminder).where(Reminder.mailed_at.is_not(None)))
     assert mailed == len(run.new)
 
@@ -102,3 +104,59 @@ def test_a_run_first_catches_up_with_calendar_files_dropped_into_rules(db_sessio
     assert [(m.rule, m.new_due) for m in run.recompute.moved] == [("reply", date(2027, 1, 4))]
     reply = db_session.scalar(select(DeadlineRecord).where(DeadlineRecord.rule == "reply"))
     assert reply.due_on == date(2027, 1, 4)
+
+
+def test_a_failed_send_leaves_only_that_mail_pending_and_nothing_goes_twice(db_session, profile):
+    from app.db.models.outbox import OutboxMail
+    from app.services import outbox
+
+    _seed(db_session, profile)
+    with SmtpSink() as sink:
+        sink.refuse = {2}
+        settings = replace(get_settings(), smtp_host="127.0.0.1", smtp_port=sink.port)
+        run = run_supervision(
+            db_session,
+            Actor.system(),
+            profile_name="beijing",
+            today=date(2026, 9, 28),
+            send_mail=True,
+            settings=settings,
+        )
+        db_session.commit()
+        assert len(sink.messages) == 3 and len(run.delivery.failed) == 1
+        failed_id = next(iter(run.delivery.failed))
+        pending = db_session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))).all()
+        assert [m.id for m in pending] == [failed_id] and "554" in (pending[0].last_error or "")
+
+        again = run_supervision(  # the next run: no new reminders, the refused mail retried once
+            db_session,
+            Actor.system(),
+            profile_name="beijing",
+            today=date(2026, 9, 28),
+            send_mail=True,
+            settings=settings,
+        )
+        assert again.new == []
+        assert outbox.deliver_pending(db_session.get_bind(), settings).sent == [failed_id]
+        assert outbox.deliver_pending(db_session.get_bind(), settings).sent == []  # never twice
+    subjects = [message["Subject"] for _to, message in sink.messages]
+    assert len(subjects) == 4 == len(set(subjects))
+    db_session.expire_all()
+    unmarked = db_session.scalar(select(func.count()).select_from(Reminder).where(Reminder.mailed_at.is_(None)))
+    assert unmarked == 0
+
+
+def test_a_rolled_back_run_sends_nothing(db_session, profile):
+    _seed(db_session, profile)
+    with SmtpSink() as sink:
+        settings = replace(get_settings(), smtp_host="127.0.0.1", smtp_port=sink.port)
+        run_supervision(
+            db_session,
+            Actor.system(),
+            profile_name="beijing",
+            today=date(2026, 9, 28),
+            send_mail=True,
+            settings=settings,
+        )
+        db_session.rollback()
+        assert sink.messages == []
