@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.db.base import utcnow
 from app.db.engine import session_scope
@@ -68,7 +68,7 @@ def deliver_after_commit(session: Session, settings: Settings | None = None, rep
             report.sent.extend(result.sent)
             report.failed.update(result.failed)
 
-    def after_rollback(_session: Session, previous) -> None:
+    def after_rollback(_session: Session, previous: SessionTransaction) -> None:
         if armed[0] and previous.parent is None:  # the whole transaction, not a savepoint
             armed[0] = False
             session.info.pop(_HOOKED, None)
