@@ -82,6 +82,21 @@ def _seed(url: str, size: int):
     return engine, dept_ids[0]
 
 
+def _fresh_postgres(base_url: str, size: int) -> str:
+    """A new, empty database on the server of base_url for one size (dropped first if left over)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    name = f"jianti_bench_pages_{size}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def _time(fn, repeat: int) -> tuple[float, float]:
     fn()  # warm up
     samples = []
@@ -121,7 +136,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
         workdir = Path(tempfile.mkdtemp(prefix="jianti-bench-pages-"))
-        url = args.url or f"sqlite:///{workdir / 'bench.db'}"
+        url = _fresh_postgres(args.url, size) if args.url else f"sqlite:///{workdir / 'bench.db'}"
         use_settings(
             load_settings({"JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench", "JIANTI_DATA_DIR": str(workdir)})
         )
