@@ -159,3 +159,10 @@ def test_openapi_documents_the_list_parameters(office):
     names = {p["name"] for p in schema["paths"]["/api/items"]["get"]["parameters"]}
     expected = {"session", "kind", "category", "state", "lead", "co", "split", "due_from", "due_to", "overdue"}
     assert expected | {"key", "delegation", "submitter", "q", "sort", "dir", "page", "per_page"} <= names
+
+
+def test_an_empty_filter_form_is_no_filter(office):
+    empty = {k: "" for k in ("session", "kind", "category", "state", "lead", "co", "split", "due_from", "due_to", "q")}
+    assert office.get("/items", params=empty).status_code == 200
+    assert api(office, **empty)["total"] == 7
+    assert office.get("/api/items", params={"session": "x"}).status_code == 400

@@ -4,7 +4,6 @@ export of the selection or of all matching items. Department users are scoped fi
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
@@ -28,13 +27,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = {".xlsx": XLSX, ".csv": "text/csv", ".json": "application/json"}  # Litestar adds the charset
 
 
-def _q(description: str, name: str | None = None) -> Any:
-    return QueryParameter(description=description, required=False, name=name)
+def _q(description: str, name: str | None = None, format: str | None = None) -> Any:
+    return QueryParameter(description=description, required=False, name=name, format=format)
 
 
 def item_list_query(
     request: Request,
-    session: Annotated[int | None, _q("session id (届次)")] = None,
+    session: Annotated[str | None, _q("session id (届次), 1 .. 2^31-1", format="int32")] = None,
     kind: Annotated[str | None, _q("npc_suggestion | cppcc_proposal")] = None,
     category: Annotated[str | None, _q("category code; a first-level code includes its sub-categories")] = None,
     item_state: Annotated[list[str] | None, _q("item state; repeat for any of several", "state")] = None,
@@ -42,8 +41,8 @@ def item_list_query(
     co: Annotated[str | None, _q("department code of a co-handling part (协办/会办)")] = None,
     split: Annotated[str | None, _q("department code of a split part (分办)")] = None,
     department: Annotated[str | None, _q("department code: any part, or named as intended unit")] = None,
-    due_from: Annotated[date | None, _q("reply deadline on or after (YYYY-MM-DD)")] = None,
-    due_to: Annotated[date | None, _q("reply deadline on or before (YYYY-MM-DD)")] = None,
+    due_from: Annotated[str | None, _q("reply deadline on or after (YYYY-MM-DD)", format="date")] = None,
+    due_to: Annotated[str | None, _q("reply deadline on or before (YYYY-MM-DD)", format="date")] = None,
     overdue: Annotated[str | None, _q("1: a reply is overdue")] = None,
     key: Annotated[str | None, _q("1: key supervision (重点督办) only")] = None,
     delegation: Annotated[str | None, _q("text in the delegation (代表团) or sector (界别)")] = None,
@@ -57,7 +56,8 @@ def item_list_query(
     ] = None,
     direction: Annotated[str | None, _q("asc | desc", "dir")] = None,
 ) -> ListQuery:
-    """The typed parameters document the list in OpenAPI; the list mechanism validates them.
+    """The parameters document the list in OpenAPI; the list mechanism validates them (text here, so an
+    empty field of the filter form means "not given" instead of a parse error).
     page and per_page are declared on each handler (PageParam, PerPageParam), where the bounded
     integer check of app.web.middleware sees them."""
     return parse_query(request.query_params, ITEM_SPEC)
