@@ -24,7 +24,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from app.domain.dates import check_year
+from app.domain.dates import check_day, check_year
 
 
 class CalendarSource(StrEnum):
@@ -157,6 +157,10 @@ class WorkingCalendar:
     def day(self, day: date) -> DayInfo:
         info = self._day_cache.get(day)
         if info is None:
+            # the caches live as long as the calendar (a server keeps one per profile): only dates
+            # within the bounds are answered, so they hold at most a century of days (issue 10:
+            # fuzzing with dates across ten millennia grew a server by half a gigabyte)
+            check_day(day)
             info = self._day_cache[day] = self._classify(day)
         return info
 
@@ -220,6 +224,7 @@ class WorkingCalendar:
 
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, otherwise the first working day after it."""
+        check_day(day)
         year = day.year
         index = self._working_ordinals(year)
         pos = bisect_left(index, day.toordinal())
@@ -230,6 +235,7 @@ class WorkingCalendar:
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (start itself not counted); count >= 1."""
+        check_day(start)
         if count < 1:
             raise ValueError("count must be at least 1")
         year = start.year
@@ -243,6 +249,7 @@ class WorkingCalendar:
 
     def subtract_working_days(self, end: date, count: int) -> date:
         """The working day that lies `count` working days before `end` (used for warnings before a deadline)."""
+        check_day(end)
         if count < 1:
             return end
         year = end.year
@@ -257,6 +264,8 @@ class WorkingCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when end is before start (days in (end, start])."""
+        check_day(start)
+        check_day(end)
         if end < start:
             return -self.working_days_between(end, start)
         first = self._working_ordinals(start.year)

@@ -122,3 +122,19 @@ def test_working_day_arithmetic_is_bounded(a, b, count):
             question()
         except DateOutOfRange:
             pass
+
+
+def test_the_calendar_caches_hold_at_most_the_bounded_century():
+    """A server keeps its calendar for its lifetime: what it caches is bounded by the date bounds."""
+    calendar = WorkingCalendar()
+    for far in (date(1, 1, 1), date(1999, 12, 31), date(2100, 1, 1), date(9999, 12, 31)):
+        with pytest.raises(DateOutOfRange):
+            calendar.day(far)
+        with pytest.raises(DateOutOfRange):
+            calendar.working_days_between(date(2026, 1, 1), far)
+    assert calendar._day_cache == {} and calendar._index == {}  # refusals leave nothing behind
+    calendar.working_days_between(EARLIEST, LATEST)
+    for day in (EARLIEST, date(2050, 6, 1), LATEST):
+        calendar.day(day)
+    assert len(calendar._index) == LATEST.year - EARLIEST.year + 1
+    assert sum(len(i) for i in calendar._index.values()) < 100 * 262
