@@ -42,9 +42,14 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     refused: int = 0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, seconds: float, status: int, what: str) -> None:
         self.latencies.append(seconds)
+        kind = " ".join(
+            part if not part.isdigit() else "{id}" for part in what.split("?")[0].replace("/", " /").split()
+        )
+        self.by_kind.setdefault(kind.replace(" /", "/"), []).append(seconds)
         if status >= 500:
             self.errors.append(f"{status} {what}")
         elif status >= 400:
@@ -208,6 +213,12 @@ def _figures(name: str, tally: Tally, elapsed: float) -> float:
         f"{name:<10} {len(ordered):>7} requests in {elapsed:5.1f} s = {rate:7.1f} req/s   p50 {p50:6.1f} ms   "
         f"p95 {p95:6.1f} ms   refused (4xx) {tally.refused}   errors {len(tally.errors)}"
     )
+    for kind, values in sorted(tally.by_kind.items()):
+        values.sort()
+        print(
+            f"    {kind:<45} {len(values):>6}   p50 {statistics.median(values) * 1000:7.1f} ms   "
+            f"p95 {values[int(len(values) * 0.95) - 1] * 1000 if len(values) > 1 else values[0] * 1000:7.1f} ms"
+        )
     return rate
 
 
