@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -46,10 +47,7 @@ class Tally:
 
     def add(self, seconds: float, status: int, what: str) -> None:
         self.latencies.append(seconds)
-        kind = " ".join(
-            part if not part.isdigit() else "{id}" for part in what.split("?")[0].replace("/", " /").split()
-        )
-        self.by_kind.setdefault(kind.replace(" /", "/"), []).append(seconds)
+        self.by_kind.setdefault(re.sub(r"/\d+", "/{id}", what.split("?")[0]), []).append(seconds)
         if status >= 500:
             self.errors.append(f"{status} {what}")
         elif status >= 400:
