@@ -43,7 +43,15 @@ def fire_supervision(scheduled_for: float | None = None) -> int | None:
         dispatch=False,
     )
     lag = None if scheduled_for is None else round(time.time() - scheduled_for, 3)
-    log_event(log, "schedule", job="supervision", day=day, job_id=job_id, lag_s=lag)
+    log_event(
+        log,
+        "schedule",
+        job="supervision",
+        day=day,
+        job_id=job_id,
+        scheduled_for=None if scheduled_for is None else int(scheduled_for),
+        lag_s=lag,
+    )
     execute(job_id)
     return job_id
 

@@ -78,3 +78,14 @@ def test_error_page_quotes_the_request_id(client, login_as):
     page = client.get("/items/999999999", headers={"X-Request-ID": "quote-me-12345"})
     assert page.status_code == 404
     assert 'data-testid="request-id"' in page.text and "quote-me-12345" in page.text
+
+
+def test_live_needs_no_database_ready_says_which_check_failed(client):
+    client.app.state["readiness"] = health.Readiness(
+        [health.Check("database", lambda: 1 / 0, ttl=60), health.Check("queue", lambda: "ok", ttl=60)]
+    )
+    assert client.get("/health/live").status_code == 200
+    ready = client.get("/health/ready")
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "database": "error: ZeroDivisionError", "queue": "ok"}
+    assert client.get("/health").status_code == 503  # the old path answers as readiness

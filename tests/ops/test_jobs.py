@@ -136,6 +136,12 @@ def test_import_of_a_previewed_upload_as_a_job(client, login_as):
         headers={"X-CSRF-Token": client.csrf},
     )
     token = preview.json()["token"]
+    page = client.post(
+        "/imports/preview",
+        files={"file": (sample.name, sample.read_bytes(), "application/octet-stream")},
+        data={"kind": "npc_suggestion", "session": "市十六届人大四次会议", "_csrf": client.csrf},
+    )
+    assert 'data-testid="import-job"' in page.text  # the preview page offers the import in the background
     started = client.post(f"/api/imports/pending/{token}/jobs", headers={"X-CSRF-Token": client.csrf})
     assert started.status_code == 202, started.text
     job = runner.wait_for(started.json()["id"], timeout=60)
