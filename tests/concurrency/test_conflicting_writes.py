@@ -28,7 +28,7 @@ from app.services.actor import Actor
 from app.services.errors import ValidationFailed
 from app.services.workflow import actions
 from app.settings import get_settings
-from tests.ops.test_cluster import Server
+from tests.live_server import Server, server_env
 from tests.workflow.factory import good_draft, new_item
 
 pytestmark = pytest.mark.postgres_only  # SQLite serializes writers: no row locks to wait on
@@ -66,16 +66,7 @@ def people(make_user, clean_db) -> People:
 
 @pytest.fixture
 def server(clean_db, database_url, tmp_path, people):
-    settings = get_settings()
-    env = {
-        **os.environ,
-        "JIANTI_DATABASE_URL": database_url,
-        "JIANTI_SECRET_KEY": settings.secret_key,
-        "JIANTI_DATA_DIR": str(settings.data_dir),
-        "JIANTI_LOG_FORMAT": "json",
-        "JIANTI_SUPERVISION_AT": "off",
-    }
-    env.pop("JIANTI_QUEUE_URL", None)
+    env = server_env(database_url)
     running = Server(env, tmp_path / "server.log", workers=2)
     try:
         running.wait()

@@ -19,25 +19,10 @@ from app.db.models import Assignment, AuditEntry
 from app.services import accounts
 from app.services.actor import Actor
 from app.services.workflow import actions
-from app.settings import get_settings
-from tests.ops.test_cluster import Server
+from tests.live_server import Server, server_env
 from tests.workflow.factory import new_item
 
 ASSIGNMENTS = 60
-
-
-def _env(database_url: str) -> dict[str, str]:
-    settings = get_settings()
-    env = {
-        **os.environ,
-        "JIANTI_DATABASE_URL": database_url,
-        "JIANTI_SECRET_KEY": settings.secret_key,
-        "JIANTI_DATA_DIR": str(settings.data_dir),
-        "JIANTI_LOG_FORMAT": "json",
-        "JIANTI_SUPERVISION_AT": "off",
-    }
-    env.pop("JIANTI_QUEUE_URL", None)
-    return env
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -59,7 +44,7 @@ def test_kill_9_mid_transitions_leaves_nothing_half_done(clean_db, database_url,
         token = accounts.issue_token(session, Actor.system(), handler.username)
         before = dict(session.execute(select(Assignment.id, Assignment.state).where(Assignment.id.in_(ids))).all())
 
-    env = _env(database_url)
+    env = server_env(database_url)
     server = Server(env, tmp_path / "server.log", workers=1)
     server.wait()
     statuses: list[int] = []

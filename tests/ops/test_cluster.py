@@ -8,14 +8,8 @@ Flash messages are not on this branch yet (the forms helper's app/web/flash.py):
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,77 +18,18 @@ from app import PROJECT_ROOT
 from app.db.engine import session_scope
 from app.services.actor import Actor
 from app.services.sessions import add_session
-from app.settings import get_settings
+from tests.live_server import Server, server_env
 
 SAMPLES = PROJECT_ROOT / "imports" / "samples"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSRF = re.compile(r'name="_csrf" value="([^"]*)"')
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", "serve", "--port", str(self.port), "--workers", str(workers)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log.open("w"),
-        )
-
-    def wait(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/health/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None:
-                raise RuntimeError(self.log.read_text()[-3000:])
-            time.sleep(0.2)
-        raise RuntimeError("server did not become ready")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-    def request_lines(self) -> list[dict]:
-        """The server's request log (JSON lines)."""
-        lines = []
-        for line in self.log.read_text().splitlines():
-            if line.startswith("{"):
-                data = json.loads(line)
-                if data.get("event") == "request":
-                    lines.append(data)
-        return lines
-
-
 @pytest.fixture
 def cluster_env(clean_db, database_url, tmp_path):
-    settings = get_settings()
     with session_scope(clean_db) as session:
         add_session(session, Actor.system(), label="市十六届人大四次会议", body="npc", year=2026, number_width=4)
-    env = {
-        **os.environ,
-        "JIANTI_DATABASE_URL": database_url,
-        "JIANTI_SECRET_KEY": settings.secret_key,
-        "JIANTI_DATA_DIR": str(settings.data_dir),
-        "JIANTI_LOG_FORMAT": "json",
-        "JIANTI_SUPERVISION_AT": "off",
-    }
-    env.pop("JIANTI_QUEUE_URL", None)
-    return env
+    return server_env(database_url)
 
 
 def _login(client: httpx.Client, user) -> str:
