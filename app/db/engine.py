@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from app.settings import get_settings
 
@@ -55,6 +56,22 @@ def make_engine(url: str) -> Engine:
         pool_timeout=settings.db_pool_timeout_s,
         connect_args={"options": options},
     )
+
+
+@lru_cache(maxsize=4)
+def _probe_engine_for(url: str) -> Engine:
+    if make_url(url).get_backend_name() == "sqlite":
+        return engine_for(url)  # no pool to wait on: SQLite opens the file per connection
+    return create_engine(
+        url,
+        poolclass=NullPool,
+        connect_args={"connect_timeout": 2, "options": "-c statement_timeout=2000"},
+    )
+
+
+def probe_engine() -> Engine:
+    """For the readiness ping: a connection of its own, never one the handlers are queueing for."""
+    return _probe_engine_for(get_settings().database_url)
 
 
 @lru_cache(maxsize=4)

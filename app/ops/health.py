@@ -3,7 +3,12 @@
 `/health/ready` must answer a load balancer many times a second without touching Alembic: the
 migration revision is read at start-up and refreshed at most every MIGRATIONS_TTL seconds, the
 database ping at most every DATABASE_TTL seconds, the queue ping likewise. A refresh runs in a
-worker thread, one at a time; callers in between get the cached answer.
+worker thread, one at a time; callers in between get the cached answer. Once a check has an
+answer, a stale one is refreshed in the background and the caller gets the cached answer at once
+(a probe stuck behind a busy server must not make the load balancer think the server is dead);
+only an answer older than MAX_STALE_FACTOR × its ttl is waited for. The database is pinged on a
+connection of its own, never one from the handlers' pool (issue 10: /health took 2 s while 50
+conflicting writes held the pool).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 DATABASE_TTL = 2.0
 MIGRATIONS_TTL = 60.0
 QUEUE_TTL = 2.0
+MAX_STALE_FACTOR = 5
 
 
 @dataclass
@@ -30,6 +36,10 @@ class Check:
 
     def stale(self, now: float) -> bool:
         return now - self.checked_at >= self.ttl
+
+    def too_old(self, now: float) -> bool:
+        """No answer yet, or one so old it must not be served while the refresh runs."""
+        return now - self.checked_at >= self.ttl * MAX_STALE_FACTOR
 
     def refresh(self) -> None:
         if not self.lock.acquire(blocking=False):
@@ -56,6 +66,14 @@ class Readiness:
         now = time.monotonic()
         return any(c.stale(now) for c in self.checks)
 
+    def must_wait(self) -> bool:
+        now = time.monotonic()
+        return any(c.too_old(now) for c in self.checks)
+
+    def refresh_in_background(self) -> None:
+        """Each check refreshes one at a time (its lock), so a burst of callers starts at most one probe each."""
+        threading.Thread(target=self.refresh_stale, name="readiness-refresh", daemon=True).start()
+
     def refresh_stale(self) -> None:
         now = time.monotonic()
         for check in self.checks:
@@ -72,9 +90,9 @@ class Readiness:
 
 
 def database_probe() -> str:
-    from app.db.engine import check_connection
+    from app.db.engine import check_connection, probe_engine
 
-    check_connection()
+    check_connection(probe_engine())
     return "ok"
 
 

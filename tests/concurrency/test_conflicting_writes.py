@@ -178,14 +178,19 @@ class Outcome:
     body: dict
 
 
-def _race(base: str, token: str, path: str, body: dict, n: int) -> list[Outcome]:
-    start = threading.Barrier(n, timeout=30)
+def _race(base: str, token: str, path: str, body: dict, n: int, when_connected=None) -> list[Outcome]:
+    """n clients open their connections, then `when_connected()` runs (the health watcher starts:
+    opening 50 clients costs the client machine a second of CPU, which is not the server's doing),
+    then all n send their write at once."""
+    connected = threading.Barrier(n + 1, timeout=60)
+    start = threading.Barrier(n + 1, timeout=60)
     outcomes: list[Outcome] = []
     lock = threading.Lock()
 
     def one() -> None:
         with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
             client.get("/health/live")  # the connection is open before the start
+            connected.wait()
             start.wait()
             began = time.monotonic()
             response = client.post(path, json=body)
@@ -196,6 +201,10 @@ def _race(base: str, token: str, path: str, body: dict, n: int) -> list[Outcome]
     threads = [threading.Thread(target=one) for _ in range(n)]
     for thread in threads:
         thread.start()
+    connected.wait()
+    if when_connected is not None:
+        when_connected()
+    start.wait()
     for thread in threads:
         thread.join(60)
     return outcomes
@@ -232,10 +241,14 @@ def test_exactly_one_wins_the_others_409_fast(server, clean_db, people, write, n
     spawn = multiprocessing.get_context("spawn")
     stop, ready, results = spawn.Event(), spawn.Event(), spawn.Queue()
     watcher = spawn.Process(target=_watch_health, args=(server.base, stop, ready, results))
-    watcher.start()
-    assert ready.wait(60), "the health watcher did not start"
+
+    def watch() -> None:
+        watcher.start()
+        assert ready.wait(60), "the health watcher did not start"
+        time.sleep(0.3)  # a few answers before the start: the baseline
+
     try:
-        outcomes = _race(server.base, people.tokens[who], path, body, n)
+        outcomes = _race(server.base, people.tokens[who], path, body, n, when_connected=watch)
     finally:
         stop.set()
         latencies: list[float] = results.get(timeout=30)

@@ -89,3 +89,35 @@ def test_live_needs_no_database_ready_says_which_check_failed(client):
     assert ready.status_code == 503
     assert ready.json() == {"status": "unavailable", "database": "error: ZeroDivisionError", "queue": "ok"}
     assert client.get("/health").status_code == 503  # the old path answers as readiness
+
+
+def test_a_stale_answer_is_served_at_once_while_the_probe_runs_behind(client):
+    """Issue 10: a ping stuck behind a busy server must not make /health slow; only a very old answer is waited for."""
+    import threading
+    import time
+
+    release = threading.Event()
+    calls: list[int] = []
+
+    def slow_probe() -> str:
+        calls.append(1)
+        if len(calls) > 1:
+            release.wait(10)
+        return "ok"
+
+    check = health.Check("database", slow_probe, ttl=0.05)
+    client.app.state["readiness"] = health.Readiness([check])
+    assert client.get("/health/ready").status_code == 200  # first answer: waited for
+    time.sleep(0.06)  # now stale, not too old
+    began = time.monotonic()
+    assert client.get("/health/ready").json()["database"] == "ok"
+    assert time.monotonic() - began < 2, "the stale answer waited for the probe"
+    release.set()
+    deadline = time.monotonic() + 5
+    while (len(calls) < 2 or check.lock.locked()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(calls) == 2 and not check.lock.locked()  # the refresh did run, in the background
+
+    check.checked_at = time.monotonic() - 10  # older than MAX_STALE_FACTOR × ttl: waited for again
+    check.probe = lambda: 1 / 0
+    assert client.get("/health/ready").status_code == 503

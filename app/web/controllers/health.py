@@ -29,10 +29,12 @@ async def health_live() -> LiveOut:
 
 @get("/health/ready", summary="Readiness: database reachable, migrations current, queue reachable", tags=["system"])
 async def health_ready(request: Request) -> Response[dict[str, str]]:
-    """Cached: the database and queue pings are at most 2 s old, the migration check at most 60 s."""
+    """Cached: the database and queue pings are about 2 s old, the migration check at most 60 s."""
     checks = readiness(request)
-    if checks.stale():
+    if checks.must_wait():
         await run_beside_handlers(checks.refresh_stale)  # never queued behind busy handlers
+    elif checks.stale():
+        checks.refresh_in_background()
     ready, report = checks.report()
     return Response(report, status_code=200 if ready else 503)
 
