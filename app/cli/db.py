@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from app.db import migrate
-from app.db.engine import check_connection
+from app.db import list_columns, migrate
+from app.db.engine import check_connection, session_scope
 
 
 @click.group("db", help="Database migrations.")
@@ -30,7 +30,8 @@ def downgrade(revision: str) -> None:
 
 
 @db.command("check", help="Fail when the database is behind the migrations or differs from the models.")
-def check() -> None:
+@click.option("--repair", is_flag=True, help="recompute items' stored list columns when they differ")
+def check(repair: bool) -> None:
     check_connection()
     if not migrate.is_up_to_date():
         current = ", ".join(sorted(migrate.current_revisions())) or "base"
@@ -42,6 +43,16 @@ def check() -> None:
         for difference in differences:
             click.echo(f"  drift: {difference}", err=True)
         raise click.ClickException("models and migrations differ; write a migration")
+    with session_scope() as session:
+        stale = list_columns.mismatches(session)
+        if stale and repair:
+            fixed = list_columns.refresh(session)
+            click.echo(f"list columns recomputed for {fixed} items")
+    if stale and not repair:
+        raise click.ClickException(
+            "items whose stored lead department / deadline differ from their assignments: "
+            f"{', '.join(map(str, stale))}; run `jianti db check --repair`"
+        )
     click.echo("database is current and matches the models")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from app.db import list_columns
 from app.db.models import Assignment, Category, CongressSession, Department, Item
 from app.db.models.deadlines import DeadlineRecord, ExtensionRequest
 from app.db.models.stats import ReplyPublication
@@ -165,6 +166,7 @@ def seed_facts(session: Session, facts: list[ItemFact]) -> None:
     _insert(session, ExtensionRequest, extensions)
     session.flush()
     _advance_sequences(session, ("items", "assignments", "deadlines"))
+    list_columns.refresh(session, [row["id"] for row in items])  # the Core inserts bypassed the ORM listener
 
 
 ARCHIVE_REASON = "上一年度办理记录，归档导入"

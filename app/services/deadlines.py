@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Text, bindparam, cast, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from app.db import list_columns
 from app.db.base import table_of, utcnow
 from app.db.models import Assignment, Department, Item
 from app.db.models.deadlines import CalendarEntryRecord, CalendarYearRecord, DeadlineRecord, ExtensionRequest
@@ -354,6 +355,15 @@ def recompute_open_deadlines(
             .values(due_on=bindparam("b_due"), version=assignments.c.version + 1),
             assignment_updates,
         )
+        moved = [u["b_id"] for u in assignment_updates]
+        moved_items = {
+            item_id
+            for start in range(0, len(moved), list_columns.CHUNK)
+            for item_id in session.scalars(
+                select(Assignment.item_id).where(Assignment.id.in_(moved[start : start + list_columns.CHUNK]))
+            )
+        }
+        list_columns.refresh(session, moved_items)  # the bulk update bypassed the ORM listener
     audit.record_many(session, actor, audit_rows)
     audit.record(
         session,

@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.clock import office_today
+from app.db.list_columns import GONE
 from app.db.models import (
     Assignment,
     Category,
@@ -25,7 +26,7 @@ from app.db.models import (
     ItemCoSigner,
     ItemIntendedDepartment,
 )
-from app.domain.enums import AssignmentRole, AssignmentState, ItemKind, ItemState
+from app.domain.enums import AssignmentRole, ItemKind, ItemState
 from app.i18n import _
 from app.importing.export import EXPORT_SUFFIXES, ExportRow, export_items
 from app.services import context
@@ -39,54 +40,18 @@ EXPORT_CHUNK = 1_000
 
 # ----------------------------------------------------------------------------- the list's columns
 
-# Ended parts of an item: they no longer lead it nor carry its deadline.
-_GONE = (AssignmentState.REASSIGNED.value, AssignmentState.CANCELLED.value)
-# An obligation is met (or void) once the reply is sent or the part ended.
-_DONE = (*_GONE, AssignmentState.SENT.value, AssignmentState.CLOSED.value)
-_REPLYING = (AssignmentRole.LEAD.value, AssignmentRole.SPLIT.value)
-
-
-def _current_part(*roles: str) -> Any:
-    """Conditions for the item's current-round parts with these roles (correlated to Item)."""
-    return (
-        Assignment.item_id == Item.id,
-        Assignment.round == Item.round,
-        Assignment.role.in_(roles),
-        Assignment.state.not_in(_GONE),
-    )
-
-
-#: 主办单位: the department of the current round's lead part
-LEAD_DEPARTMENT_ID = (
-    select(Assignment.department_id)
-    .where(*_current_part(AssignmentRole.LEAD.value))
-    .order_by(Assignment.id.desc())
-    .limit(1)
-    .correlate(Item)
-    .scalar_subquery()
-)
+# The list's 主办单位 and 期限 are stored on the item (app.db.list_columns keeps them from the
+# assignments), so filtering and sorting by them uses an index, not a subquery per row.
+#: 主办单位, sorted by the department's short name
 LEAD_DEPARTMENT_NAME = (
-    select(Department.short_name)
-    .join(Assignment, Assignment.department_id == Department.id)
-    .where(*_current_part(AssignmentRole.LEAD.value))
-    .order_by(Assignment.id.desc())
-    .limit(1)
-    .correlate(Item)
-    .scalar_subquery()
+    select(Department.short_name).where(Department.id == Item.lead_department_id).correlate(Item).scalar_subquery()
 )
-#: 期限: the earliest reply deadline of the current round (lead or split parts)
-DUE_ON = select(func.min(Assignment.due_on)).where(*_current_part(*_REPLYING)).correlate(Item).scalar_subquery()
 CATEGORY_CODE = select(Category.code).where(Category.id == Item.category_id).correlate(Item).scalar_subquery()
 
 
 def overdue_clause(today: date) -> Any:
     """A reply (lead or split part) is due before today and not sent."""
-    return exists().where(
-        Assignment.item_id == Item.id,
-        Assignment.role.in_(_REPLYING),
-        Assignment.state.not_in(_DONE),
-        Assignment.due_on < today,
-    )
+    return Item.open_due_on < today
 
 
 ITEM_SPEC = ListSpec(
@@ -114,7 +79,7 @@ ITEM_SPEC = ListSpec(
         "category": CATEGORY_CODE,
         "lead": LEAD_DEPARTMENT_NAME,
         "state": Item.state,
-        "due": DUE_ON,
+        "due": Item.due_on,
         "key": Item.key_supervision,
         "session": Item.session_id,
         "submitter": Item.lead_submitter,
@@ -190,7 +155,7 @@ def _has_part(department_id: int, role: str) -> Any:
         Assignment.department_id == department_id,
         Assignment.role == role,
         Assignment.round == Item.round,
-        Assignment.state.not_in(_GONE),
+        Assignment.state.not_in(GONE),
     )
 
 
@@ -214,7 +179,7 @@ def apply_filters(stmt: Select[Any], filters: Mapping[str, Any], session: Sessio
         )
         stmt = stmt.where(Item.category_id.in_(ids or [-1]))
     if filters.get("lead"):
-        stmt = stmt.where(_has_part(_department_id(session, filters["lead"]), AssignmentRole.LEAD.value))
+        stmt = stmt.where(Item.lead_department_id == _department_id(session, filters["lead"]))
     if filters.get("co"):
         stmt = stmt.where(_has_part(_department_id(session, filters["co"]), AssignmentRole.CO.value))
     if filters.get("split"):
@@ -229,13 +194,10 @@ def apply_filters(stmt: Select[Any], filters: Mapping[str, Any], session: Sessio
                 ),
             )
         )
-    if filters.get("due_from") or filters.get("due_to"):
-        parts = [*_current_part(*_REPLYING)]
-        if filters.get("due_from"):
-            parts.append(Assignment.due_on >= filters["due_from"])
-        if filters.get("due_to"):
-            parts.append(Assignment.due_on <= filters["due_to"])
-        stmt = stmt.where(exists().where(*parts))
+    if filters.get("due_from"):
+        stmt = stmt.where(Item.due_on >= filters["due_from"])
+    if filters.get("due_to"):
+        stmt = stmt.where(Item.due_on <= filters["due_to"])
     if filters.get("overdue"):
         stmt = stmt.where(overdue_clause(office_today()))
     if filters.get("delegation"):
@@ -284,40 +246,20 @@ class ItemRow:
 
 
 def _row_facts(session: Session, items: list[Item]) -> list[ItemRow]:
-    ids = [i.id for i in items]
-    lead: dict[int, tuple[str, str]] = {}
-    due: dict[int, date] = {}
-    late: set[int] = set()
-    today = office_today()
-    if ids:
-        parts = session.execute(
-            select(Assignment.item_id, Assignment.role, Assignment.state, Assignment.due_on, Department, Item.round)
-            .join(Department, Department.id == Assignment.department_id)
-            .join(Item, Item.id == Assignment.item_id)
-            .where(
-                Assignment.item_id.in_(ids),
-                Assignment.round == Item.round,
-                Assignment.state.not_in(_GONE),
-            )
-            .order_by(Assignment.id)
-        ).all()
-        for item_id, role, state, due_on, department, _round in parts:
-            if role == AssignmentRole.LEAD.value:
-                lead[item_id] = (department.code, department.short_name)
-            if role in _REPLYING and due_on is not None:
-                due[item_id] = min(due_on, due.get(item_id, due_on))
-                if state not in _DONE and due_on < today:
-                    late.add(item_id)
-    return [
-        ItemRow(
-            item,
-            lead.get(item.id, (None, None))[0],
-            lead.get(item.id, (None, None))[1],
-            due.get(item.id),
-            item.id in late,
+    leads = {i.lead_department_id for i in items if i.lead_department_id is not None}
+    names: dict[int, tuple[str, str]] = {}
+    if leads:
+        rows = session.execute(
+            select(Department.id, Department.code, Department.short_name).where(Department.id.in_(leads))
         )
-        for item in items
-    ]
+        names = {dept_id: (code, short) for dept_id, code, short in rows}
+    today = office_today()
+    rows_out = []
+    for item in items:
+        code, name = names.get(item.lead_department_id, (None, None)) if item.lead_department_id else (None, None)
+        overdue = item.open_due_on is not None and item.open_due_on < today
+        rows_out.append(ItemRow(item, code, name, item.due_on, overdue))
+    return rows_out
 
 
 def list_items(session: Session, actor: Actor, query: ListQuery) -> ListPage:

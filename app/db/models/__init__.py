@@ -14,6 +14,7 @@ from app.db.base import Base
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
+from app.db import list_columns  # noqa: E402,F401  (registers the listeners that keep items' list columns)
 from app.db.models.core import (  # noqa: E402  (re-exported for convenience)
     ApiToken,
     Assignment,

@@ -78,6 +78,9 @@ class Item(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("session_id", "number"),
         Index("ix_items_state", "state"),
+        Index("ix_items_lead_department", "lead_department_id"),
+        Index("ix_items_due_on", "due_on"),
+        Index("ix_items_open_due_on", "open_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +104,11 @@ class Item(TimestampMixin, Base):
     round: Mapped[int] = mapped_column(Integer, default=1)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Kept from the assignments by app.db.list_columns (never set by hand), so the lists filter and
+    # sort by 主办单位 and 期限 with an index instead of a subquery per row:
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))  # current lead part
+    due_on: Mapped[date | None] = mapped_column(Date)  # earliest reply deadline of the current round
+    open_due_on: Mapped[date | None] = mapped_column(Date)  # earliest deadline of a reply not yet sent
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -152,6 +160,7 @@ class Assignment(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_assignments_department_state", "department_id", "state"),
         Index("ix_assignments_item_round", "item_id", "round"),
+        Index("ix_assignments_department_item", "department_id", "item_id"),  # a department's scope
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from app.db import list_columns
 from sqlalchemy import func, select
 
 from app.db.models import Assignment, AuditEntry, Item
@@ -105,6 +106,8 @@ def check(session, item_id):
         assert not [a for a in assignments if a.state in ASSIGNMENT_LIVE]
     elif item.state != "registered":
         assert [a for a in assignments if a.state in ASSIGNMENT_LIVE], "a live item without any department"
+    # the list's stored 主办单位 / 期限 follow every transition (app.db.list_columns)
+    assert list_columns.mismatches(session) == []
 
 
 def enabled(session, item, actors, today):
