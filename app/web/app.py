@@ -28,6 +28,7 @@ from app.web.csrf import enforce_csrf
 from app.web.errors import date_out_of_range_handler, http_error_handler, internal_error_handler, user_error_handler
 from app.web.flash import FlashMiddleware
 from app.web.middleware import IdentityMiddleware, security_headers
+from app.web.nav_counts import NavCountsMiddleware
 from app.web.openapi_contract import install as install_api_contract
 from app.web.openapi_page import LocalSchemaPage
 from app.web.templating import template_engine
@@ -98,7 +99,11 @@ def create_app(
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=db_config)],
-        middleware=[DefineMiddleware(IdentityMiddleware), DefineMiddleware(FlashMiddleware)],
+        middleware=[
+            DefineMiddleware(IdentityMiddleware),
+            DefineMiddleware(FlashMiddleware),
+            DefineMiddleware(NavCountsMiddleware),
+        ],
         before_request=enforce_csrf,
         # every answer, also unknown routes and errors: CSP and friends, X-Request-ID, one charset
         before_send=[security_headers],

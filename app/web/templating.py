@@ -11,6 +11,7 @@ from app.domain.audit_labels import audit_label
 from app.domain.enums import Role
 from app.i18n import LOCALES, format_date, format_datetime, get_locale, gettext, ngettext
 from app.web import flash, nav, picker
+from app.web import nav_counts as nav_count_badges
 from app.web.deadline_helpers import register as register_deadline_helpers
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -50,6 +51,12 @@ def nav_entries(context):
 
 
 @pass_context
+def nav_counts(context) -> dict[str, int]:
+    request = context.get("request")
+    return nav_count_badges.shown(request.scope) if request is not None else {}
+
+
+@pass_context
 def nav_split(context):
     user = current_user(context)
     return nav.split_for(user.role if user else None)
@@ -70,6 +77,7 @@ def build_environment() -> Environment:
         current_user=current_user,
         nav_entries=nav_entries,
         nav_split=nav_split,
+        nav_counts=nav_counts,
         flashes=flashes,
         audit_label=audit_label,
         departments_by_kind=picker.by_kind,

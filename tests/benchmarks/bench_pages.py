@@ -80,6 +80,9 @@ def _seed(url: str, size: int):
         for start in range(0, size, 5000):
             session.execute(insert(Assignment), parts[start : start + 5000])
         list_columns.refresh(session)  # the Core inserts bypass the ORM listener, as the archive import's do
+    # statistics and the visibility map, as autovacuum (PostgreSQL) or `ANALYZE` would have them in use
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
     return engine, dept_ids[0]
 
 

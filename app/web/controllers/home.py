@@ -8,12 +8,14 @@ from litestar import Request, get
 from litestar.response import Template
 from sqlalchemy import func, select
 
+from app.clock import office_today
 from app.db.models import Assignment, Item
 from app.domain.enums import ItemState, Role
 from app.domain.statistics import Rate
 from app.domain.text import N_
 from app.i18n import get_locale
 from app.services import access, key_figures
+from app.services.workflow import queues
 from app.web.deps import DbSession
 from app.web.guards import logged_in
 from app.web.nav import NavEntry
@@ -38,9 +40,22 @@ def home(request: Request, db_session: DbSession) -> Template:
     figures = None
     if actor.is_office or actor.role is Role.LEADER_READONLY:
         figures = _figures(key_figures.key_figures(db_session, actor))
+    today = office_today()
+    office_queues = queues.office_queues(db_session, actor, today) if actor.is_office else None
+    department_queues = None
+    if actor.is_department:
+        counts_by_queue = queues.department_counts(db_session, actor, today)
+        department_queues = [(q, counts_by_queue[q.key]) for q in queues.queues_for(actor)]
     return Template(
         "home.html",
-        context={"states": states, "total": sum(counts.values()), "own_open": own_open, "figures": figures},
+        context={
+            "states": states,
+            "total": sum(counts.values()),
+            "own_open": own_open,
+            "figures": figures,
+            "office_queues": office_queues,
+            "department_queues": department_queues,
+        },
     )
 
 

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter, URLEncodedBody
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clock import from_office_wall_clock
+from app.clock import from_office_wall_clock, office_today
 from app.db.models import Item
 from app.documents.reply_letter import docx_filename, render_docx, render_html
 from app.domain.dates import check_day
-from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, ItemKind, ItemState, Role
+from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, AssignmentRole, ItemKind, ItemState, Role
 from app.domain.handling import COMMUNICATION_LABELS, FeedbackGiver
 from app.domain.lifecycle import TRANSITIONS, find_transition
 from app.domain.text import N_
@@ -31,12 +31,13 @@ from app.i18n import _
 from app.services import access
 from app.services import departments as department_service
 from app.services.errors import Problem, UserError, ValidationFailed
-from app.services.workflow import actions, letters, views
+from app.services.workflow import actions, letters, queues, views
 from app.services.workflow.files import Upload, storage_path
 from app.web import forms
 from app.web.deps import DbSession
 from app.web.flash import flash_redirect, see_other
 from app.web.guards import department_or_office, office_only, roles
+from app.web.listing import parse_query, view
 from app.web.nav import NavEntry
 from app.web.params import form_id
 
@@ -236,27 +237,22 @@ class HandlingPages(Controller):
     include_in_schema = False
 
     @get("/inbox", guards=[roles(*DEPARTMENT_ROLES)], sync_to_thread=True)
-    def inbox(
-        self,
-        request: Request,
-        db_session: DbSession,
-        finished: FromQuery[bool] = False,
-        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
-    ) -> Template:
-        rows = views.inbox(db_session, request.user, include_finished=finished or bool(state_filter))
-        counts: dict[str, int] = {}
-        for row in rows:
-            counts[row.assignment.state] = counts.get(row.assignment.state, 0) + 1
-        if state_filter:
-            rows = [r for r in rows if r.assignment.state == state_filter]
+    def inbox(self, request: Request, db_session: DbSession) -> Template:
+        """The department's queues (待签收, 办理中, 即将到期, 已超期, 退回修改; the unit head's 待我签发)
+        on the list mechanism: search, filter, sort, page, the whole state in the URL."""
+        today = office_today()
+        query = parse_query(request.query_params, queues.INBOX_SPEC)
+        page = queues.list_inbox(db_session, request.user, query, today)
         return Template(
             "workflow/inbox.html",
             context={
-                "rows": rows,
-                "finished": finished,
-                "counts": counts,
-                "state": state_filter,
-                "overdue": sum(1 for r in rows if r.overdue),
+                "view": view(page, "/inbox"),
+                "query": query,
+                "rows": page.rows,
+                "queues": queues.queues_for(request.user),
+                "counts": queues.department_counts(db_session, request.user, today),
+                "roles": [r.value for r in AssignmentRole],
+                "states": list(queues.WAITING) + ["opinion_sent", "sent", "closed"],
             },
         )
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from app.db import list_columns
 from sqlalchemy import func, select
 
+from app.db import list_columns
 from app.db.models import Assignment, AuditEntry, Item
 from app.db.models.workflow import Reply
 from app.domain.lifecycle import ASSIGNMENT_LIVE, ITEM_TERMINAL, Refused, Step, decide, known_actions, replay
