@@ -17,7 +17,8 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.i18n import _
+from app.domain.text import N_
+from app.i18n import _, get_locale
 from app.services.errors import Problem, ValidationFailed
 
 MAX_INT = 2**31 - 1  # the database's INTEGER; the same bound as app.web.middleware
@@ -29,6 +30,21 @@ FilterKind = Literal["id", "text", "bool", "date", "choice"]
 Direction = Literal["asc", "desc"]
 SortColumn = Any  # a mapped attribute (Item.number) or a column expression (a correlated subquery)
 RESERVED = ("sort", "dir", "page", "per_page")
+# Column names for the sort keys, so a refusal names the columns the user sees, with the key to type.
+SORT_LABELS = {
+    "number": N_("Number"),
+    "title": N_("Title"),
+    "category": N_("Category"),
+    "lead": N_("Lead department"),
+    "state": N_("State"),
+    "status": N_("Status"),
+    "due": N_("Deadline"),
+    "key": N_("Key supervision"),
+    "session": N_("Session"),
+    "submitter": N_("Submitter"),
+    "role": N_("Our part"),
+    "round": N_("Round"),
+}
 
 
 class BadListQuery(ValidationFailed):
@@ -260,7 +276,10 @@ def parse(raw: Mapping[str, Sequence[str]], spec: ListSpec) -> ListQuery:
         if sort_text in spec.sorts:
             sort = sort_text
         else:
-            allowed = ", ".join(spec.sorts)
+            separator = "、" if get_locale() == "zh_CN" else ", "
+            allowed = separator.join(
+                f"{_(SORT_LABELS[key])} ({key})" if key in SORT_LABELS else key for key in spec.sorts
+            )
             problems.append(Problem("sort", _("unknown sort key (allowed: %(keys)s)", keys=allowed), sort_text))
     if direction_text is not None:
         if direction_text in ("asc", "desc"):

@@ -103,3 +103,16 @@ def test_the_office_home_lists_its_queues_with_links(login_as, dataset):
     assert 'data-testid="office-queues"' in page
     overdue = re.search(r'data-queue="overdue" href="([^"]+)"[^>]*>.*?<span class="count">(\d+)</span>', page, re.S)
     assert overdue and overdue.group(1) == "/items?overdue=1" and int(overdue.group(2)) == 1
+
+
+def test_the_inbox_api_takes_the_same_parameters_and_says_the_total(login_as, dataset):
+    client, _user = login_as("dept_handler", "cgw")
+    overdue = client.get("/api/inbox", params={"queue": "overdue", "sort": "-due"})
+    assert overdue.status_code == 200 and overdue.headers["x-total-count"] == "2"
+    assert [r["item_number"] for r in overdue.json()] == ["0001", "0002"]  # latest deadline first: 2026 co, 2020 lead
+    one = client.get("/api/inbox", params={"per_page": 1, "page": 2})
+    assert len(one.json()) == 1 and one.headers["x-total-count"] == "3"
+    bad = client.get("/api/inbox", params={"queue": "nope"})
+    assert bad.status_code == 400 and bad.json()["error"] == "bad_request"
+    other, _ = login_as("dept_handler", "jw")
+    assert {r["item_number"] for r in other.get("/api/inbox", params={"q": "停车", "finished": "1"}).json()} == set()

@@ -14,24 +14,26 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.orm import Session
 
-from app.clock import from_office_wall_clock
+from app.clock import from_office_wall_clock, office_today
 from app.db.models import Assignment, Item
 from app.domain.enums import DEPARTMENT_ROLES, OFFICE_ROLES, Role
 from app.i18n import _
 from app.services import access
 from app.services.errors import Problem, ValidationFailed
-from app.services.workflow import actions, views
+from app.services.workflow import actions, queues, views
 from app.services.workflow.files import Upload
 from app.web.controllers.workflow import DOCX_MIME, attachment_response, letter_docx_response
 from app.web.deps import DbSession
 from app.web.guards import office_only, roles
+from app.web.listing import parse_query
 from app.web.versions import VersionOut, changed_versions
 
 readers = roles(*OFFICE_ROLES, *DEPARTMENT_ROLES, Role.LEADER_READONLY)
@@ -280,6 +282,10 @@ class HandlingOut:
     allowed_actions: list[AllowedAction]
 
 
+def _q(description: str, name: str | None = None) -> Any:
+    return QueryParameter(description=description, required=False, name=name)
+
+
 @dataclass
 class InboxOut:
     assignment: AssignmentOut
@@ -433,9 +439,36 @@ class HandlingApi(Controller):
 
     # ------------------------------------------------------------------ reading
 
-    @get("/inbox", guards=[departments_only], summary="My department's assignments, overdue first", **COMMON)
-    def inbox(self, request: Request, db_session: DbSession, finished: FromQuery[bool] = False) -> list[InboxOut]:
-        return [
+    @get(
+        "/inbox",
+        guards=[departments_only],
+        summary="My department's assignments: queues, filters, sort and paging as on /inbox; the total in X-Total-Count",
+        response_headers=[
+            ResponseHeader(name="X-Total-Count", description="assignments matching, all pages", documentation_only=True)
+        ],
+        **COMMON,
+    )
+    def inbox(
+        self,
+        request: Request,
+        db_session: DbSession,
+        queue: Annotated[str | None, _q("to_sign | to_sign_off | in_hand | due_soon | overdue | returned")] = None,
+        assignment_state: Annotated[
+            list[str] | None, _q("assignment state; repeat for any of several", "state")
+        ] = None,
+        role: Annotated[str | None, _q("lead | co | split | reference: our part")] = None,
+        key: Annotated[str | None, _q("1: key supervision (重点督办) only")] = None,
+        finished: Annotated[str | None, _q("1/true: finished assignments too (default: open work only)")] = None,
+        q: Annotated[str | None, _q("text in the item's number or title")] = None,
+        sort: Annotated[str | None, _q("number | title | role | round | state | due | key; -key: descending")] = None,
+        direction: Annotated[str | None, _q("asc | desc", "dir")] = None,
+        page: Annotated[int | None, _q("1 .. 2^31-1")] = None,
+        per_page: Annotated[int | None, _q("1 .. 200, default 50")] = None,
+    ) -> Response[list[InboxOut]]:
+        listed = queues.list_inbox(
+            db_session, request.user, parse_query(request.query_params, queues.INBOX_SPEC), office_today()
+        )
+        rows = [
             InboxOut(
                 _assignment_out(r.assignment),
                 r.item.title,
@@ -444,8 +477,9 @@ class HandlingApi(Controller):
                 r.overdue,
                 r.days_left,
             )
-            for r in views.inbox(db_session, request.user, include_finished=finished)
+            for r in listed.rows
         ]
+        return Response(rows, headers={"X-Total-Count": str(listed.total)})
 
     @get(
         "/review-queue",
