@@ -48,3 +48,35 @@ def test_filter_sort_page_and_export_all_matching(page, make_user, dataset):
         page.click("[data-testid=bulk-export]")
     exported = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert sorted(r["number"] for r in exported) == ["0001", "0002", "0004", "0005"]
+
+
+def test_inbox_queues_search_sort_and_page_in_the_browser(page, make_user, dataset):
+    """A department handler: the overdue queue, a search, a sort, the pager and the back button."""
+    browser_login(page, make_user("dept_handler", "cgw"))
+    page.goto("/inbox")
+    assert page.locator("[data-testid=nav-count]").inner_text() == "5"  # 3 to sign for + 2 overdue
+    page.click("[data-testid=inbox-queues] a[data-queue=overdue]")
+    page.wait_for_url("**queue=overdue**")
+    rows = page.locator("[data-testid=inbox-row]")
+    assert sorted(int(rows.nth(i).get_attribute("data-item")) for i in range(rows.count())) == sorted(
+        [dataset.id("bridge"), dataset.id("parking")]
+    )
+    page.click("th[data-sort=due] a")  # already by due ascending: now descending
+    page.wait_for_url("**dir=desc**")
+    assert rows.first.get_attribute("data-item") == str(dataset.id("bridge"))
+    page.go_back()
+    page.wait_for_url(lambda url: "dir=desc" not in url)
+    assert rows.first.get_attribute("data-item") == str(dataset.id("parking"))
+
+    page.fill("[data-testid=inbox-filters] input[name=q]", "河道")
+    page.click("[data-testid=inbox-filters] button[type=submit]")
+    page.wait_for_url("**q=**")
+    assert "queue=overdue" in page.url  # the queue survives a search
+    assert page.locator("[data-testid=inbox-empty]").is_visible()  # 河道 is due in 2099: not overdue
+    page.click("[data-testid=inbox-queues] a[data-queue=open]")
+    page.wait_for_url(lambda url: "queue=" not in url)
+    page.goto("/inbox?per_page=1&page=2")
+    assert rows.count() == 1
+    page.click("[data-testid=pager] a[data-rel=next]")
+    page.wait_for_url("**page=3**")
+    assert rows.count() == 1
