@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody, URLEncodedBody
+from litestar.datastructures import ResponseHeader
+from litestar.params import JSONBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.db.models import Department, User
 from app.domain.enums import OFFICE_ROLES, Role
@@ -16,10 +17,12 @@ from app.domain.text import N_
 from app.i18n import _
 from app.services import accounts, context, departments
 from app.services.errors import UserError
+from app.services.user_list import USER_SPEC, list_users
 from app.web import forms
 from app.web.deps import DbSession
 from app.web.flash import flash_redirect
 from app.web.guards import logged_in, office_admin_only, office_only
+from app.web.listing import parse_query, view
 from app.web.nav import NavEntry
 
 NAV = [
@@ -68,17 +71,17 @@ def _user_out(user: User) -> UserOut:
     )
 
 
-def _users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).options(selectinload(User.department)).order_by(User.username)))
-
-
 def _departments(session: Session) -> list[Department]:
     return departments.all_departments(session)
 
 
-def _users_context(session: Session) -> dict:
+def _users_context(session: Session, request: Request) -> dict:
+    query = parse_query(request.query_params, USER_SPEC)
+    page = list_users(session, request.user, query)
     return {
-        "users": _users(session),
+        "users": page.rows,
+        "view": view(page, "/admin/users"),
+        "query": query,
         "departments": _departments(session),
         "roles": list(Role),
         "problems": [],
@@ -105,8 +108,8 @@ class AdminPages(Controller):
     include_in_schema = False
 
     @get("/users", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
-    def users_page(self, db_session: DbSession) -> Template:
-        return Template("admin/users.html", context=_users_context(db_session))
+    def users_page(self, request: Request, db_session: DbSession) -> Template:
+        return Template("admin/users.html", context=_users_context(db_session, request))
 
     @post("/users", guards=[office_admin_only], include_in_schema=False, sync_to_thread=True)
     def users_create(
@@ -119,7 +122,9 @@ class AdminPages(Controller):
             user = _create(db_session, request, data)
         except UserError as exc:
             kept = {k: v for k, v in vars(data).items() if k != "password"}  # never echo a password
-            return forms.rerender(db_session, exc, "admin/users.html", lambda: _users_context(db_session), kept)
+            return forms.rerender(
+                db_session, exc, "admin/users.html", lambda: _users_context(db_session, request), kept
+            )
         return flash_redirect(request, db_session, "/admin/users", _("Account %(name)s created.", name=user.username))
 
     @get("/departments", guards=[office_only], include_in_schema=False, sync_to_thread=True)
@@ -148,9 +153,34 @@ class AdminApi(Controller):
     path = "/api"
     tags = ["accounts"]
 
-    @get("/users", guards=[office_admin_only], summary="List accounts", tags=["accounts"], sync_to_thread=True)
-    def api_users(self, db_session: DbSession) -> list[UserOut]:
-        return [_user_out(u) for u in _users(db_session)]
+    @get(
+        "/users",
+        guards=[office_admin_only],
+        summary="List accounts: filters role, department, active (yes/no), q; sort; paging; total in X-Total-Count",
+        tags=["accounts"],
+        response_headers=[
+            ResponseHeader(name="X-Total-Count", description="accounts matching", documentation_only=True)
+        ],
+        sync_to_thread=True,
+    )
+    def api_users(
+        self,
+        request: Request,
+        db_session: DbSession,
+        role: Annotated[str | None, QueryParameter(description="role code", required=False)] = None,
+        department: Annotated[str | None, QueryParameter(description="department code", required=False)] = None,
+        active: Annotated[str | None, QueryParameter(description="yes | no", required=False)] = None,
+        q: Annotated[str | None, QueryParameter(description="text in the user name or name", required=False)] = None,
+        sort: Annotated[
+            str | None,
+            QueryParameter(description="username | name | role | department | active | last_login", required=False),
+        ] = None,
+        direction: Annotated[str | None, QueryParameter(description="asc | desc", name="dir", required=False)] = None,
+        page: Annotated[int | None, QueryParameter(description="1 .. 2^31-1", required=False)] = None,
+        per_page: Annotated[int | None, QueryParameter(description="1 .. 200, default 50", required=False)] = None,
+    ) -> Response[list[UserOut]]:
+        listed = list_users(db_session, request.user, parse_query(request.query_params, USER_SPEC))
+        return Response([_user_out(u) for u in listed.rows], headers={"X-Total-Count": str(listed.total)})
 
     @post("/users", guards=[office_admin_only], summary="Create an account", tags=["accounts"], sync_to_thread=True)
     def api_create_user(self, request: Request, db_session: DbSession, data: JSONBody[NewUser]) -> UserOut:
