@@ -211,13 +211,12 @@ def office_queues(session: Session, actor: Actor, today: date) -> list[OfficeQue
         select(Item.id).where(Item.state.in_([ItemState.REPLIED.value, ItemState.AWAITING_FEEDBACK.value])),
     )
     overdue = _count(session, select(Item.id).where(Item.open_due_on < today))
-    awaiting = f"state={ItemState.REPLIED.value}&state={ItemState.AWAITING_FEEDBACK.value}"
     return [
         OfficeQueue("routing", N_("Routing proposals to review"), undecided, "/routing"),
         OfficeQueue("to_assign", N_("To assign"), to_assign, "/routing"),
         OfficeQueue("replies", N_("Replies to review"), to_review, "/review"),
-        OfficeQueue("requests", N_("Reassignment and extension requests"), requests, "/review#requests"),
-        OfficeQueue("feedback", N_("Awaiting feedback"), feedback, f"/items?{awaiting}"),
+        OfficeQueue("requests", N_("Reassignment and extension requests"), requests, "/review?tab=requests"),
+        OfficeQueue("feedback", N_("Awaiting feedback"), feedback, "/review?tab=feedback"),
         OfficeQueue("overdue", N_("Overdue"), overdue, "/items?overdue=1"),
     ]
 

@@ -31,13 +31,13 @@ from app.i18n import _
 from app.services import access
 from app.services import departments as department_service
 from app.services.errors import Problem, UserError, ValidationFailed
-from app.services.workflow import actions, letters, queues, views
+from app.services.workflow import actions, letters, queues, review_list, views
 from app.services.workflow.files import Upload, storage_path
 from app.web import forms
 from app.web.deps import DbSession
 from app.web.flash import flash_redirect, see_other
 from app.web.guards import department_or_office, office_only, roles
-from app.web.listing import parse_query, view
+from app.web.listing import parse_query, raw_query, view
 from app.web.nav import NavEntry
 from app.web.params import form_id
 
@@ -258,7 +258,24 @@ class HandlingPages(Controller):
 
     @get("/review", guards=[office_only], sync_to_thread=True)
     def review(self, request: Request, db_session: DbSession) -> Template:
-        return Template("workflow/review.html", context={"queue": views.review_queue(db_session, request.user)})
+        """Tabs on the list mechanism: replies to review, reassignment requests, feedback due."""
+        raw = raw_query(request.query_params)
+        chosen = review_list.tab(raw["tab"][-1] if raw.get("tab") else None)
+        page, counts = review_list.review_page(db_session, request.user, chosen.key, raw)
+        base = [] if chosen.key == review_list.TABS[0].key else [("tab", chosen.key)]
+        return Template(
+            "workflow/review.html",
+            context={
+                "tab": chosen,
+                "tabs": review_list.TABS,
+                "counts": counts,
+                "view": view(page, "/review", base),
+                "query": page.query,
+                "rows": page.rows,
+                "departments": department_service.all_departments(db_session),
+                "extensions": review_list.pending_extensions(db_session),
+            },
+        )
 
     @get("/overview", guards=[roles(*OFFICE_ROLES, Role.LEADER_READONLY)], sync_to_thread=True)
     def overview(

@@ -83,7 +83,7 @@ def handle_one_round(open_as, users, item_id: int, tmp_path, round_no: int) -> N
 
     office = open_as(users["office"])
     office.goto("/review")
-    office.locator("[data-testid=review-replies] a").first.click()
+    office.locator("[data-testid=review-replies] tbody a").first.click()
     act(office, "accept_reply")
     assert state(office) == "replied"
 

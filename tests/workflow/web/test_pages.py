@@ -100,7 +100,7 @@ def test_inbox_review_overview_feedback_and_letter(db_session, users, actors, as
     inbox = as_user(users["jtw"]).get("/inbox?finished=true")
     assert inbox.status_code == 200 and scenario.title in inbox.text
     office = as_user(users["office"])
-    review = office.get("/review")
+    review = office.get("/review?tab=feedback")
     assert review.status_code == 200 and scenario.title in review.text  # waiting for feedback
     assert office.get("/overview?state=replied").status_code == 200
     feedback = office.get(f"/items/{scenario.item_id}/feedback")
