@@ -8,11 +8,11 @@ Department users calling it see their own department's rows only (access scoping
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, AuditEntry, Department, Item
@@ -20,6 +20,7 @@ from app.db.models.deadlines import DeadlineRecord
 from app.domain.calendar import WorkingCalendar
 from app.services.access import scope_assignments
 from app.services.actor import Actor
+from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, run_page, search_clause
 from app.services.supervision import ENDED_STATES
 
 SECTIONS = ("due_this_week", "overdue", "key_items", "co_opinions_late", "feedback_missing")
@@ -102,7 +103,8 @@ def _sort_key(sort: str) -> Callable[[BoardRow], tuple[Any, ...]]:
     return lambda r: (r.due, r.department_name, r.item_number)
 
 
-def build_board(session: Session, actor: Actor, today: date, calendar: WorkingCalendar, sort: str = "due") -> Board:
+def _statement(actor: Actor) -> Any:
+    """(deadline, assignment, item, department) rows of the open deadlines the board follows, scoped."""
     stmt = (
         select(DeadlineRecord, Assignment, Item, Department)
         .join(Assignment, Assignment.id == DeadlineRecord.assignment_id)
@@ -115,31 +117,103 @@ def build_board(session: Session, actor: Actor, today: date, calendar: WorkingCa
             or_(Assignment.state.not_in([s.value for s in ENDED_STATES]), DeadlineRecord.rule == "publication"),
         )
     )
-    rows = []
-    for record, assignment, item, department in session.execute(scope_assignments(stmt, actor)).all():
-        rows.append(
-            BoardRow(
-                deadline_id=record.id,
-                assignment_id=assignment.id,
-                item_id=item.id,
-                item_number=item.number,
-                item_title=item.title,
-                item_kind=item.kind,
-                department_code=department.code,
-                department_name=department.short_name,
-                role=assignment.role,
-                state=assignment.state,
-                rule=record.rule,
-                due=record.due_on,
-                days_overdue=max(0, (today - record.due_on).days),
-                working_days_left=calendar.working_days_between(today, record.due_on),
-                key_supervision=item.key_supervision,
-                has_warning=record.has_warning,
-                override_kind=record.override_kind,
-                explanation=record.explanation,
-            )
-        )
-    week_end = today + timedelta(days=6 - today.weekday())
+    return scope_assignments(stmt, actor)
+
+
+def _row(record: DeadlineRecord, assignment: Assignment, item: Item, department: Department, today: date,
+         calendar: WorkingCalendar) -> BoardRow:  # fmt: skip
+    return BoardRow(
+        deadline_id=record.id,
+        assignment_id=assignment.id,
+        item_id=item.id,
+        item_number=item.number,
+        item_title=item.title,
+        item_kind=item.kind,
+        department_code=department.code,
+        department_name=department.short_name,
+        role=assignment.role,
+        state=assignment.state,
+        rule=record.rule,
+        due=record.due_on,
+        days_overdue=max(0, (today - record.due_on).days),
+        working_days_left=calendar.working_days_between(today, record.due_on),
+        key_supervision=item.key_supervision,
+        has_warning=record.has_warning,
+        override_kind=record.override_kind,
+        explanation=record.explanation,
+    )
+
+
+def week_end_of(today: date) -> date:
+    return today + timedelta(days=6 - today.weekday())
+
+
+def section_clause(name: str, today: date) -> ColumnElement[bool]:
+    """The SQL form of each section (the same rules as build_board's, row by row)."""
+    due = DeadlineRecord.due_on
+    if name == "due_this_week":
+        return and_(due >= today, due <= week_end_of(today))
+    if name == "overdue":
+        return and_(due < today, DeadlineRecord.rule.in_(("reply", "rehandling_reply", "reassignment_answer")))
+    if name == "key_items":
+        return and_(Item.key_supervision.is_(True), DeadlineRecord.rule.in_(("reply", "rehandling_reply")))
+    if name == "co_opinions_late":
+        return and_(DeadlineRecord.rule == "co_opinion", due < today)
+    return and_(DeadlineRecord.rule == "feedback", due < today)
+
+
+BOARD_SPEC = ListSpec(
+    filters={
+        "section": FilterSpec("choice", SECTIONS),  # one section, paged; none: the first rows of each
+        "department": FilterSpec("text"),  # department code
+        "q": FilterSpec("text"),  # item number or title
+    },
+    sorts={
+        "due": DeadlineRecord.due_on,
+        "overdue": DeadlineRecord.due_on,  # the most overdue first: the earliest deadline
+        "department": Department.short_name,
+        "item": Item.number,
+    },
+    tiebreak=DeadlineRecord.id,
+    default_sort="due",
+    default_per_page=20,
+)
+
+
+@dataclass
+class BoardPage:
+    """The board page: each shown section's rows (one page of it), every section's count."""
+
+    board: Board
+    counts: dict[str, int]
+    page: ListPage  # the paged section's page, or the first section's when all are shown
+
+
+def board_page(session: Session, actor: Actor, today: date, calendar: WorkingCalendar, query: ListQuery) -> BoardPage:
+    base = _statement(actor)
+    if query.get("department"):
+        base = base.where(Department.code == query.get("department"))
+    if query.get("q"):
+        base = base.where(search_clause([Item.number, Item.title], query.get("q")))
+    counts = {
+        name: session.scalar(select(func.count()).select_from(base.where(section_clause(name, today)).subquery())) or 0
+        for name in SECTIONS
+    }
+    shown = [query.get("section")] if query.get("section") else list(SECTIONS)
+    sections: dict[str, list[BoardRow]] = {}
+    page: ListPage | None = None
+    for name in shown:
+        paged = query if query.get("section") else replace(query, page=1)
+        one = run_page(session, base.where(section_clause(name, today)), paged, scalars=False)
+        sections[name] = [_row(r, a, i, d, today, calendar) for r, a, i, d in one.rows]
+        page = page or one
+    assert page is not None
+    return BoardPage(Board(today, week_end_of(today), sections), counts, page)
+
+
+def build_board(session: Session, actor: Actor, today: date, calendar: WorkingCalendar, sort: str = "due") -> Board:
+    rows = [_row(r, a, i, d, today, calendar) for r, a, i, d in session.execute(_statement(actor)).all()]
+    week_end = week_end_of(today)
     key = _sort_key(sort if sort in SORT_KEYS else "due")
     sections = {
         "due_this_week": [r for r in rows if today <= r.due <= week_end],

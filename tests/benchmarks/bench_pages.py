@@ -8,8 +8,9 @@ years) and times `item_list.list_items` — count + ORDER BY + LIMIT/OFFSET, the
 Prints median and p95 per query and size, the 1k → 50k growth, and the ratio against the bare
 SQLAlchemy Core statements of the same page (count + page query, no row facts, no scoping).
 
-Not yet measured here: the HTTP layer (Litestar + template), the routing review and the overview
-(both run the same run_page), and a bare Litestar handler baseline.
+Also the overview (the same list, key items first) and a busy department's inbox (its queues on
+the list mechanism). Not measured here: the HTTP layer (Litestar + template; tests/load/run_load.py
+measures the server with a bare Litestar handler beside it) and the routing review (run_page too).
 """
 
 from __future__ import annotations
@@ -125,8 +126,9 @@ def main() -> None:
     from app.db.models import Item
     from app.domain.enums import Role
     from app.services.actor import Actor
-    from app.services.item_list import ITEM_SPEC, list_items
+    from app.services.item_list import ITEM_SPEC, OVERVIEW_SPEC, list_items
     from app.services.listing import parse
+    from app.services.workflow.queues import INBOX_SPEC, list_inbox
     from app.settings import load_settings, use_settings
 
     queries = {
@@ -134,6 +136,12 @@ def main() -> None:
         "search q=停车, sort due": {"q": ["停车"], "sort": ["due"]},
         "overdue, sort lead desc, page 3": {"overdue": ["1"], "sort": ["-lead"], "page": ["3"]},
         "key=1 sort title": {"key": ["1"], "sort": ["title"]},
+    }
+    OVERVIEW = "overview: overdue, key first, page 2"
+    INBOX_QUERIES = {
+        "inbox: open work, by deadline": {},
+        "inbox: overdue queue, sort title, page 2": {"queue": ["overdue"], "sort": ["title"], "page": ["2"]},
+        "inbox: search 停车": {"q": ["停车"]},
     }
     results: dict[tuple[str, str, int], tuple[float, float]] = {}
     bare: dict[int, tuple[float, float]] = {}
@@ -156,6 +164,16 @@ def main() -> None:
                 for name, raw in queries.items():
                     query = parse(raw, ITEM_SPEC)
                     results[(who, name, size)] = _time(lambda a=actor, q=query: list_items(session, a, q), args.repeat)
+                overview = parse({"overdue": ["1"], "page": ["2"]}, OVERVIEW_SPEC)  # key items first
+                results[(who, OVERVIEW, size)] = _time(
+                    lambda a=actor, q=overview: list_items(session, a, q), args.repeat
+                )
+            today = date(2026, 12, 1)
+            for name, raw in INBOX_QUERIES.items():
+                query = parse(raw, INBOX_SPEC)
+                results[("department", name, size)] = _time(
+                    lambda q=query, a=actors["department"], t=today: list_inbox(session, a, q, t), args.repeat
+                )
 
             def bare_page() -> None:
                 stmt = select(Item)
@@ -170,7 +188,8 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"\n{'query':<45}" + "".join(f"{f'{s} median/p95 ms':>26}" for s in sizes) + "   growth p95")
     for who in ("office", "department"):
-        for name in queries:
+        names = [*queries, OVERVIEW, *(INBOX_QUERIES if who == "department" else ())]
+        for name in names:
             cells = [results[(who, name, s)] for s in sizes]
             growth = cells[-1][1] / cells[0][1] if cells[0][1] else float("nan")
             print(

@@ -30,15 +30,17 @@ from app.i18n import _, get_locale
 from app.rules.calendars import library_year_range, parse_year_text
 from app.services import context
 from app.services import deadlines as deadline_service
+from app.services import departments as department_service
 from app.services.access import get_assignment_for
 from app.services.errors import Problem, UserError, ValidationFailed
 from app.services.supervision import run_supervision
-from app.services.supervision_board import SECTIONS, SORT_KEYS, build_board, recent_moves
+from app.services.supervision_board import BOARD_SPEC, SECTIONS, SORT_KEYS, board_page, build_board, recent_moves
 from app.web import forms
 from app.web.deps import DbSession, FormData
 from app.web.errors import out_of_range_problem
 from app.web.flash import flash_redirect
 from app.web.guards import department_or_office, logged_in, office_admin_only, office_only, roles
+from app.web.listing import parse_query, view
 from app.web.nav import NavEntry
 from app.web.versions import VersionOut, changed_versions
 
@@ -323,17 +325,24 @@ class DeadlinePages(Controller):
         request: Request,
         db_session: DbSession,
         day: FromQuery[str | None] = None,
-        sort: FromQuery[str] = "due",
     ) -> Template:
+        """Each section's first rows (or one section, paged), filtered by department and text, sorted."""
         today = _parse_day(day, "day", office_today())
         calendar = deadline_service.current_calendar(db_session, _profile_name())
-        board = build_board(db_session, request.user, today, calendar, sort)
+        query = parse_query(request.query_params, BOARD_SPEC)
+        shown = board_page(db_session, request.user, today, calendar, query)
         reminders = list(db_session.scalars(select(ReminderRecord).order_by(ReminderRecord.id.desc()).limit(20)))
+        sort = query.sort
         return Template(
             "deadlines/board.html",
             context={
-                "board": board,
-                "sections": SECTIONS,
+                "board": shown.board,
+                "counts": shown.counts,
+                "view": view(shown.page, "/supervision", [("day", today.isoformat())]),
+                "query": query,
+                "departments": department_service.all_departments(db_session),
+                "sections": [query.get("section")] if query.get("section") else SECTIONS,
+                "all_sections": SECTIONS,
                 "section_labels": SECTION_LABELS,
                 "rule_labels": RULE_LABELS,
                 "labels": LABELS,
