@@ -33,7 +33,7 @@ from app.services import context
 from app.services.access import scope_items
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
-from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, like_pattern, parse, run_page, search_clause
+from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, contains, parse, run_page, search_clause
 
 EXPORT_CHUNK = 1_000
 
@@ -201,8 +201,9 @@ def apply_filters(stmt: Select[Any], filters: Mapping[str, Any], session: Sessio
     if filters.get("overdue"):
         stmt = stmt.where(overdue_clause(office_today()))
     if filters.get("delegation"):
-        pattern = like_pattern(filters["delegation"])
-        stmt = stmt.where(or_(Item.delegation.ilike(pattern, escape="\\"), Item.sector.ilike(pattern, escape="\\")))
+        stmt = stmt.where(
+            or_(contains(Item.delegation, filters["delegation"]), contains(Item.sector, filters["delegation"]))
+        )
     if filters.get("submitter"):
         stmt = stmt.where(_submitter_clause(filters["submitter"]))
     if filters.get("q"):
@@ -217,9 +218,7 @@ def apply_filters(stmt: Select[Any], filters: Mapping[str, Any], session: Sessio
 
 
 def _co_signer_clause(text: str) -> Any:
-    return exists().where(
-        ItemCoSigner.item_id == Item.id, ItemCoSigner.name.ilike(like_pattern(text.strip()), escape="\\")
-    )
+    return exists().where(ItemCoSigner.item_id == Item.id, contains(ItemCoSigner.name, text))
 
 
 def _submitter_clause(text: str) -> Any:
