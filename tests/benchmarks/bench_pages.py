@@ -23,6 +23,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+REVIEW_SIZE = 1_500
+
 
 def _seed(url: str, size: int):
     from sqlalchemy import insert, select
@@ -30,6 +32,7 @@ def _seed(url: str, size: int):
     from app.db import list_columns, migrate
     from app.db.engine import engine_for, session_scope
     from app.db.models import Assignment, CongressSession, Department, Item
+    from app.db.models.routing import RoutingRecord, RuleSetVersion
     from app.rules.profiles import load_profile
     from app.services import departments
     from app.services.actor import Actor
@@ -81,10 +84,51 @@ def _seed(url: str, size: int):
         for start in range(0, size, 5000):
             session.execute(insert(Assignment), parts[start : start + 5000])
         list_columns.refresh(session)  # the Core inserts bypass the ORM listener, as the archive import's do
+        # a session of 1,500 items with their routing proposals, for the routing review
+        review = CongressSession(body="cppcc", label="市政协十四届四次会议", year=2026, number_width=4)
+        rule_set = RuleSetVersion(profile="beijing", content_hash="0" * 64, source="bench", content="", rule_count=0,
+                                  loaded_by_name="bench", active=True)  # fmt: skip
+        session.add_all([review, rule_set])
+        session.flush()
+        reviewed = [
+            {
+                **rows[n],
+                "kind": "cppcc_proposal",
+                "session_id": review.id,
+                "number": f"{n + 1:04d}",
+                "state": "registered",
+            }
+            for n in range(min(REVIEW_SIZE, size))
+        ]
+        session.execute(insert(Item), reviewed)
+        review_ids = list(session.scalars(select(Item.id).where(Item.session_id == review.id)))
+        codes = list(session.scalars(select(Department.code).order_by(Department.id)))[:40]
+        session.execute(
+            insert(RoutingRecord),
+            [
+                {
+                    "item_id": item_id,
+                    "rule_set_id": rule_set.id,
+                    "round": 1,
+                    "current": True,
+                    "status": ("proposed", "manual", "accepted")[i % 3],
+                    "proposal": {},
+                    "mode": "lead",
+                    "lead_code": codes[i % len(codes)],
+                    "co_codes": [codes[(i + 1) % len(codes)]],
+                    "split_codes": [],
+                    "reference_codes": [],
+                    "key_supervision": False,
+                    "has_conflicts": i % 7 == 0,
+                    "created_by_name": "bench",
+                }  # fmt: skip
+                for i, item_id in enumerate(review_ids)
+            ],
+        )
     # statistics and the visibility map, as autovacuum (PostgreSQL) or `ANALYZE` would have them in use
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
-    return engine, dept_ids[0]
+    return engine, dept_ids[0], review.id
 
 
 def _fresh_postgres(base_url: str, size: int) -> str:
@@ -128,6 +172,7 @@ def main() -> None:
     from app.services.actor import Actor
     from app.services.item_list import ITEM_SPEC, OVERVIEW_SPEC, list_items
     from app.services.listing import parse
+    from app.services.routing.review_list import REVIEW_SPEC, review_page, tab_counts
     from app.services.workflow.queues import INBOX_SPEC, list_inbox
     from app.settings import load_settings, use_settings
 
@@ -138,6 +183,10 @@ def main() -> None:
         "key=1 sort title": {"key": ["1"], "sort": ["title"]},
     }
     OVERVIEW = "overview: overdue, key first, page 2"
+    REVIEW_QUERIES = {
+        "routing review (1,500): to review, page 2": {"tab": ["pending"], "page": ["2"]},
+        "routing review (1,500): conflicts, search 停车": {"tab": ["conflict"], "q": ["停车"]},
+    }
     INBOX_QUERIES = {
         "inbox: open work, by deadline": {},
         "inbox: overdue queue, sort title, page 2": {"queue": ["overdue"], "sort": ["title"], "page": ["2"]},
@@ -153,7 +202,7 @@ def main() -> None:
             load_settings({"JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench", "JIANTI_DATA_DIR": str(workdir)})
         )
         started = time.perf_counter()
-        engine, dept_id = _seed(url, size)
+        engine, dept_id, review_session = _seed(url, size)
         print(f"seeded {size} items in {time.perf_counter() - started:.1f} s ({engine.dialect.name})")
         actors = {
             "office": Actor(None, "bench", Role.OFFICE_STAFF),
@@ -167,6 +216,12 @@ def main() -> None:
                 overview = parse({"overdue": ["1"], "page": ["2"]}, OVERVIEW_SPEC)  # key items first
                 results[(who, OVERVIEW, size)] = _time(
                     lambda a=actor, q=overview: list_items(session, a, q), args.repeat
+                )
+            for name, raw in REVIEW_QUERIES.items():
+                query = parse(raw, REVIEW_SPEC)
+                results[("office", name, size)] = _time(
+                    lambda q=query, s=review_session: (review_page(session, s, q), tab_counts(session, s, q)),
+                    args.repeat,
                 )
             today = date(2026, 12, 1)
             for name, raw in INBOX_QUERIES.items():
@@ -186,17 +241,17 @@ def main() -> None:
             import shutil
 
             shutil.rmtree(workdir, ignore_errors=True)
-    print(f"\n{'query':<45}" + "".join(f"{f'{s} median/p95 ms':>26}" for s in sizes) + "   growth p95")
+    print(f"\n{'query':<58}" + "".join(f"{f'{s} median/p95 ms':>26}" for s in sizes) + "   growth p95")
     for who in ("office", "department"):
-        names = [*queries, OVERVIEW, *(INBOX_QUERIES if who == "department" else ())]
+        names = [*queries, OVERVIEW, *(INBOX_QUERIES if who == "department" else REVIEW_QUERIES)]
         for name in names:
             cells = [results[(who, name, s)] for s in sizes]
             growth = cells[-1][1] / cells[0][1] if cells[0][1] else float("nan")
             print(
-                f"{who + ': ' + name:<45}" + "".join(f"{m:>16.1f} / {p:>7.1f}" for m, p in cells) + f"   {growth:.2f}x"
+                f"{who + ': ' + name:<58}" + "".join(f"{m:>16.1f} / {p:>7.1f}" for m, p in cells) + f"   {growth:.2f}x"
             )
     cells = [bare[s] for s in sizes]
-    print(f"{'bare Core: count + first page':<45}" + "".join(f"{m:>16.1f} / {p:>7.1f}" for m, p in cells))
+    print(f"{'bare Core: count + first page':<58}" + "".join(f"{m:>16.1f} / {p:>7.1f}" for m, p in cells))
     default = [results[("office", "default page", s)][1] / bare[s][1] for s in sizes]
     print(
         "ratio default page / bare Core (p95): "
