@@ -80,3 +80,30 @@ def test_inbox_queues_search_sort_and_page_in_the_browser(page, make_user, datas
     page.click("[data-testid=pager] a[data-rel=next]")
     page.wait_for_url("**page=3**")
     assert rows.count() == 1
+
+
+def test_review_queue_tabs_and_search_in_the_browser(page, make_user, dataset, clean_db):
+    from sqlalchemy import update
+
+    from app.db.engine import session_scope
+    from app.db.models import Assignment
+
+    with session_scope(clean_db) as session:
+        for key in ("bridge", "bus"):
+            session.execute(
+                update(Assignment)
+                .where(Assignment.item_id == dataset.id(key), Assignment.role == "lead")
+                .values(state="under_review")
+            )
+    browser_login(page, make_user("office_staff"))
+    page.goto("/")
+    page.click("[data-testid=office-queues] a[data-queue=replies]")
+    page.wait_for_url("**/review")
+    assert page.locator("[data-testid=review-row]").count() == 2
+    page.fill("[data-testid=review-filters] input[name=q]", "公交")
+    page.click("[data-testid=review-filters] button[type=submit]")
+    page.wait_for_url("**q=**")
+    assert page.locator("[data-testid=review-row]").first.get_attribute("data-item") == str(dataset.id("bus"))
+    page.click("[data-testid=review-tabs] a[data-tab=feedback]")
+    page.wait_for_url("**tab=feedback**")
+    assert page.locator("[data-testid=review-row]").count() == 0
