@@ -18,11 +18,13 @@ from app.domain.enums import OFFICE_ROLES, ItemKind, Role
 from app.domain.text import N_
 from app.i18n import _, gettext
 from app.importing.templates import template_path
+from app.services import batch_list, importing
 from app.services import context as use_case
-from app.services import importing
+from app.services.batch_list import BATCH_SPEC
 from app.services.errors import NotFound, Problem, ValidationFailed
 from app.web.deps import DbSession
 from app.web.guards import office_only
+from app.web.listing import parse_query, view
 from app.web.nav import NavEntry
 
 NAV = [
@@ -134,9 +136,13 @@ def _sessions(db_session: Session) -> list[CongressSession]:
 
 
 def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[str, Any]:
+    query = parse_query(request.query_params, BATCH_SPEC)
+    page = batch_list.list_batches(db_session, request.user, query)
     return {
         "sessions": _sessions(db_session),
-        "batches": importing.list_batches(db_session, request.user),
+        "batches": page.rows,
+        "batch_view": view(page, "/imports"),
+        "batch_query": query,
         "kinds": list(ItemKind),
         "error": None,
         "chosen": None,
