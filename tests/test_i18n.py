@@ -35,3 +35,20 @@ def test_chinese_is_the_default_and_dates_are_written_as_users_write_them():
     with i18n.locale_scope("en"):
         assert i18n.gettext("registered") == "Registered"
         assert i18n.format_date(date(2026, 1, 15)) == "January 15, 2026"
+
+
+def test_no_message_is_hidden_inside_an_f_string():
+    """Babel's extractor does not look inside f-strings (Python 3.11): a literal msgid there is never
+    checked for a translation ("Due today" reached a Chinese page in English that way)."""
+    import re
+
+    from app import PROJECT_ROOT
+
+    hidden = re.compile(r"""f(["'])[^"'\n]*\{[^}\n]*\b(?:_|gettext|ngettext)\(\s*["']""")
+    found = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}"
+        for path in (PROJECT_ROOT / "app").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert found == []

@@ -50,7 +50,8 @@ def overdue_marker(due: date | None, closed: bool = False, today: date | None = 
         text = gettext("%(n)s days overdue", n=days)
         return Markup(f'<span class="badge overdue" data-overdue-days="{days}">{escape(text)}</span>')
     if due == today:
-        return Markup(f'<span class="badge warn">{escape(gettext("Due today"))}</span>')
+        text = gettext("Due today")  # outside the f-string: Babel's extractor does not look inside one
+        return Markup(f'<span class="badge warn">{escape(text)}</span>')
     profile_name = context.current().profile_name
     left = _calendar(profile_name).working_days_between(today, due)
     if left <= _soon_threshold(profile_name):

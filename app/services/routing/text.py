@@ -114,14 +114,15 @@ def summary(profile: Profile, choice: Mapping[str, Any]) -> str:
     """主办 X；协办 Y、Z — from a proposal or a record's choice (keys mode, lead, co, split, reference)."""
     mode = choice.get("mode")
     parts = []
+    # the role words are looked up outside the f-strings, where Babel's extractor sees them
     if mode == "lead":
-        parts.append(f"{_('lead')} {department_label(profile, choice.get('lead'))}")
+        parts.append(" ".join((_("lead"), department_label(profile, choice.get("lead")))))
     elif mode == "split":
-        parts.append(f"{_('split')} {departments_label(profile, choice.get('split'))}")
+        parts.append(" ".join((_("split"), departments_label(profile, choice.get("split")))))
     elif mode == "reference":
-        parts.append(f"{_('reference')} {departments_label(profile, choice.get('reference'))}")
+        parts.append(" ".join((_("reference"), departments_label(profile, choice.get("reference")))))
     if choice.get("co"):
-        parts.append(f"{_('co')} {departments_label(profile, choice.get('co'))}")
+        parts.append(" ".join((_("co"), departments_label(profile, choice.get("co")))))
     if choice.get("key_supervision"):
         parts.append(_("key supervision"))
     return "；".join(parts) if parts else _("needs manual routing")
