@@ -102,6 +102,19 @@ def list_jobs(session: Session, *, limit: int = 50, kind: str | None = None) -> 
     return [*session.scalars(active), *session.scalars(recent)]
 
 
+def list_own(session: Session, actor: Actor, kinds: tuple[str, ...], *, limit: int = 10) -> list[JobRecord]:
+    """The actor's own jobs of these kinds (the import and statistics pages): running ones first.
+
+    Only the jobs the actor started, whatever the role: a page never lists another user's work."""
+    if actor.user_id is None:
+        return []
+    mine = select(JobRecord).where(JobRecord.created_by_id == actor.user_id, JobRecord.kind.in_(kinds))
+    active = mine.where(JobRecord.status.in_(ACTIVE)).order_by(JobRecord.id.desc()).limit(limit)
+    recent = mine.where(JobRecord.status.not_in(ACTIVE)).order_by(JobRecord.id.desc()).limit(limit)
+    running = list(session.scalars(active))
+    return [*running, *list(session.scalars(recent))[: max(limit - len(running), 0)]]
+
+
 @dataclass(frozen=True)
 class JobView:
     id: int

@@ -21,6 +21,7 @@ from app.importing.templates import template_path
 from app.services import context as use_case
 from app.services import importing
 from app.services.errors import NotFound, Problem, ValidationFailed
+from app.web import job_lists
 from app.web.deps import DbSession
 from app.web.guards import office_only
 from app.web.nav import NavEntry
@@ -137,6 +138,7 @@ def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[
     return {
         "sessions": _sessions(db_session),
         "batches": importing.list_batches(db_session, request.user),
+        **job_lists.my_jobs_context(db_session, request.user, "import_batch"),
         "kinds": list(ItemKind),
         "error": None,
         "chosen": None,
