@@ -74,7 +74,9 @@ def _recompute(ctx, reason: str = "calendar changed") -> dict:
     from app.services.deadlines import recompute_open_deadlines
 
     ctx.progress(0, 1, N_("recomputing open deadlines"))
-    report = recompute_open_deadlines(ctx.session, ctx.actor, profile=context.current().profile, reason=reason)
+    report = recompute_open_deadlines(
+        ctx.session, ctx.actor, profile=context.current().profile, reason=reason, progress=ctx.progress
+    )
     return {"examined": report.examined, "recomputed": report.recomputed, "moved": len(report.moved)}
 
 
@@ -91,9 +93,7 @@ def _stats_workbook(ctx, year: int, kind: str | None = None, session_label: str 
     query = StatisticsQuery(year=int(year), kind=parse_kind(kind), session_label=session_label or None)
     filename = export_filename(query)
     path = job_file(ctx.job_id, filename)
-    ctx.progress(0, 2, N_("computing figures"))
-    export_workbook(ctx.session, ctx.actor, query, path)
-    ctx.progress(2, 2, N_("workbook written"))
+    export_workbook(ctx.session, ctx.actor, query, path, progress=ctx.progress)
     return {"file": filename, "bytes": path.stat().st_size}
 
 
@@ -102,9 +102,15 @@ def _export_items(ctx, suffix: str = ".xlsx", **filters) -> dict:
 
     filename = f"items-{ctx.job_id}{suffix}"
     path = job_file(ctx.job_id, filename)
-    ctx.progress(0, 1, N_("writing rows"))
-    count = export_to(ctx.session, ctx.actor, ItemFilters(**filters).validate(), path)
-    ctx.progress(1, 1, N_("done"))
+    ctx.progress(0, None, N_("writing rows"))
+    count = export_to(
+        ctx.session,
+        ctx.actor,
+        ItemFilters(**filters).validate(),
+        path,
+        lambda rows: ctx.progress(rows, None, N_("writing rows")),
+    )
+    ctx.progress(count, count, N_("done"))
     return {"file": filename, "rows": count, "bytes": path.stat().st_size}
 
 
