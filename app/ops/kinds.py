@@ -114,7 +114,7 @@ def _export_items(ctx, suffix: str = ".xlsx", **filters) -> dict:
     return {"file": filename, "rows": count, "bytes": path.stat().st_size}
 
 
-def _import_batch(ctx, token: str, confirm_changes: bool = False) -> dict:
+def _import_batch(ctx, token: str, confirm_changes: bool = False, skip_locked: bool = False) -> dict:
     """A previewed upload imported in the background (all or nothing), rows read shown as progress."""
     from app.importing.reader import estimate_rows
     from app.services import importing
@@ -134,6 +134,7 @@ def _import_batch(ctx, token: str, confirm_changes: bool = False) -> dict:
         session_label=pending.session_label,
         file_name=pending.file_name,
         confirm_changes=confirm_changes,
+        skip_locked=skip_locked,
         progress=rows_read,
     )
     ctx.progress(max(total, 1), max(total, 1), N_("written"))

@@ -150,7 +150,7 @@ def execute(job_id: int) -> str:
     except Exception as exc:  # noqa: BLE001 - recorded on the row, logged with traceback
         final = isinstance(exc, UserError) or job.attempts >= job.max_attempts
         status = "failed" if final else "retrying"
-        message = exc.message if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        message = _user_message(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, UserError):
             log.exception("job %s (%s) attempt %s failed", job_id, job.kind, job.attempts)
         delay = RETRY_DELAYS_S[min(job.attempts, len(RETRY_DELAYS_S)) - 1]
@@ -180,6 +180,15 @@ def execute(job_id: int) -> str:
         worker=WORKER_NAME,
     )
     return status
+
+
+def _user_message(exc: UserError, shown: int = 5) -> str:
+    """The user's error as the pages show it: the message, then the first problems with their place."""
+    problems = getattr(exc, "problems", [])
+    lines = [exc.message, *(f"{p.place}: {p.reason}" for p in problems[:shown])]
+    if len(problems) > shown:
+        lines.append(f"… +{len(problems) - shown}")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ dispatch
