@@ -17,10 +17,14 @@ from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
 from app.db.models.jobs import JobRecord
+from app.i18n import get_locale
 from app.services.actor import Actor
 from app.services.errors import Forbidden, NotFound
 
 PENDING_KEY = "jianti_jobs_to_dispatch"
+#: kept with the job's params: the job runs in the language of whoever started it, so the messages it
+#: stores (a user's error, the problems of a workbook) read as that user reads them
+LOCALE_PARAM = "_locale"
 ACTIVE = ("queued", "running", "retrying")
 
 
@@ -48,7 +52,7 @@ def submit(
         kind=kind,
         status="queued",
         dedupe_key=dedupe_key,
-        params=params or {},
+        params={**(params or {}), LOCALE_PARAM: get_locale()},
         max_attempts=max_attempts,
         created_by_id=actor.user_id,
         request_id=request_id,

@@ -137,7 +137,7 @@ def test_pages_speak_english_too_and_never_show_the_result_as_json(client, make_
     assert "2026-12-02: 12 open deadlines evaluated, 3 new reminders, 0 mailed" in english
 
 
-def test_a_failed_import_shows_the_problems_it_found(client, make_user):
+def _start_broken_import(client, staff) -> int:
     import io
 
     from app.demo.jobs import broken_workbook
@@ -147,7 +147,6 @@ def test_a_failed_import_shows_the_problems_it_found(client, make_user):
 
     with session_scope() as session:
         add_session(session, Actor.system(), label="市十六届人大四次会议", body="npc", year=2026, number_width=4)
-    staff = make_user("office_staff")
     pending = importing.save_pending(
         _actor(staff),
         io.BytesIO(broken_workbook()),
@@ -155,10 +154,23 @@ def test_a_failed_import_shows_the_problems_it_found(client, make_user):
         kind=ItemKind.NPC_SUGGESTION,
         session_label="市十六届人大四次会议",
     )
+    return _started(client.post(f"/jobs/import/{pending.token}", data={"_csrf": client.csrf}, follow_redirects=False))
+
+
+def test_a_failed_import_shows_the_problems_it_found(client, make_user):
+    staff = make_user("office_staff")
     login(client, staff)
-    job_id = _started(client.post(f"/jobs/import/{pending.token}", data={"_csrf": client.csrf}, follow_redirects=False))
-    job = runner.wait_for(job_id, timeout=60)
+    job = runner.wait_for(_start_broken_import(client, staff), timeout=60)
     assert job.status == "failed" and job.attempts == 1  # the user's mistake is not retried
     box = _my_jobs(client.get("/imports/").text)
-    assert 'data-job-status="failed"' in box
+    assert 'data-job-status="failed"' in box and "<progress" not in box
     assert "工作簿有 2 个问题" in box and "B2 (标题)" in box and "<br>" in box
+
+
+def test_a_job_runs_in_the_language_of_whoever_started_it(client, make_user):
+    staff = make_user("office_staff")
+    login(client, staff)
+    client.get("/lang/en?next=/", follow_redirects=False)
+    job = runner.wait_for(_start_broken_import(client, staff), timeout=60)
+    assert job.params["_locale"] == "en"
+    assert job.error.startswith("The workbook has 2 problem") and "is empty" in job.error, job.error
