@@ -43,6 +43,7 @@ def _commands(tmp_path, *extra: str) -> dict[str, list[str]]:
         "stats": ["stats", "export", "--year", "2026", "--out", str(tmp_path / "stats.xlsx"), *extra],
         "recompute": ["calendar", "recompute", *extra],
         "backup": ["backup", "--out", str(tmp_path / "backup.tar"), *extra],
+        "job": ["jobs", "run", "noop", "--param", "sleep=0.3", *extra],
     }
 
 
@@ -52,6 +53,7 @@ LABELS = {
     "stats": "statistics workbook",
     "recompute": "open deadlines",
     "backup": "backup",
+    "job": "job ",
 }
 
 
