@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from app.db.engine import check_connection, get_engine
-from app.ops.backup import BackupError, Progress, backup, restore
+from app.ops.backup import BackupError, backup, restore
 from app.settings import get_settings
 
-
-@contextmanager
-def progress_bar(label: str, quiet: bool) -> Iterator[Progress]:
-    """A bar on a terminal's standard error; nothing with --json or when not a TTY."""
-    if quiet or not sys.stderr.isatty():
-        yield lambda _done, _total, _note: None
-        return
-    with click.progressbar(length=1, label=label, file=sys.stderr) as bar:
-        shown = [0]
-
-        def update(done: int, total: int, _note: str) -> None:
-            bar.length = max(total, 1)
-            if done > shown[0]:
-                bar.update(done - shown[0])
-                shown[0] = done
-
-        yield update
+from .progress import progress_bar
 
 
 @click.command("backup", help="Write one archive with the database, the data folder and a manifest.")
@@ -39,7 +20,7 @@ def progress_bar(label: str, quiet: bool) -> Iterator[Progress]:
 def backup_command(out: Path, as_json: bool) -> None:
     check_connection()
     try:
-        with progress_bar("backup", as_json) as progress:
+        with progress_bar("backup", quiet=as_json) as progress:
             report = backup(get_engine(), get_settings().data_dir, out, progress)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
@@ -60,7 +41,7 @@ def restore_command(archive: Path, as_json: bool) -> None:
 
     check_connection()
     try:
-        with progress_bar("restore", as_json) as progress:
+        with progress_bar("restore", quiet=as_json) as progress:
             result = restore(get_engine(), get_settings().data_dir, archive, progress)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None

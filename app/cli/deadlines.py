@@ -22,6 +22,7 @@ from app.services import deadlines as deadline_service
 from app.services.actor import Actor
 from app.services.supervision import digest_title, run_supervision
 
+from .progress import progress_bar
 from .util import require_database
 
 
@@ -147,8 +148,10 @@ def calendar_remove(year: int, as_json: bool) -> None:
 def calendar_recompute(reason: str, as_json: bool) -> None:
     require_database()
     profile = context.current().profile
-    with session_scope() as session:
-        report = deadline_service.recompute_open_deadlines(session, Actor.system(), profile=profile, reason=reason)
+    with progress_bar("open deadlines", quiet=as_json) as progress, session_scope() as session:
+        report = deadline_service.recompute_open_deadlines(
+            session, Actor.system(), profile=profile, reason=reason, progress=progress
+        )
     _print_report(report, as_json, "recomputed")
 
 

@@ -7,7 +7,7 @@ changes that need --confirm-changes (nothing written), 2 the file cannot be used
 from __future__ import annotations
 
 import json
-import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -20,6 +20,8 @@ from app.services import importing
 from app.services.actor import Actor
 from app.services.item_list import ItemFilters, export_to
 
+from . import progress as bars
+from .progress import progress_bar
 from .util import require_database
 
 KINDS = {"npc": ItemKind.NPC_SUGGESTION, "cppcc": ItemKind.CPPCC_PROPOSAL}
@@ -27,25 +29,25 @@ PROGRESS_FROM_ROWS = 2_000
 
 
 class _Progress:
-    """A progress bar on standard error for large files; silent otherwise and with --json."""
+    """A progress bar for large files while a person watches (app/cli/progress.py); silent otherwise."""
 
     def __init__(self, path: Path, quiet: bool) -> None:
-        estimate = None if quiet else estimate_rows(path)
-        self.bar = None
-        self.length = estimate or 0
+        self._stack = ExitStack()
+        self._update = None
+        self.total = 0
+        if quiet or not bars.on_terminal():  # reading the estimate costs time: only for a bar
+            return
+        estimate = estimate_rows(path)
         if estimate and estimate >= PROGRESS_FROM_ROWS:
-            self.bar = click.progressbar(length=estimate, label="reading rows", file=sys.stderr)
-            self.bar.__enter__()
-        self.done = 0
+            self.total = estimate
+            self._update = self._stack.enter_context(progress_bar("reading rows", total=estimate))
 
     def __call__(self, rows: int) -> None:
-        if self.bar is not None and rows > self.done:
-            self.bar.update(min(rows, self.length) - min(self.done, self.length))
-            self.done = rows
+        if self._update is not None:
+            self._update(rows, max(self.total, rows))
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+        self._stack.close()
 
 
 def _print_problems(preview: importing.ImportPreview, limit: int = 50) -> None:
@@ -216,6 +218,7 @@ def export_group() -> None:
 @click.option("--department", default=None, help="department code")
 @click.option("--key-only", is_flag=True, help="only key-supervision items")
 @click.option("--q", default=None, help="text in the title or number")
+@click.option("--json", "as_json", is_flag=True, help="print the outcome as JSON")
 def export_items_command(
     out: Path,
     session_label: str | None,
@@ -225,6 +228,7 @@ def export_items_command(
     department: str | None,
     key_only: bool,
     q: str | None,
+    as_json: bool,
 ) -> None:
     require_database()
     with session_scope() as session:
@@ -242,7 +246,11 @@ def export_items_command(
             key_only=key_only,
             q=q,
         )
-        count = export_to(session, Actor.system(), filters, out)
+        with progress_bar("exporting items", quiet=as_json) as progress:
+            count = export_to(session, Actor.system(), filters, out, lambda rows: progress(rows, None, ""))
+    if as_json:
+        click.echo(json.dumps({"out": str(out), "items": count}, ensure_ascii=False))
+        return
     click.echo(f"exported {count} items to {out}")
 
 

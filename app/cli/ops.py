@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
@@ -100,46 +99,38 @@ def jobs_run(kind: str, params: tuple[str, ...], wait: bool, as_json: bool) -> N
 def _convert(raw: str):
     if raw.lower() in ("true", "false"):
         return raw.lower() == "true"
-    try:
-        return int(raw)
-    except ValueError:
-        return raw
+    for number in (int, float):
+        try:
+            return number(raw)
+        except ValueError:
+            pass
+    return raw
 
 
 def follow(job_id: int, quiet: bool = False, timeout: float = 24 * 3600):
-    """Wait for a job; a progress bar on a terminal, nothing when quiet or not a TTY."""
+    """Wait for a job; a progress bar while a person watches a terminal (app/cli/progress.py)."""
     import time
 
     from app.db.engine import session_scope
     from app.db.models.jobs import JobRecord
 
-    show = not quiet and sys.stderr.isatty()
-    bar = click.progressbar(length=100, label=f"job {job_id}", file=sys.stderr) if show else None
-    shown = 0
+    from .progress import progress_bar
+
     deadline = time.monotonic() + timeout
-    try:
-        if bar is not None:
-            bar.__enter__()
+    with progress_bar(f"job {job_id}", quiet=quiet) as progress:
         while True:
             with session_scope() as session:
                 job = session.get(JobRecord, job_id)
                 if job is None:
                     raise click.ClickException(f"job {job_id} does not exist")
                 session.expunge(job)
-            percent = (
-                100
-                if job.status == "complete"
-                else (job.progress_done * 100 // job.progress_total if job.progress_total else 0)
-            )
-            if bar is not None and percent > shown:
-                bar.update(percent - shown)
-                shown = percent
+            if job.status == "complete":
+                progress(max(job.progress_total, 1), max(job.progress_total, 1), "")
+            elif job.progress_total:
+                progress(job.progress_done, job.progress_total, job.progress_note)
             if job.status in ("complete", "failed") or time.monotonic() > deadline:
                 return job
             time.sleep(0.2)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
 
 
 commands = [worker, jobs_group]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from app.db.engine import session_scope
 from app.services import stats
 from app.services.actor import Actor
 
+from .progress import progress_bar
 from .util import require_database
 
 
@@ -26,7 +28,8 @@ def stats_group() -> None:
     "--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="cut-off day for overdue replies (default today)"
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.xlsx")
-def stats_export(year: int, kind: str, session_label: str | None, as_of, out: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="print the outcome as JSON")
+def stats_export(year: int, kind: str, session_label: str | None, as_of, out: Path, as_json: bool) -> None:
     require_database()
     query = stats.StatisticsQuery(
         year=year,
@@ -36,10 +39,20 @@ def stats_export(year: int, kind: str, session_label: str | None, as_of, out: Pa
     )
     # write to a temporary name first: a failed export never leaves half a workbook behind
     partial = out.with_name(out.name + ".partial")
-    with session_scope() as session:
-        report = stats.export_workbook(session, Actor.system(), query, partial)
+    with progress_bar("statistics workbook", quiet=as_json, total=2) as progress, session_scope() as session:
+        report = stats.export_workbook(session, Actor.system(), query, partial, progress=progress)
     partial.replace(out)
     summary = report.summary[None]
+    if as_json:
+        outcome = {
+            "out": str(out),
+            "items": summary["received"],
+            "departments": len(report.departments),
+            "late": len(report.late),
+            "as_of": report.scope.as_of.isoformat(),
+        }
+        click.echo(json.dumps(outcome, ensure_ascii=False, indent=2))
+        return
     click.echo(
         f"wrote {out}: {summary['received']} items, {len(report.departments)} departments, "
         f"{len(report.late)} late or overdue replies (as of {report.scope.as_of:%Y-%m-%d})"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from app.domain.text import N_
 from app.settings import get_settings
 
 
@@ -34,7 +35,7 @@ def _noop(ctx, sleep: float = 0.0, fail_times: int = 0) -> dict:
         steps = 10
         for step in range(steps):
             time.sleep(sleep / steps)
-            ctx.progress(step + 1, steps, "sleeping")
+            ctx.progress(step + 1, steps, N_("sleeping"))
     return {"ok": True, "attempt": attempts}
 
 
@@ -49,7 +50,7 @@ def _supervision(ctx, day: str | None = None, mail: bool | None = None) -> dict:
     calendar = current_calendar(ctx.session, settings.profile)
     if not calendar.is_working_day(today):
         return {"day": today.isoformat(), "skipped": "not a working day"}
-    ctx.progress(0, 1, "evaluating open deadlines")
+    ctx.progress(0, 1, N_("evaluating open deadlines"))
     run = run_supervision(
         ctx.session,
         ctx.actor,
@@ -57,7 +58,7 @@ def _supervision(ctx, day: str | None = None, mail: bool | None = None) -> dict:
         today=today,
         send_mail=bool(settings.smtp_host) if mail is None else mail,
     )
-    ctx.progress(1, 1, "done")
+    ctx.progress(1, 1, N_("done"))
     return {
         "day": today.isoformat(),
         "evaluated": run.evaluated,
@@ -72,8 +73,10 @@ def _recompute(ctx, reason: str = "calendar changed") -> dict:
     from app.services import context
     from app.services.deadlines import recompute_open_deadlines
 
-    ctx.progress(0, 1, "recomputing open deadlines")
-    report = recompute_open_deadlines(ctx.session, ctx.actor, profile=context.current().profile, reason=reason)
+    ctx.progress(0, 1, N_("recomputing open deadlines"))
+    report = recompute_open_deadlines(
+        ctx.session, ctx.actor, profile=context.current().profile, reason=reason, progress=ctx.progress
+    )
     return {"examined": report.examined, "recomputed": report.recomputed, "moved": len(report.moved)}
 
 
@@ -90,9 +93,7 @@ def _stats_workbook(ctx, year: int, kind: str | None = None, session_label: str 
     query = StatisticsQuery(year=int(year), kind=parse_kind(kind), session_label=session_label or None)
     filename = export_filename(query)
     path = job_file(ctx.job_id, filename)
-    ctx.progress(0, 2, "computing figures")
-    export_workbook(ctx.session, ctx.actor, query, path)
-    ctx.progress(2, 2, "workbook written")
+    export_workbook(ctx.session, ctx.actor, query, path, progress=ctx.progress)
     return {"file": filename, "bytes": path.stat().st_size}
 
 
@@ -101,23 +102,29 @@ def _export_items(ctx, suffix: str = ".xlsx", **filters) -> dict:
 
     filename = f"items-{ctx.job_id}{suffix}"
     path = job_file(ctx.job_id, filename)
-    ctx.progress(0, 1, "writing rows")
-    count = export_to(ctx.session, ctx.actor, ItemFilters(**filters).validate(), path)
-    ctx.progress(1, 1, "done")
+    ctx.progress(0, None, N_("writing rows"))
+    count = export_to(
+        ctx.session,
+        ctx.actor,
+        ItemFilters(**filters).validate(),
+        path,
+        lambda rows: ctx.progress(rows, None, N_("writing rows")),
+    )
+    ctx.progress(count, count, N_("done"))
     return {"file": filename, "rows": count, "bytes": path.stat().st_size}
 
 
-def _import_batch(ctx, token: str, confirm_changes: bool = False) -> dict:
+def _import_batch(ctx, token: str, confirm_changes: bool = False, skip_locked: bool = False) -> dict:
     """A previewed upload imported in the background (all or nothing), rows read shown as progress."""
     from app.importing.reader import estimate_rows
     from app.services import importing
 
     pending = importing.load_pending(ctx.actor, token)
     total = estimate_rows(pending.path) or 0
-    ctx.progress(0, total, "reading rows")
+    ctx.progress(0, total, N_("reading rows"))
 
     def rows_read(rows: int) -> None:
-        ctx.progress(rows, max(total, rows), "reading rows")
+        ctx.progress(rows, max(total, rows), N_("reading rows"))
 
     batch, preview = importing.commit_import(
         ctx.session,
@@ -127,9 +134,10 @@ def _import_batch(ctx, token: str, confirm_changes: bool = False) -> dict:
         session_label=pending.session_label,
         file_name=pending.file_name,
         confirm_changes=confirm_changes,
+        skip_locked=skip_locked,
         progress=rows_read,
     )
-    ctx.progress(max(total, 1), max(total, 1), "written")
+    ctx.progress(max(total, 1), max(total, 1), N_("written"))
     importing.discard_pending(pending)
     return {"batch_id": batch.id, "counts": preview.counts}
 

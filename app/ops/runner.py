@@ -27,10 +27,12 @@ from sqlalchemy.orm import Session
 from app.db.base import utcnow
 from app.db.engine import get_engine, session_scope
 from app.db.models.jobs import JobRecord
+from app.i18n import DEFAULT_LOCALE, locale_scope
 from app.ops import queue
 from app.ops.logs import log_event
 from app.services.actor import Actor
 from app.services.errors import UserError
+from app.services.jobs import LOCALE_PARAM
 
 log = logging.getLogger("jianti.jobs")
 
@@ -131,9 +133,11 @@ def execute(job_id: int) -> str:
     started = time.perf_counter()
     spec = KINDS[job.kind]
     try:
-        with session_scope() as session:
+        params = dict(job.params or {})
+        locale = params.pop(LOCALE_PARAM, DEFAULT_LOCALE)
+        with locale_scope(locale), session_scope() as session:
             context = JobContext(job, session, _actor_of(session, job))
-            result = spec.function(context, **(job.params or {}))
+            result = spec.function(context, **params)
             session.execute(
                 update(JobRecord)
                 .where(JobRecord.id == job_id)
@@ -150,7 +154,9 @@ def execute(job_id: int) -> str:
     except Exception as exc:  # noqa: BLE001 - recorded on the row, logged with traceback
         final = isinstance(exc, UserError) or job.attempts >= job.max_attempts
         status = "failed" if final else "retrying"
-        message = exc.message if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        message = (
+            _user_message(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        )  # translated when raised: in the job's locale
         if not isinstance(exc, UserError):
             log.exception("job %s (%s) attempt %s failed", job_id, job.kind, job.attempts)
         delay = RETRY_DELAYS_S[min(job.attempts, len(RETRY_DELAYS_S)) - 1]
@@ -180,6 +186,15 @@ def execute(job_id: int) -> str:
         worker=WORKER_NAME,
     )
     return status
+
+
+def _user_message(exc: UserError, shown: int = 5) -> str:
+    """The user's error as the pages show it: the message, then the first problems with their place."""
+    problems = getattr(exc, "problems", [])
+    lines = [exc.message, *(f"{p.place}: {p.reason}" for p in problems[:shown])]
+    if len(problems) > shown:
+        lines.append(f"… +{len(problems) - shown}")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ dispatch

@@ -12,7 +12,7 @@ Entry points for other areas:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +29,7 @@ from app.domain.deadlines import DEADLINE_RULES, Deadline, assignment_deadlines,
 from app.domain.enums import AssignmentRole
 from app.domain.profile import Period, Profile
 from app.domain.recompute import StoredDeadline, recompute
+from app.domain.text import N_
 from app.i18n import _
 from app.rules.calendars import build_calendar
 from app.rules.profiles import load_profile
@@ -232,11 +233,13 @@ def recompute_open_deadlines(
     profile: Profile,
     calendar: WorkingCalendar | None = None,
     reason: str,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> RecomputeReport:
     """Recompute every open deadline whose calendar years or rule changed; closed ones are untouched.
 
     Each moved deadline gets an audit row; the assignments' due_on follow their primary deadline.
-    Written in bulk so that tens of thousands of deadlines take seconds.
+    Written in bulk so that tens of thousands of deadlines take seconds. `progress(done, total, note)`
+    counts the deadlines examined, then one step for the write.
     """
     calendar = calendar or current_calendar(session, profile.name)
     rows = session.execute(
@@ -272,10 +275,21 @@ def recompute_open_deadlines(
             period = periods[(row.period_amount, row.period_unit)] = Period(row.period_amount, row.period_unit)
         return StoredDeadline(row.id, row.rule, row.start_on, period, row.computed_due, row.calendar_fingerprint, years)
 
-    stored = (stored_deadline(row) for row in rows)
-    plan = recompute(stored, calendar, profile.deadlines)
+    steps = len(rows) + 1  # every deadline examined, then the write
+
+    def examined() -> Iterator[StoredDeadline]:
+        for count, row in enumerate(rows, 1):
+            yield stored_deadline(row)
+            if progress is not None and count % 1000 == 0:
+                progress(count, steps, N_("recomputing open deadlines"))
+
+    plan = recompute(examined(), calendar, profile.deadlines)
     report = RecomputeReport(examined=len(rows), recomputed=len(plan))
+    if progress is not None:
+        progress(len(rows), steps, N_("recomputing open deadlines"))
     if not plan:
+        if progress is not None:
+            progress(steps, steps, N_("done"))
         return report
 
     # one serialisation per distinct computation (a batch assigned on one day shares it)
@@ -375,6 +389,8 @@ def recompute_open_deadlines(
         reason=reason,
     )
     session.expire_all()  # ORM objects loaded before the bulk update must not show stale dates
+    if progress is not None:
+        progress(steps, steps, N_("written"))
     return report
 
 

@@ -6,7 +6,7 @@ import secrets
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -360,12 +360,25 @@ def export_rows(session: Session, actor: Actor, filters: ExportFilters) -> Itera
             )
 
 
-def export_to(session: Session, actor: Actor, filters: ExportFilters, path: Path) -> int:
+def export_to(
+    session: Session, actor: Actor, filters: ExportFilters, path: Path, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the file; `progress(rows)` is told the rows written so far (every 500 rows and at the end)."""
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         raise ValidationFailed(
             _("Export to .xlsx, .csv or .json."), [Problem("out", _("unsupported file type"), path.name)]
         )
-    return export_items(export_rows(session, actor, filters), path)
+    rows = export_rows(session, actor, filters)
+    return export_items(_counted(rows, progress) if progress else rows, path)
+
+
+def _counted(rows: Iterator[ExportRow], progress: Callable[[int], None]) -> Iterator[ExportRow]:
+    count = 0
+    for count, row in enumerate(rows, 1):
+        yield row
+        if count % 500 == 0:
+            progress(count)
+    progress(count)
 
 
 EXPORT_KEEP_SECONDS = 3600  # exports are kept only long enough to be downloaded

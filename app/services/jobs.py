@@ -17,10 +17,14 @@ from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
 from app.db.models.jobs import JobRecord
+from app.i18n import get_locale
 from app.services.actor import Actor
 from app.services.errors import Forbidden, NotFound
 
 PENDING_KEY = "jianti_jobs_to_dispatch"
+#: kept with the job's params: the job runs in the language of whoever started it, so the messages it
+#: stores (a user's error, the problems of a workbook) read as that user reads them
+LOCALE_PARAM = "_locale"
 ACTIVE = ("queued", "running", "retrying")
 
 
@@ -48,7 +52,7 @@ def submit(
         kind=kind,
         status="queued",
         dedupe_key=dedupe_key,
-        params=params or {},
+        params={**(params or {}), LOCALE_PARAM: get_locale()},
         max_attempts=max_attempts,
         created_by_id=actor.user_id,
         request_id=request_id,
@@ -100,6 +104,19 @@ def list_jobs(session: Session, *, limit: int = 50, kind: str | None = None) -> 
     if kind:
         active, recent = active.where(JobRecord.kind == kind), recent.where(JobRecord.kind == kind)
     return [*session.scalars(active), *session.scalars(recent)]
+
+
+def list_own(session: Session, actor: Actor, kinds: tuple[str, ...], *, limit: int = 10) -> list[JobRecord]:
+    """The actor's own jobs of these kinds (the import and statistics pages): running ones first.
+
+    Only the jobs the actor started, whatever the role: a page never lists another user's work."""
+    if actor.user_id is None:
+        return []
+    mine = select(JobRecord).where(JobRecord.created_by_id == actor.user_id, JobRecord.kind.in_(kinds))
+    active = mine.where(JobRecord.status.in_(ACTIVE)).order_by(JobRecord.id.desc()).limit(limit)
+    recent = mine.where(JobRecord.status.not_in(ACTIVE)).order_by(JobRecord.id.desc()).limit(limit)
+    running = list(session.scalars(active))
+    return [*running, *list(session.scalars(recent))[: max(limit - len(running), 0)]]
 
 
 @dataclass(frozen=True)

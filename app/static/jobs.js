@@ -7,14 +7,14 @@
   var id = box.getAttribute("data-job-id");
   var bar = box.querySelector("[data-testid=job-progress]");
   var percent = box.querySelector("[data-testid=job-percent]");
-  var note = box.querySelector("[data-testid=job-note]");
+  var note = box.querySelector("[data-testid=job-note]").getAttribute("data-note") || "";
   function poll() {
     fetch("/api/jobs/" + id, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (job) {
-        if (job.status !== status) { window.location.reload(); return; }
+        // a new status or step: reload, so the server writes it in the user's language
+        if (job.status !== status || (job.progress_note || "") !== note) { window.location.reload(); return; }
         if (job.percent !== null && job.percent !== undefined) { bar.value = job.percent; percent.textContent = job.percent + "%"; }
-        note.textContent = job.progress_note || "";
         window.setTimeout(poll, 1000);
       })
       .catch(function () { window.setTimeout(poll, 3000); });

@@ -43,3 +43,15 @@ def test_demo_prepares_everything_and_is_idempotent(tmp_path):
         assert connection.execute(text("SELECT count(*) FROM public_replies")).scalar() >= 2
         assert connection.execute(text("SELECT count(*) FROM departments")).scalar() >= 60
         assert connection.execute(text("SELECT count(*) FROM congress_sessions")).scalar() >= 2
+        # the jobs page has something to show (issue 16): finished jobs run by the real runner, one failed
+        # with the problems it found; a second demo adds none
+        jobs = connection.execute(text("SELECT kind, status, attempts, error, result FROM jobs ORDER BY id")).all()
+        assert [(kind, status) for kind, status, *_ in jobs] == [
+            ("supervision", "complete"),
+            ("import_batch", "complete"),
+            ("stats_workbook", "complete"),
+            ("import_batch", "failed"),
+        ]
+        assert all(attempts == 1 for _, _, attempts, _, _ in jobs)
+        assert "“标题”为空" in jobs[3].error and jobs[2].result is not None
+    assert (tmp_path / "files" / "jobs" / "3").is_dir()  # the workbook file of the statistics job

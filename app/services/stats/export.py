@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +18,7 @@ from app.db.models import CongressSession, Department
 from app.domain.enums import Body, ItemKind
 from app.domain.profile import Profile
 from app.domain.statistics import StatisticsReport, StatisticsScope, build_report
+from app.domain.text import N_
 from app.i18n import _
 from app.reports.statistics_workbook import write_statistics_workbook
 from app.services import context
@@ -92,11 +93,23 @@ def statistics_report(
 
 
 def export_workbook(
-    session: Session, actor: Actor, query: StatisticsQuery, out: str | Path | IO[bytes], profile: Profile | None = None
+    session: Session,
+    actor: Actor,
+    query: StatisticsQuery,
+    out: str | Path | IO[bytes],
+    profile: Profile | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> StatisticsReport:
+    """Compute, then write; `progress(done, 2, note)` is told each of the two steps."""
+    if progress is not None:
+        progress(0, 2, N_("computing figures"))
     report = statistics_report(session, actor, query, profile)
+    if progress is not None:
+        progress(1, 2, N_("writing the workbook"))
     with _collector_paused():
         write_statistics_workbook(report, out)
+    if progress is not None:
+        progress(2, 2, N_("workbook written"))
     return report
 
 

@@ -22,6 +22,7 @@ from app.services import batch_list, importing
 from app.services import context as use_case
 from app.services.batch_list import BATCH_SPEC
 from app.services.errors import NotFound, Problem, ValidationFailed
+from app.web import job_lists
 from app.web.deps import DbSession
 from app.web.guards import office_only
 from app.web.listing import parse_query, view
@@ -143,6 +144,7 @@ def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[
         "batches": page.rows,
         "batch_view": view(page, "/imports"),
         "batch_query": query,
+        **job_lists.my_jobs_context(db_session, request.user, "import_batch"),
         "kinds": list(ItemKind),
         "error": None,
         "chosen": None,

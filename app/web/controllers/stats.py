@@ -25,6 +25,7 @@ from app.reports.svg_charts import horizontal_bars, pie
 from app.services import stats
 from app.services.stats.export import available_years, export_filename, session_labels
 from app.services.stats.serialize import report_as_dict
+from app.web import job_lists
 from app.web.deps import DbSession
 from app.web.guards import logged_in, office_only
 from app.web.nav import NavEntry
@@ -156,6 +157,7 @@ def stats_page(
             "own_department": departments[report.scope.department].name
             if report.scope.department in departments
             else None,
+            **job_lists.my_jobs_context(db_session, request.user, "stats_workbook"),
             "download": f"/stats/export.xlsx?year={query.year}&kind={kind or 'all'}"
             + (f"&session={quote(query.session_label)}" if query.session_label else ""),
         },
