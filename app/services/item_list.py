@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.clock import office_today
 from app.db.list_columns import GONE
@@ -42,10 +42,10 @@ EXPORT_CHUNK = 1_000
 
 # The list's 主办单位 and 期限 are stored on the item (app.db.list_columns keeps them from the
 # assignments), so filtering and sorting by them uses an index, not a subquery per row.
-#: 主办单位, sorted by the department's short name
-LEAD_DEPARTMENT_NAME = (
-    select(Department.short_name).where(Department.id == Item.lead_department_id).correlate(Item).scalar_subquery()
-)
+#: 主办单位, sorted by the department's short name through a join (list_items adds it when sorting by
+#: it): a subquery per row cost 0.2 s on PostgreSQL over 35,000 overdue items
+LEAD_DEPARTMENT = aliased(Department, name="lead_department")
+LEAD_DEPARTMENT_NAME = LEAD_DEPARTMENT.short_name
 CATEGORY_CODE = select(Category.code).where(Category.id == Item.category_id).correlate(Item).scalar_subquery()
 
 
@@ -264,6 +264,8 @@ def _row_facts(session: Session, items: list[Item]) -> list[ItemRow]:
 def list_items(session: Session, actor: Actor, query: ListQuery) -> ListPage:
     """One page of the items the actor may see (scoped first), filtered and sorted; rows are ItemRow."""
     base = apply_filters(scope_items(select(Item), actor), query.filters, session)
+    if query.sort == "lead":
+        base = base.outerjoin(LEAD_DEPARTMENT, LEAD_DEPARTMENT.id == Item.lead_department_id)
     page = run_page(session, base, query)
     page.rows = _row_facts(session, page.rows)
     return page
