@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def _listed(html: str) -> list[str]:
     return re.findall(r'data-testid="user-row" data-user="([^"]+)"', html)
@@ -32,3 +34,21 @@ def test_only_the_administrator_lists_accounts(login_as):
     assert client.get("/api/users").status_code == 403
     client, _user = login_as("dept_handler", "jtw")
     assert client.get("/api/users", params={"role": "office_admin"}).status_code == 403
+
+
+@pytest.mark.browser
+def test_accounts_list_in_the_browser(page, make_user):
+    from tests.helpers import browser_login
+
+    for _ in range(3):
+        make_user("dept_handler", "jtw")
+    browser_login(page, make_user("office_admin"))
+    page.goto("/admin/users")
+    page.select_option("[data-testid=user-filters] select[name=role]", "dept_handler")
+    page.click("[data-testid=user-filters] button[type=submit]")
+    page.wait_for_url("**role=dept_handler**")
+    assert page.locator("[data-testid=user-row]").count() == 3
+    page.click("th[data-sort=username] a")
+    page.wait_for_url("**dir=desc**")
+    names = [page.locator("[data-testid=user-row]").nth(i).get_attribute("data-user") for i in range(3)]
+    assert names == sorted(names, reverse=True)
