@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import operator
 import re
 import secrets
 import shutil
@@ -598,9 +599,11 @@ def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> No
     driver = session.connection().connection.driver_connection  # psycopg, inside the session's transaction
     assert driver is not None  # a checked-out connection always has its driver connection
     quoted = ", ".join(f'"{c}"' for c in columns)
+    values = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        write = copy.write_row
         for row in rows:
-            copy.write_row([row[c] for c in columns])
+            write(values(row))
 
 
 def _sqlite_executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -612,18 +615,21 @@ def _sqlite_executemany(session: Session, table: Table, rows: list[dict[str, Any
     statement = insert(table).compile(dialect=dialect, column_keys=columns)
     order = statement.positiontup or columns
     processors = [table.c[name].type._cached_bind_processor(dialect) for name in order]
-    plain = all(processor is None for processor in processors)
-    if plain:
-        params = [tuple(row[name] for name in order) for row in rows]
-    else:
-        pairs = list(zip(order, processors, strict=True))
-        params = [
-            tuple(
-                row[name] if processor is None or row[name] is None else processor(row[name])
-                for name, processor in pairs
-            )
-            for row in rows
-        ]
+    if all(processor is None for processor in processors):
+        getter = operator.itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+        params = [getter(row) for row in rows]
+    else:  # column by column: a processor runs once per distinct value (timestamps repeat on every row)
+        columns_of_values = []
+        for name, processor in zip(order, processors, strict=True):
+            values = [row[name] for row in rows]
+            if processor is not None:
+                processed: dict[Any, Any] = {}
+                values = [
+                    None if v is None else processed[v] if v in processed else processed.setdefault(v, processor(v))
+                    for v in values
+                ]
+            columns_of_values.append(values)
+        params = list(zip(*columns_of_values, strict=True))
     driver = session.connection().connection.driver_connection
     assert driver is not None  # a checked-out connection always has its driver connection
     driver.executemany(str(statement), params)
