@@ -29,7 +29,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from app.domain.enums import ItemKind
-from app.domain.importing import ParseResult, UncomputedFormula, WorkbookParser
+from app.domain.importing import ImportRecord, ParseResult, UncomputedFormula, WorkbookParser
 from app.domain.profile import Profile
 from app.importing.safety import CSV, XLS, XLSX, ReaderLimits, UnusableFile, sniff
 
@@ -338,10 +338,13 @@ def parse_file(
     number_width: int | None = None,
     limits: ReaderLimits | None = None,
     progress: Progress | None = None,
+    on_record: Callable[[ImportRecord, bool], None] | None = None,
 ) -> ParseResult:
     """Read and parse one upload. Raises UnusableFile for files that cannot be imported at all;
-    content problems come back in the result."""
+    content problems come back in the result. `on_record` sees each record as it is read (see
+    WorkbookParser.on_record)."""
     parser = WorkbookParser(kind, profile, number_width)
+    parser.on_record = on_record
     with WorkbookReader(path, limits, progress) as reader:
         for name, rows in reader.sheets():
             parser.add_sheet(name, rows)
