@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from app.domain.enums import ItemKind
-from app.domain.importing import ParseResult, UncomputedFormula, WorkbookParser
+from app.domain.importing import ImportRecord, ParseResult, UncomputedFormula, WorkbookParser
 from app.domain.profile import Profile
 from app.importing.safety import CSV, XLS, XLSX, ReaderLimits, UnusableFile, sniff
 
@@ -138,10 +139,16 @@ class WorkbookReader:
         self.non_blank_cells = False
         self.format = sniff(self.path, self.limits)
         self._book: Any = None
+        self._pool: ThreadPoolExecutor | None = None  # XML pre-scans
+        self._loader: ThreadPoolExecutor | None = None  # sheet loads, one at a time
         if self.format != CSV:
             self._book = _open_calamine(self.path, self.format)
 
     def close(self) -> None:
+        for pool in (self._loader, self._pool):  # a sheet may still be loading: the book is closed after it
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._loader = self._pool = None
         if self._book is not None:
             self._book.close()
             self._book = None
@@ -168,24 +175,40 @@ class WorkbookReader:
         if not visible:
             raise UnusableFile("no_sheets", self.path.name)
         parts = _sheet_parts(self.path) if self.format == XLSX else {}
-        for name in visible:
-            yield name, self._checked(self._sheet_rows(name, parts.get(name)))
+        # calamine loads a sheet without holding the GIL: the next sheet (and each sheet's XML
+        # pre-scan) is read in the background while the parser works through the current one.
+        # One worker loads (the book is used by one thread at a time), one scans; one sheet ahead.
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jianti-read")
+        self._loader = loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jianti-load")
+        try:
+            following = self._start(visible[0], parts)
+            for index, name in enumerate(visible):
+                current = following
+                if index + 1 < len(visible):
+                    following = self._start(visible[index + 1], parts)
+                yield name, self._checked(self._sheet_rows(name, *current))
+        finally:
+            loader.shutdown(wait=True, cancel_futures=True)
 
-    def _sheet_rows(self, name: str, part: str | None) -> Iterator[list[Any]]:
+    def _start(self, name: str, parts: dict[str, str]) -> tuple[Future[Any], Future[SheetScan] | None]:
+        """Start loading one sheet (and scanning its XML, for .xlsx) in the background."""
+        assert self._loader is not None and self._pool is not None
+        part = parts.get(name)
+        scanning = self._pool.submit(_scan_part_of, self.path, part) if part is not None else None
+        return self._loader.submit(self._book.get_sheet_by_name, name), scanning
+
+    def _sheet_rows(self, name: str, loading: Future[Any], scanning: Future[SheetScan] | None) -> Iterator[list[Any]]:
         file = self.path.name
         uncomputed: dict[int, list[tuple[int, str]]] = {}
         with _as_corrupt(file):
-            sheet = self._book.get_sheet_by_name(name)
+            sheet = loading.result()
             merges = [
                 (c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or ()) if r1 > r0
             ]
             start = sheet.start
-            if part is not None:
-                import zipfile
-
-                with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
-                    for (r, c), formula in scan_sheet_xml(stream).uncomputed.items():
-                        uncomputed.setdefault(r, []).append((c, formula))
+            if scanning is not None:
+                for (r, c), formula in scanning.result().uncomputed.items():
+                    uncomputed.setdefault(r, []).append((c, formula))
             rows = sheet.iter_rows()
         # calamine's rows start at row 1 but at the first used column: put the columns back in place
         pad = [None] * start[1] if start and start[1] else None
@@ -230,6 +253,13 @@ class WorkbookReader:
                         self.progress(self.rows_read)
                     break
             yield row
+
+
+def _scan_part_of(path: Path, part: str) -> SheetScan:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        return scan_sheet_xml(stream)
 
 
 _SUFFIXES = {XLSX: (".xlsx", ".xlsm"), XLS: (".xls",), "ods": (".ods",)}
@@ -308,10 +338,13 @@ def parse_file(
     number_width: int | None = None,
     limits: ReaderLimits | None = None,
     progress: Progress | None = None,
+    on_record: Callable[[ImportRecord, bool], None] | None = None,
 ) -> ParseResult:
     """Read and parse one upload. Raises UnusableFile for files that cannot be imported at all;
-    content problems come back in the result."""
+    content problems come back in the result. `on_record` sees each record as it is read (see
+    WorkbookParser.on_record)."""
     parser = WorkbookParser(kind, profile, number_width)
+    parser.on_record = on_record
     with WorkbookReader(path, limits, progress) as reader:
         for name, rows in reader.sheets():
             parser.add_sheet(name, rows)

@@ -7,21 +7,27 @@ assigned (交办) keep their content. Every commit is an ImportBatch, linked to 
 
 from __future__ import annotations
 
+import enum
 import gc
 import hashlib
+import itertools
 import json
+import operator
+import queue
 import re
 import secrets
 import shutil
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import office_today
@@ -367,20 +373,35 @@ def preview_import(
     those items as they are."""
     require_office(actor)
     kind = ItemKind(kind)
-    path = Path(path)
     congress = _session_for(session, kind, session_label)
+    return _read(session, congress, Path(path), kind, file_name, progress, skip_locked)
+
+
+def _read(
+    session: Session,
+    congress: CongressSession,
+    path: Path,
+    kind: ItemKind,
+    file_name: str | None,
+    progress: Progress | None,
+    skip_locked: bool,
+    stored: tuple[dict[str, tuple[int, dict[str, Any]]], dict[int, str]] | None = None,
+    on_record: Callable[[ImportRecord, bool], None] | None = None,
+    sha256: str | None = None,
+) -> ImportPreview:
+    """preview_import's work, given what is stored when the caller loaded it already."""
     profile = context.current().profile
     limits = reader_limits()
     try:
         with _gc_paused():
-            result = parse_file(path, kind, profile, congress.number_width, limits, progress)
+            result = parse_file(path, kind, profile, congress.number_width, limits, progress, on_record)
     except UnusableFile as exc:
         if file_name:
             exc.file = file_name
         raise UnusableUpload(exc) from None
     preview = ImportPreview(
         file_name=file_name or path.name,
-        sha256=file_sha256(path),
+        sha256=sha256 or file_sha256(path),
         size_bytes=path.stat().st_size,
         kind=kind,
         session_id=congress.id,
@@ -394,8 +415,8 @@ def preview_import(
     if not result.ok:
         return preview
     with _gc_paused():
-        stored, states = _stored_values(session, congress.id)
-        preview.plan = plan_import(result.records, stored)
+        stored_values, states = stored if stored is not None else _stored_values(session, congress.id)
+        preview.plan = plan_import(result.records, stored_values)
     preview.plan.set_aside_locked(states, ItemState.REGISTERED.value)
     if skip_locked:
         return preview
@@ -431,16 +452,90 @@ def commit_import(
 
     With `skip_locked`, rows of items already assigned are left as they are (listed in the batch as
     "skipped" and in its audit entry); everything else is imported in the same transaction."""
-    preview = preview_import(
-        session,
-        actor,
-        path,
-        kind=kind,
-        session_label=session_label,
-        file_name=file_name,
-        progress=progress,
-        skip_locked=skip_locked,
-    )
+    require_office(actor)
+    kind = ItemKind(kind)
+    path = Path(path)
+    congress = _session_for(session, kind, session_label)
+    if _is_postgresql(session) and STREAM_WRITES:
+        done, preview = _commit_streaming(
+            session, actor, congress, path, kind, file_name, confirm_changes, progress, skip_locked
+        )
+        if done is not None:
+            return done, preview
+    else:
+        preview = _read(session, congress, path, kind, file_name, progress, skip_locked)
+    return _commit_planned(session, actor, path, preview, confirm_changes)
+
+
+#: PostgreSQL: write new items while the workbook is still being read (see _StreamingWriter)
+STREAM_WRITES = True
+
+
+def _commit_streaming(
+    session: Session,
+    actor: Actor,
+    congress: CongressSession,
+    path: Path,
+    kind: ItemKind,
+    file_name: str | None,
+    confirm_changes: bool,
+    progress: Progress | None,
+    skip_locked: bool,
+) -> tuple[ImportBatch | None, ImportPreview]:
+    """Read and write at once, inside a savepoint: (batch, preview) when imported; (None, preview)
+    when the savepoint was rolled back (a refusal, or anything the writer could not do), for the
+    caller to refuse or import as usual."""
+    sha256 = file_sha256(path)
+    nested = session.begin_nested()
+    try:
+        with _gc_paused():
+            stored = _stored_values(session, congress.id)
+        batch = ImportBatch(  # counts and the stored file are set once the workbook is read
+            file_name=(file_name or path.name)[:255],
+            sha256=sha256,
+            size_bytes=path.stat().st_size,
+            kind=kind.value,
+            session_id=congress.id,
+            created_by_id=actor.user_id,
+            created_by_name=actor.username,
+        )
+        session.add(batch)
+        session.flush()
+        lookups = _Lookups(session)
+        writer = _StreamingWriter(session, kind, congress.id, batch.id, set(stored[0]), lookups)
+        try:
+            preview = _read(
+                session, congress, path, kind, file_name, progress, skip_locked, stored, writer.offer, sha256
+            )
+        finally:
+            written = writer.finish()
+        plan = preview.plan
+        if written and preview.ok and plan is not None and writer.wrote(plan.new):
+            done = _commit_planned(
+                session, actor, path, preview, confirm_changes, batch=batch, new_ids=writer.ids, lookups=lookups
+            )
+            nested.commit()
+            return done
+    except BaseException:
+        if nested.is_active:
+            nested.rollback()
+        raise
+    nested.rollback()
+    return None, preview
+
+
+def _commit_planned(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    preview: ImportPreview,
+    confirm_changes: bool,
+    *,
+    batch: ImportBatch | None = None,
+    new_ids: list[int] | None = None,
+    lookups: _Lookups | None = None,
+) -> tuple[ImportBatch, ImportPreview]:
+    """Refuse or write what the preview planned; `batch` and `new_ids` when the new items are written already."""
     if not preview.ok:
         raise ImportHasErrors(preview)
     plan = preview.plan
@@ -448,31 +543,35 @@ def commit_import(
     if plan.changed and not confirm_changes:
         raise ChangesNeedConfirmation(preview)
 
-    batch = ImportBatch(
-        file_name=preview.file_name[:255],
-        sha256=preview.sha256,
-        size_bytes=preview.size_bytes,
-        kind=preview.kind.value,
-        session_id=preview.session_id,
-        rows=preview.result.data_rows,
-        new_count=len(plan.new),
-        changed_count=len(plan.changed),
-        unchanged_count=len(plan.unchanged),
-        notes_count=len(preview.notes),
-        stored_file=_store_original(Path(path), preview.sha256, preview.file_format),
-        created_by_id=actor.user_id,
-        created_by_name=actor.username,
-    )
-    session.add(batch)
-    session.flush()
+    values = {
+        "file_name": preview.file_name[:255],
+        "sha256": preview.sha256,
+        "size_bytes": preview.size_bytes,
+        "kind": preview.kind.value,
+        "session_id": preview.session_id,
+        "rows": preview.result.data_rows,
+        "new_count": len(plan.new),
+        "changed_count": len(plan.changed),
+        "unchanged_count": len(plan.unchanged),
+        "notes_count": len(preview.notes),
+        "stored_file": _store_original(Path(path), preview.sha256, preview.file_format),
+    }
+    if batch is None:
+        batch = ImportBatch(**values, created_by_id=actor.user_id, created_by_name=actor.username)
+        session.add(batch)
+        session.flush()
+    else:
+        for key, value in values.items():
+            setattr(batch, key, value)
 
-    lookups = _Lookups(session)
+    lookups = lookups or _Lookups(session)
     with _gc_paused():
-        new_ids = _insert_new(session, preview, plan.new, lookups)
+        if new_ids is None:
+            new_ids = _insert_new(session, preview, plan.new, lookups)
+            _insert_links(session, batch.id, "new", zip(plan.new, new_ids, strict=True))
         for change in plan.changed:
             _update_changed(session, actor, change.item_id, change.record, change.fields, lookups, batch.id)
         outcomes = (
-            ("new", zip(plan.new, new_ids, strict=True)),
             ("changed", ((c.record, c.item_id) for c in plan.changed)),
             ("unchanged", iter(plan.unchanged)),
             ("skipped", ((c.record, c.item_id) for c, _state in plan.locked)),
@@ -503,23 +602,144 @@ def commit_import(
     return batch, preview
 
 
+class _StreamingWriter:
+    """PostgreSQL: new items (with co-signers, intended departments and their batch links) go to the
+    server chunk by chunk while the workbook is still being read, so that the server's share (COPY
+    with its index and foreign-key checks, as long as the read itself) runs on the other core.
+
+    The reading thread formats each chunk as COPY text; a thread of its own only sends it (it holds
+    the GIL for moments, so the read is not slowed). Item ids come from the sequence on a second
+    connection (sequences are not transactional), as the first one is busy with COPY. Only while
+    the workbook has had no problem; nothing else touches the session's connection until finish().
+    All of it happens in the caller's savepoint, rolled back unless the import goes ahead."""
+
+    def __init__(
+        self, session: Session, kind: ItemKind, session_id: int, batch_id: int, stored: set[str], lookups: _Lookups
+    ) -> None:
+        driver = session.connection().connection.driver_connection
+        assert driver is not None  # a checked-out connection always has its driver connection
+        self.driver = driver
+        bind = session.get_bind()
+        self.engine = bind if isinstance(bind, Engine) else bind.engine
+        self.kind, self.session_id, self.batch_id = kind, session_id, batch_id
+        self.stored, self.lookups = stored, lookups
+        self.now = utcnow()
+        self.records: list[ImportRecord] = []  # sent, in order
+        self.ids: list[int] = []
+        self.error: BaseException | None = None
+        self.stopped = False
+        self._chunk: list[ImportRecord] = []
+        self._queue: queue.SimpleQueue[list[tuple[str, bytes]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="jianti-import-writer", daemon=True)
+        self._thread.start()
+
+    def offer(self, record: ImportRecord, clean: bool) -> None:
+        if not clean:
+            self.stopped = True  # the import will be refused: send no more
+        if self.stopped or self.error is not None or record.number in self.stored:
+            return
+        self._chunk.append(record)
+        if len(self._chunk) >= INSERT_CHUNK:
+            self._send()
+
+    def finish(self) -> bool:
+        """Send the rest and wait; True when everything offered was written."""
+        if self._chunk and not self.stopped and self.error is None:
+            self._send()
+        self._queue.put(None)
+        self._thread.join()
+        return self.error is None and not self.stopped
+
+    def wrote(self, records: list[ImportRecord]) -> bool:
+        return len(records) == len(self.records) and all(a is b for a, b in zip(records, self.records, strict=True))
+
+    def _send(self) -> None:
+        chunk, self._chunk = self._chunk, []
+        try:
+            ids = self._reserve_ids(len(chunk))
+            rows = _new_item_rows(self.kind, self.session_id, self.now, chunk, self.lookups)
+            tables = (
+                (table_of(Item), [{"id": i, **row} for i, row in zip(ids, rows, strict=True)]),
+                (table_of(ItemCoSigner), _co_signer_rows(chunk, ids)),
+                (table_of(ItemIntendedDepartment), _intended_rows(chunk, ids, self.lookups)),
+                (table_of(ImportBatchItem), _link_rows(self.batch_id, "new", zip(chunk, ids, strict=True))),
+            )
+            self._queue.put([_copy_text(table, table_rows) for table, table_rows in tables if table_rows])
+        except Exception as exc:  # noqa: BLE001  reported by finish(): the import is written after the read instead
+            self.error = exc
+            return
+        self.records += chunk
+        self.ids += ids
+
+    def _reserve_ids(self, count: int) -> list[int]:
+        with self.engine.connect() as connection:
+            if connection.connection.driver_connection is self.driver:  # a pool that shares one connection
+                raise RuntimeError("no second connection to take ids on")
+            return list(
+                connection.scalars(
+                    text("SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, :count)"),
+                    {"count": count},
+                )
+            )
+
+    def _run(self) -> None:
+        while (payloads := self._queue.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                for statement, data in payloads:
+                    with self.driver.cursor() as cursor, cursor.copy(statement) as copy:
+                        copy.write(data)
+            except BaseException as exc:  # noqa: BLE001  reported by finish(); the savepoint is rolled back
+                self.error = exc
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: Any) -> Any:
+    """One value in COPY's text format (as psycopg's write_row sends it)."""
+    if value is None:
+        return "\\N"
+    kind = value.__class__
+    if kind is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int:
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return _copy_value(value.value)
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_text(table: Table, rows: list[dict[str, Any]]) -> tuple[str, bytes]:
+    """(COPY statement, its data) for rows that all have the same keys."""
+    columns = list(rows[0])
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    values = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    convert = _copy_value
+    lines = ["\t".join([convert(v) for v in values(row)]) for row in rows]
+    lines.append("")
+    return f'COPY "{table.name}" ({quoted}) FROM STDIN', "\n".join(lines).encode()
+
+
+def _link_rows(batch_id: int, outcome: str, pairs: Iterable[tuple[ImportRecord, int]]) -> list[dict[str, Any]]:
+    return [
+        {"batch_id": batch_id, "item_id": item_id, "outcome": outcome, "sheet": record.sheet[:100], "row": record.row}
+        for record, item_id in pairs
+    ]
+
+
 def _insert_links(session: Session, batch_id: int, outcome: str, pairs: Iterable[tuple[ImportRecord, int]]) -> None:
     """Link rows in chunks, so that 50,000 of them never sit in memory at once."""
-    chunk: list[dict[str, Any]] = []
-    for record, item_id in pairs:
-        chunk.append(
-            {
-                "batch_id": batch_id,
-                "item_id": item_id,
-                "outcome": outcome,
-                "sheet": record.sheet[:100],
-                "row": record.row,
-            }
-        )
-        if len(chunk) >= INSERT_CHUNK:
-            _bulk_insert(session, table_of(ImportBatchItem), chunk)
-            chunk = []
-    _bulk_insert(session, table_of(ImportBatchItem), chunk)
+    iterator = iter(pairs)
+    while chunk := _link_rows(batch_id, outcome, itertools.islice(iterator, INSERT_CHUNK)):
+        _bulk_insert(session, table_of(ImportBatchItem), chunk)
 
 
 class _Lookups:
@@ -552,33 +772,42 @@ def _item_values(record: ImportRecord, lookups: _Lookups) -> dict[str, Any]:
     }
 
 
+def _new_item_rows(
+    kind: ItemKind, session_id: int, now: Any, records: list[ImportRecord], lookups: _Lookups
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": kind.value,
+            "session_id": session_id,
+            "number": r.number,
+            "state": ItemState.REGISTERED.value,
+            "round": 1,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            **_item_values(r, lookups),
+        }
+        for r in records
+    ]
+
+
+def _co_signer_rows(records: list[ImportRecord], ids: list[int]) -> list[dict[str, Any]]:
+    return [
+        {"item_id": item_id, "position": position, "name": name}
+        for r, item_id in zip(records, ids, strict=True)
+        for position, name in enumerate(r.co_signers, start=1)
+    ]
+
+
 def _insert_new(session: Session, preview: ImportPreview, records: list[ImportRecord], lookups: _Lookups) -> list[int]:
     ids: list[int] = []
     now = utcnow()
     for start in range(0, len(records), INSERT_CHUNK):
         chunk = records[start : start + INSERT_CHUNK]
-        rows = [
-            {
-                "kind": preview.kind.value,
-                "session_id": preview.session_id,
-                "number": r.number,
-                "state": ItemState.REGISTERED.value,
-                "round": 1,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-                **_item_values(r, lookups),
-            }
-            for r in chunk
-        ]
+        rows = _new_item_rows(preview.kind, preview.session_id, now, chunk, lookups)
         chunk_ids = _insert_returning_ids(session, table_of(Item), rows)
         ids += chunk_ids
-        co_rows = [
-            {"item_id": item_id, "position": position, "name": name}
-            for r, item_id in zip(chunk, chunk_ids, strict=True)
-            for position, name in enumerate(r.co_signers, start=1)
-        ]
-        _bulk_insert(session, table_of(ItemCoSigner), co_rows)
+        _bulk_insert(session, table_of(ItemCoSigner), _co_signer_rows(chunk, chunk_ids))
         _bulk_insert(session, table_of(ItemIntendedDepartment), _intended_rows(chunk, chunk_ids, lookups))
     return ids
 
@@ -594,13 +823,21 @@ def _is_postgresql(session: Session) -> bool:
 
 
 def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    columns = list(rows[0])
     driver = session.connection().connection.driver_connection  # psycopg, inside the session's transaction
     assert driver is not None  # a checked-out connection always has its driver connection
+    _copy_on(driver, table, rows)
+
+
+def _copy_on(driver: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
     quoted = ", ".join(f'"{c}"' for c in columns)
+    values = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        write = copy.write_row
         for row in rows:
-            copy.write_row([row[c] for c in columns])
+            write(values(row))
 
 
 def _sqlite_executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -612,18 +849,21 @@ def _sqlite_executemany(session: Session, table: Table, rows: list[dict[str, Any
     statement = insert(table).compile(dialect=dialect, column_keys=columns)
     order = statement.positiontup or columns
     processors = [table.c[name].type._cached_bind_processor(dialect) for name in order]
-    plain = all(processor is None for processor in processors)
-    if plain:
-        params = [tuple(row[name] for name in order) for row in rows]
-    else:
-        pairs = list(zip(order, processors, strict=True))
-        params = [
-            tuple(
-                row[name] if processor is None or row[name] is None else processor(row[name])
-                for name, processor in pairs
-            )
-            for row in rows
-        ]
+    if all(processor is None for processor in processors):
+        getter = operator.itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+        params = [getter(row) for row in rows]
+    else:  # column by column: a processor runs once per distinct value (timestamps repeat on every row)
+        columns_of_values = []
+        for name, processor in zip(order, processors, strict=True):
+            values = [row[name] for row in rows]
+            if processor is not None:
+                processed: dict[Any, Any] = {}
+                values = [
+                    None if v is None else processed[v] if v in processed else processed.setdefault(v, processor(v))
+                    for v in values
+                ]
+            columns_of_values.append(values)
+        params = list(zip(*columns_of_values, strict=True))
     driver = session.connection().connection.driver_connection
     assert driver is not None  # a checked-out connection always has its driver connection
     driver.executemany(str(statement), params)

@@ -95,6 +95,8 @@ class WorkbookParser:
         self._numbers: dict[str, tuple[str, int, int]] = {}  # number -> (sheet, row, column)
         self._other_kind_sheets: list[Problem] = []
         self._specs: dict[int, list[tuple[Field, int, Callable[[Any], Any], bool]]] = {}
+        #: called with each record as it is read, and whether the workbook had no problem so far
+        self.on_record: Callable[[ImportRecord, bool], None] | None = None
 
     # ------------------------------------------------------------------ reporting
 
@@ -320,31 +322,32 @@ class WorkbookParser:
         assert number is not None and lead is not None
         during = got.get(Field.DURING_SESSION)
         publish = got.get(Field.AGREE_TO_PUBLISH)
-        self.result.records.append(
-            ImportRecord(
-                kind=self.kind,
-                number=number,
-                title=got[Field.TITLE],
-                lead_submitter=lead,
-                sheet=sheet,
-                row=row_number,
-                content=_content(got),
-                category_code=got.get(Field.CATEGORY),
-                submitter_type=got.get(Field.SUBMITTER_TYPE) or norm.guess_submitter_type(lead),
-                co_signers=co_signers,
-                submitter_count=count or named,
-                delegation=got.get(Field.DELEGATION),
-                sector=got.get(Field.SECTOR),
-                party=got.get(Field.PARTY),
-                during_session=True if during is None else during,
-                agree_to_publish=True if publish is None else publish,
-                submitted_on=got.get(Field.SUBMITTED_ON),
-                key_supervision=bool(got.get(Field.KEY_SUPERVISION)),
-                intended_lead=got.get(Field.INTENDED_LEAD) or (),
-                intended_co=got.get(Field.INTENDED_CO) or (),
-                intended_split=got.get(Field.INTENDED_SPLIT) or (),
-            )
+        record = ImportRecord(
+            kind=self.kind,
+            number=number,
+            title=got[Field.TITLE],
+            lead_submitter=lead,
+            sheet=sheet,
+            row=row_number,
+            content=_content(got),
+            category_code=got.get(Field.CATEGORY),
+            submitter_type=got.get(Field.SUBMITTER_TYPE) or norm.guess_submitter_type(lead),
+            co_signers=co_signers,
+            submitter_count=count or named,
+            delegation=got.get(Field.DELEGATION),
+            sector=got.get(Field.SECTOR),
+            party=got.get(Field.PARTY),
+            during_session=True if during is None else during,
+            agree_to_publish=True if publish is None else publish,
+            submitted_on=got.get(Field.SUBMITTED_ON),
+            key_supervision=bool(got.get(Field.KEY_SUPERVISION)),
+            intended_lead=got.get(Field.INTENDED_LEAD) or (),
+            intended_co=got.get(Field.INTENDED_CO) or (),
+            intended_split=got.get(Field.INTENDED_SPLIT) or (),
         )
+        self.result.records.append(record)
+        if self.on_record is not None:
+            self.on_record(record, self.result.problem_count == 0)
 
     def _check_unique(self, sheet: str, row_number: int, row: Sequence[Any], layout: HeaderLayout, number: str) -> None:
         column = layout.columns[Field.NUMBER]
