@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import click
@@ -100,10 +101,8 @@ def _convert(raw: str):
     if raw.lower() in ("true", "false"):
         return raw.lower() == "true"
     for number in (int, float):
-        try:
+        with contextlib.suppress(ValueError):
             return number(raw)
-        except ValueError:
-            pass
     return raw
 
 

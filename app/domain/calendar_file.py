@@ -22,6 +22,7 @@ year's schedule is published around November), or their own closures. Format::
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -147,8 +148,6 @@ def _date(row: Mapping[str, Any], key: str, origin: str, entry: str) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
     raise CalendarError(origin, entry, f"'{key}' must be a date such as 2027-02-06, found {value!r}")

@@ -12,6 +12,7 @@ in-process runner used when no queue is configured. Guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -69,20 +70,18 @@ class JobContext:
 def _write_progress(job_id: int, done: int, total: int, note: str) -> None:
     """Own short transaction so other servers see it; on SQLite the job's write lock may refuse: skip."""
     engine = get_engine()
-    try:
-        with engine.connect() as connection:
-            if engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA busy_timeout=50")
-            connection.execute(
-                update(JobRecord)
-                .where(JobRecord.id == job_id)
-                .values(progress_done=done, progress_total=total, progress_note=note[:200])
-            )
-            connection.commit()
-            if engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA busy_timeout=5000")
-    except Exception:  # noqa: BLE001 - progress is best effort; the outcome is always recorded
-        pass
+    # progress is best effort (a refused write lock, a dropped connection); the outcome is always recorded
+    with contextlib.suppress(Exception), engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA busy_timeout=50")
+        connection.execute(
+            update(JobRecord)
+            .where(JobRecord.id == job_id)
+            .values(progress_done=done, progress_total=total, progress_note=note[:200])
+        )
+        connection.commit()
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA busy_timeout=5000")
 
 
 def claim(job_id: int) -> JobRecord | None:

@@ -4,6 +4,7 @@ value or raises CellIssue naming the reason."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -382,10 +383,8 @@ class Resolver:
         if cached is not None:
             return cached
         codes: list[str] = []
-        try:  # a name that itself holds a separator (市科委、中关村管委会)
+        with contextlib.suppress(CellIssue):  # a name that itself holds a separator (市科委、中关村管委会)
             codes.append(self.department(raw))
-        except CellIssue:
-            pass
         for name in [] if codes else _split_departments(raw):
             code = self.department(name)
             if code not in codes:
