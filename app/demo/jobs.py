@@ -21,24 +21,12 @@ from sqlalchemy.orm import Session
 from app import PROJECT_ROOT
 from app.db.models.jobs import JobRecord
 from app.domain.enums import ItemKind
+from app.importing.samples import NPC_COLUMNS
 from app.services import importing, jobs
 
 ORDER = 99  # last: after the items, their handling and the statistics data exist
 SAMPLES = PROJECT_ROOT / "imports" / "samples"
-HEADER = (
-    "建议号",
-    "标题",
-    "领衔代表",
-    "附议代表",
-    "提出人数",
-    "代表团",
-    "类别",
-    "会上/闭会",
-    "可否公开",
-    "提出时间",
-    "重点",
-    "内容",
-)
+HEADER = NPC_COLUMNS  # the NPC sample workbook's columns
 
 
 def broken_workbook() -> bytes:

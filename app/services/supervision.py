@@ -97,11 +97,9 @@ class SupervisionRun:
         }
 
 
-def open_deadline_targets(
-    session: Session,
-) -> tuple[list[OpenDeadline], dict[tuple[int, str], tuple[int, int]]]:
-    """Every open deadline of a live assignment; also {assignment_id: (deadline id, department id)} by target."""
-    rows = session.execute(
+def open_deadlines() -> Any:
+    """(deadline, assignment, item, department) of every open deadline of a live assignment (the run and the board)."""
+    return (
         select(DeadlineRecord, Assignment, Item, Department)
         .join(Assignment, Assignment.id == DeadlineRecord.assignment_id)
         .join(Item, Item.id == Assignment.item_id)
@@ -111,8 +109,14 @@ def open_deadline_targets(
             # the office's publication duty outlives the department's part (issue 14)
             or_(Assignment.state.not_in([s.value for s in ENDED_STATES]), DeadlineRecord.rule == "publication"),
         )
-        .order_by(DeadlineRecord.due_on, DeadlineRecord.id)
-    ).all()
+    )
+
+
+def open_deadline_targets(
+    session: Session,
+) -> tuple[list[OpenDeadline], dict[tuple[int, str], tuple[int, int]]]:
+    """Every open deadline of a live assignment; also {assignment_id: (deadline id, department id)} by target."""
+    rows = session.execute(open_deadlines().order_by(DeadlineRecord.due_on, DeadlineRecord.id)).all()
     targets: list[OpenDeadline] = []
     refs: dict[tuple[int, str], tuple[int, int]] = {}
     for record, assignment, item, department in rows:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Assignment, AuditEntry, Department, Item
@@ -21,7 +21,7 @@ from app.domain.calendar import WorkingCalendar
 from app.services.access import scope_assignments
 from app.services.actor import Actor
 from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, run_page, search_clause
-from app.services.supervision import ENDED_STATES
+from app.services.supervision import open_deadlines
 
 SECTIONS = ("due_this_week", "overdue", "key_items", "co_opinions_late", "feedback_missing")
 SORT_KEYS = ("due", "department", "item", "overdue")
@@ -105,19 +105,7 @@ def _sort_key(sort: str) -> Callable[[BoardRow], tuple[Any, ...]]:
 
 def _statement(actor: Actor) -> Any:
     """(deadline, assignment, item, department) rows of the open deadlines the board follows, scoped."""
-    stmt = (
-        select(DeadlineRecord, Assignment, Item, Department)
-        .join(Assignment, Assignment.id == DeadlineRecord.assignment_id)
-        .join(Item, Item.id == Assignment.item_id)
-        .join(Department, Department.id == Assignment.department_id)
-        .where(
-            DeadlineRecord.status == "open",
-            DeadlineRecord.rule.in_(BOARD_RULES),
-            # the office's publication duty outlives the department's part (issue 14)
-            or_(Assignment.state.not_in([s.value for s in ENDED_STATES]), DeadlineRecord.rule == "publication"),
-        )
-    )
-    return scope_assignments(stmt, actor)
+    return scope_assignments(open_deadlines().where(DeadlineRecord.rule.in_(BOARD_RULES)), actor)
 
 
 def _row(record: DeadlineRecord, assignment: Assignment, item: Item, department: Department, today: date,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import Assignment, Item
@@ -26,7 +26,7 @@ from app.i18n import _
 from app.services import access
 from app.services.actor import Actor
 from app.services.errors import Forbidden
-from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, run_page, search_clause
+from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, count, run_page, search_clause
 
 S = AssignmentState
 DUE_SOON_DAYS = 10  # 即将到期: a deadline within this many calendar days
@@ -170,14 +170,10 @@ def list_inbox(session: Session, actor: Actor, query: ListQuery, today: date) ->
     return page
 
 
-def _count(session: Session, stmt: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-
-
 def department_counts(session: Session, actor: Actor, today: date) -> dict[str, int]:
     """Queue key -> how many of the department's assignments are in it."""
     return {
-        q.key: _count(session, inbox_statement(actor, {"queue": q.key}, today).with_only_columns(Assignment.id))
+        q.key: count(session, inbox_statement(actor, {"queue": q.key}, today).with_only_columns(Assignment.id))
         for q in queues_for(actor)
     }
 
@@ -195,22 +191,22 @@ def office_queues(session: Session, actor: Actor, today: date) -> list[OfficeQue
     access.require_office(actor)
 
     def routing(*statuses: str) -> int:
-        return _count(
+        return count(
             session,
             select(RoutingRecord.id).where(RoutingRecord.current.is_(True), RoutingRecord.status.in_(statuses)),
         )
 
     undecided = routing("proposed", "manual")  # 待审核拟办
     to_assign = routing("accepted", "overridden")  # 待交办: confirmed, not yet assigned
-    to_review = _count(session, select(Assignment.id).where(Assignment.state == S.UNDER_REVIEW.value))
-    requests = _count(
-        session, select(ReassignmentRequest.id).where(ReassignmentRequest.decision == "pending")
-    ) + _count(session, select(ExtensionRequest.id).where(ExtensionRequest.status == "requested"))
-    feedback = _count(
+    to_review = count(session, select(Assignment.id).where(Assignment.state == S.UNDER_REVIEW.value))
+    requests = count(session, select(ReassignmentRequest.id).where(ReassignmentRequest.decision == "pending")) + count(
+        session, select(ExtensionRequest.id).where(ExtensionRequest.status == "requested")
+    )
+    feedback = count(
         session,
         select(Item.id).where(Item.state.in_([ItemState.REPLIED.value, ItemState.AWAITING_FEEDBACK.value])),
     )
-    overdue = _count(session, select(Item.id).where(Item.open_due_on < today))
+    overdue = count(session, select(Item.id).where(Item.open_due_on < today))
     return [
         OfficeQueue("routing", N_("Routing proposals to review"), undecided, "/routing"),
         OfficeQueue("to_assign", N_("To assign"), to_assign, "/routing"),
@@ -227,7 +223,7 @@ def nav_counts(session: Session, actor: Actor, today: date) -> dict[str, int]:
         counts = department_counts(session, actor, today)
         return {"/inbox": sum(counts[q.key] for q in queues_for(actor) if q.action_needed)}
     if actor.is_office:
-        to_review = _count(session, select(Assignment.id).where(Assignment.state == S.UNDER_REVIEW.value))
-        requests = _count(session, select(ReassignmentRequest.id).where(ReassignmentRequest.decision == "pending"))
+        to_review = count(session, select(Assignment.id).where(Assignment.state == S.UNDER_REVIEW.value))
+        requests = count(session, select(ReassignmentRequest.id).where(ReassignmentRequest.decision == "pending"))
         return {"/review": to_review + requests}
     return {}

@@ -17,7 +17,7 @@ from app.domain.enums import AssignmentState, ItemState
 from app.domain.text import N_
 from app.services import access
 from app.services.actor import Actor
-from app.services.listing import FilterSpec, ListPage, ListSpec, parse, run_page, search_clause
+from app.services.listing import FilterSpec, ListPage, ListSpec, count, parse, run_page, search_clause
 
 FEEDBACK_STATES = (ItemState.REPLIED.value, ItemState.AWAITING_FEEDBACK.value)
 _TEXT = {"q": FilterSpec("text"), "department": FilterSpec("text")}
@@ -128,12 +128,7 @@ def review_page(
     query = parse({k: v for k, v in raw.items() if k != "tab"}, chosen.spec)
     page = run_page(session, _statement(chosen.key, query.filters), query)
     counts = {
-        t.key: session.scalar(
-            select(func.count()).select_from(
-                _statement(t.key, {k: v for k, v in query.filters.items() if k in t.spec.filters}).subquery()
-            )
-        )
-        or 0
+        t.key: count(session, _statement(t.key, {k: v for k, v in query.filters.items() if k in t.spec.filters}))
         for t in TABS
     }
     return page, counts
