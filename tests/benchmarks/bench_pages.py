@@ -2,15 +2,18 @@
 
     python -m tests.benchmarks.bench_pages [--sizes 1000,50000] [--repeat 30] [--url postgresql+psycopg://...]
 
-Seeds a fresh database per size (items with one lead assignment each, deadlines spread over two
-years) and times `item_list.list_items` — count + ORDER BY + LIMIT/OFFSET, the service call behind
+Seeds a fresh database per size (sessions of 1,000 items, as a year holds; the earlier sessions'
+items closed and their replies sent, the current session's in handling; one lead assignment per
+item, deadlines spread over two years) and times `item_list.list_items` — count + ORDER BY + LIMIT/OFFSET, the service call behind
 /items and /api/items — for an office user and a department user, filtered, sorted and paged.
 Prints median and p95 per query and size, the 1k → 50k growth, and the ratio against the bare
 SQLAlchemy Core statements of the same page (count + page query, no row facts, no scoping).
 
-Also the overview (the same list, key items first) and a busy department's inbox (its queues on
-the list mechanism). Not measured here: the HTTP layer (Litestar + template; tests/load/run_load.py
-measures the server with a bare Litestar handler beside it) and the routing review (run_page too).
+Also the overview (the same list, key items first), a busy department's inbox (its queues on
+the list mechanism), the routing review of a 1,500-item session, the office's lists within the
+current session (its working set), and the whole server: /api/items and the /items page through
+Litestar's in-process test client against a bare Litestar handler running the same count and
+page statements on the same database.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 REVIEW_SIZE = 1_500
+SESSION_SIZE = 1_000  # items per session: 50,000 items are fifty sessions' history
+PAGE = 50
 
 
 def _seed(url: str, size: int):
@@ -44,21 +49,26 @@ def _seed(url: str, size: int):
     with session_scope(engine) as session:
         departments.sync_departments(session, Actor.system(), load_profile("beijing"))
         dept_ids = list(session.scalars(select(Department.id).order_by(Department.id)))[:40]
-        congress = CongressSession(body="npc", label="市十六届人大四次会议", year=2026, number_width=5)
-        session.add(congress)
+        # a year's volume per session, as an office holds them: the newest session is the current one
+        sessions = [
+            CongressSession(body="npc", label=f"第{k + 1}次会议（基准）", year=2026 - k, number_width=5)
+            for k in range((size + SESSION_SIZE - 1) // SESSION_SIZE)
+        ]
+        session.add_all(sessions)
         session.flush()
+        current = sessions[0]
         rows = []
         for n in range(1, size + 1):
             word = rng.choice(words)
             rows.append(
                 {
                     "kind": "npc_suggestion",
-                    "session_id": congress.id,
+                    "session_id": sessions[(size - n) // SESSION_SIZE].id,
                     "number": f"{n:05d}",
                     "title": f"关于改进{word}工作的建议（{n}）",
                     "content": f"建议进一步做好{word}相关工作。" * 5,
                     "lead_submitter": f"代表{n % 700}",
-                    "state": "assigned",
+                    "state": "assigned" if n > size - SESSION_SIZE else "closed",  # earlier years are done
                     "key_supervision": n % 37 == 0,
                     "round": 1,
                     "version": 1,
@@ -74,7 +84,7 @@ def _seed(url: str, size: int):
                 "department_id": dept_ids[i % len(dept_ids)],
                 "role": "lead",
                 "round": 1,
-                "state": "drafting",
+                "state": "drafting" if i >= size - SESSION_SIZE else "sent",
                 "assigned_on": base,
                 "due_on": base + timedelta(days=rng.randrange(0, 730)),
                 "version": 1,
@@ -128,7 +138,7 @@ def _seed(url: str, size: int):
     # statistics and the visibility map, as autovacuum (PostgreSQL) or `ANALYZE` would have them in use
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
-    return engine, dept_ids[0], review.id
+    return engine, dept_ids[0], review.id, current.id
 
 
 def _fresh_postgres(base_url: str, size: int) -> str:
@@ -182,6 +192,12 @@ def main() -> None:
         "overdue, sort lead desc, page 3": {"overdue": ["1"], "sort": ["-lead"], "page": ["3"]},
         "key=1 sort title": {"key": ["1"], "sort": ["title"]},
     }
+    # the office's working set: the current session (a year's items), whatever the history holds
+    session_queries = {
+        "session: default page": {},
+        "session: search q=停车, sort due": {"q": ["停车"], "sort": ["due"]},
+        "session: overdue, sort lead desc, page 3": {"overdue": ["1"], "sort": ["-lead"], "page": ["3"]},
+    }
     OVERVIEW = "overview: overdue, key first, page 2"
     REVIEW_QUERIES = {
         "routing review (1,500): to review, page 2": {"tab": ["pending"], "page": ["2"]},
@@ -194,6 +210,7 @@ def main() -> None:
     }
     results: dict[tuple[str, str, int], tuple[float, float]] = {}
     bare: dict[int, tuple[float, float]] = {}
+    http: dict[int, dict[str, tuple[float, float]]] = {}
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
         workdir = Path(tempfile.mkdtemp(prefix="jianti-bench-pages-"))
@@ -202,7 +219,7 @@ def main() -> None:
             load_settings({"JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench", "JIANTI_DATA_DIR": str(workdir)})
         )
         started = time.perf_counter()
-        engine, dept_id, review_session = _seed(url, size)
+        engine, dept_id, review_session, current = _seed(url, size)
         print(f"seeded {size} items in {time.perf_counter() - started:.1f} s ({engine.dialect.name})")
         actors = {
             "office": Actor(None, "bench", Role.OFFICE_STAFF),
@@ -212,6 +229,9 @@ def main() -> None:
             for who, actor in actors.items():
                 for name, raw in queries.items():
                     query = parse(raw, ITEM_SPEC)
+                    results[(who, name, size)] = _time(lambda a=actor, q=query: list_items(session, a, q), args.repeat)
+                for name, raw in session_queries.items():
+                    query = parse({**raw, "session": [str(current)]}, ITEM_SPEC)
                     results[(who, name, size)] = _time(lambda a=actor, q=query: list_items(session, a, q), args.repeat)
                 overview = parse({"overdue": ["1"], "page": ["2"]}, OVERVIEW_SPEC)  # key items first
                 results[(who, OVERVIEW, size)] = _time(
@@ -236,6 +256,7 @@ def main() -> None:
                 list(session.scalars(stmt.order_by(Item.number, Item.id).limit(50)))
 
             bare[size] = _time(bare_page, args.repeat)
+        http[size] = _time_http(engine, current, args.repeat)
         engine.dispose()
         if not args.url:
             import shutil
@@ -243,7 +264,7 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"\n{'query':<58}" + "".join(f"{f'{s} median/p95 ms':>26}" for s in sizes) + "   growth p95")
     for who in ("office", "department"):
-        names = [*queries, OVERVIEW, *(INBOX_QUERIES if who == "department" else REVIEW_QUERIES)]
+        names = [*queries, *session_queries, OVERVIEW, *(INBOX_QUERIES if who == "department" else REVIEW_QUERIES)]
         for name in names:
             cells = [results[(who, name, s)] for s in sizes]
             growth = cells[-1][1] / cells[0][1] if cells[0][1] else float("nan")
@@ -257,6 +278,72 @@ def main() -> None:
         "ratio default page / bare Core (p95): "
         + ", ".join(f"{s}: {r:.2f}x" for s, r in zip(sizes, default, strict=True))
     )
+
+    print("\nHTTP, in-process client (Litestar test client), the current session by deadline, page 2:")
+    for name in HTTP_ROUTES:
+        cells = [http[s][name] for s in sizes]
+        growth = cells[-1][1] / cells[0][1] if cells[0][1] else float("nan")
+        print(f"{name:<58}" + "".join(f"{m:>16.1f} / {p:>7.1f}" for m, p in cells) + f"   {growth:.2f}x")
+    ratios = [http[s]["GET /api/items (Jianti)"][1] / http[s]["GET /bare (bare Litestar, same SQL)"][1] for s in sizes]
+    print(
+        "ratio /api/items / bare Litestar (p95): "
+        + ", ".join(f"{s}: {r:.2f}x" for s, r in zip(sizes, ratios, strict=True))
+    )
+
+
+HTTP_ROUTES = ("GET /api/items (Jianti)", "GET /items (Jianti page)", "GET /bare (bare Litestar, same SQL)")
+
+
+def _time_http(engine, current: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """The items list through the whole server (identity, scoping, DTOs, template) against a bare
+    Litestar handler that runs the same count and page statements on the same database."""
+    import logging
+
+    from litestar import Litestar, get
+    from litestar.testing import TestClient
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import sessionmaker
+
+    from app.db.engine import session_scope
+    from app.db.models import Item
+    from app.services import accounts
+    from app.services.actor import Actor
+    from app.web.app import create_app
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request would be timed too
+    with session_scope(engine) as session:
+        accounts.create_user(
+            session, Actor.system(), username="bench_office", password="bench-password-1", role="office_staff"
+        )
+        token = accounts.issue_token(session, Actor.system(), "bench_office")
+    factory = sessionmaker(bind=engine)
+
+    @get("/bare", sync_to_thread=True)
+    def bare_items() -> dict:
+        stmt = select(Item).where(Item.session_id == current)
+        with factory() as session:
+            total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+            page = session.scalars(stmt.order_by(Item.due_on, Item.id).limit(PAGE).offset(PAGE))
+            rows = [
+                {"id": i.id, "number": i.number, "title": i.title, "state": i.state, "due_on": str(i.due_on)}
+                for i in page
+            ]
+        return {"total": total, "items": rows}
+
+    params = {"session": str(current), "sort": "due", "page": "2"}
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "zh-CN"}
+    timings = {}
+    with TestClient(create_app(run_schedule=False, request_log=False)) as client:
+        for name, path in zip(HTTP_ROUTES[:2], ("/api/items", "/items"), strict=True):
+
+            def call(path: str = path) -> None:
+                response = client.get(path, params=params, headers=headers)
+                assert response.status_code == 200, (path, response.status_code, response.text[:300])
+
+            timings[name] = _time(call, repeat)
+    with TestClient(Litestar([bare_items])) as client:
+        timings[HTTP_ROUTES[2]] = _time(lambda: client.get("/bare").raise_for_status(), repeat)
+    return timings
 
 
 if __name__ == "__main__":

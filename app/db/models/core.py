@@ -80,6 +80,7 @@ class Item(TimestampMixin, Base):
         Index("ix_items_state", "state"),
         Index("ix_items_lead_department", "lead_department_id"),
         Index("ix_items_due_on", "due_on"),
+        Index("ix_items_session_id_due_on", "session_id", "due_on"),  # a session by deadline
         Index("ix_items_open_due_on", "open_due_on"),
     )
 
