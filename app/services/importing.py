@@ -43,7 +43,7 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import CSV, ODS, XLS, XLSX, ReaderLimits, UnusableFile
-from app.services import audit, context, roster
+from app.services import audit, context, roster, similarity
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, UserError, ValidationFailed
@@ -599,6 +599,8 @@ def _commit_planned(
     )
     # link the submitters of new and changed items to the roster (issue 14); unresolved names are listed there
     roster.link_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)])
+    # after the rows are written (on PostgreSQL, COPYed while reading): their texts into the similarity index
+    similarity.index_items(session, [*new_ids, *(c.item_id for c in plan.changed)])
     return batch, preview
 
 

@@ -1,0 +1,332 @@
+"""Similar items: the bigram index (app.domain.similarity) kept in three tables, and the search.
+
+One path on both databases, in two steps:
+1. candidates in SQL: the posting lists of the item's most distinctive terms (terms in more than
+   COMMON_SHARE of all items are left out of this step when rarer ones exist), summed as integers
+   (stored weight × query weight), restricted to `candidate_ids` and the exclusions in the same
+   statement, top CANDIDATE_POOL by that sum, ties by id;
+2. the exact IDF-weighted cosine (domain) for those candidates, from their stored vectors.
+Integers in SQL and the same Python for the score give identical results on SQLite and PostgreSQL.
+pg_trgm is not used: its trigram similarity is another measure (unweighted, and over trigrams),
+so it could neither rank nor pre-filter without changing which items are found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Select, case, cast, delete, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.db.base import table_of, utcnow
+from app.db.models import Item
+from app.db.models.similarity import SimilarityDocument, SimilarityTerm, SimilarityTermFrequency
+from app.domain import similarity as domain
+
+DEFAULT_MIN_SCORE = 0.1
+MAX_LIMIT = 100
+CANDIDATE_POOL = 40
+MAX_QUERY_TERMS = 40
+COMMON_SHARE = 0.05  # a term in more than 5% of the items says little about which ones
+COMMON_FLOOR = 50
+CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class SimilarItem:
+    item_id: int
+    score: float  # 0..1, same scale on both databases
+    shared_terms: tuple[str, ...]  # the distinctive shared bigrams, for the explanation
+
+
+def text_hash(title: str, content: str) -> str:
+    return hashlib.sha256(f"{domain.ALGORITHM_VERSION}\x1f{title}\x1f{content}".encode()).hexdigest()
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+def index_items(session: Session, item_ids: Iterable[int]) -> None:
+    """Bring the index up to date for these items (new, edited or deleted); unchanged ones cost a hash.
+    Called on import commit and on edit, in the caller's transaction."""
+    ids = sorted(set(item_ids))
+    stale: dict[int, dict[str, int]] = {}
+    hashes: dict[int, str] = {}
+    gone: list[int] = []
+    for chunk in _chunks(ids):
+        known = dict(
+            session.execute(
+                select(SimilarityDocument.item_id, SimilarityDocument.text_hash).where(
+                    SimilarityDocument.item_id.in_(chunk)
+                )
+            ).all()
+        )
+        found = set()
+        for item_id, title, content in session.execute(
+            select(Item.id, Item.title, Item.content).where(Item.id.in_(chunk))
+        ):
+            found.add(item_id)
+            digest = text_hash(title, content or "")
+            if known.get(item_id) != digest:
+                stale[item_id] = domain.document_vector(title, content or "")
+                hashes[item_id] = digest
+        gone.extend(item_id for item_id in known if item_id not in found)
+    if stale or gone:
+        _replace_vectors(session, stale, hashes, gone)
+
+
+def _replace_vectors(
+    session: Session, vectors: dict[int, dict[str, int]], hashes: dict[int, str], gone: list[int]
+) -> None:
+    changed = sorted([*vectors, *gone])
+    delta: dict[str, int] = defaultdict(int)
+    for chunk in _chunks(changed):
+        for (term,) in session.execute(select(SimilarityTerm.term).where(SimilarityTerm.item_id.in_(chunk))):
+            delta[term] -= 1
+        session.execute(delete(SimilarityTerm).where(SimilarityTerm.item_id.in_(chunk)))
+        session.execute(delete(SimilarityDocument).where(SimilarityDocument.item_id.in_(chunk)))
+    now = utcnow()
+    term_rows: list[dict[str, Any]] = []
+    document_rows: list[dict[str, Any]] = []
+    for item_id, vector in vectors.items():
+        for term, weight in vector.items():
+            term_rows.append({"item_id": item_id, "term": term, "weight": weight})
+            delta[term] += 1
+        document_rows.append(
+            {"item_id": item_id, "text_hash": hashes[item_id], "term_count": len(vector), "indexed_at": now}
+        )
+    _bulk_insert(session, SimilarityTerm, term_rows)
+    _bulk_insert(session, SimilarityDocument, document_rows)
+    _apply_frequencies(session, {term: change for term, change in delta.items() if change})
+
+
+def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = table_of(model)
+    if session.get_bind().dialect.name == "postgresql":
+        columns = list(rows[0])
+        driver = session.connection().connection.driver_connection
+        assert driver is not None  # a checked-out connection always has its driver connection
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(tuple(_copy_value(row[c]) for c in columns))
+        return
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(table), rows[start : start + 20_000])
+
+
+def _copy_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _apply_frequencies(session: Session, delta: dict[str, int]) -> None:
+    """Add the changes to the document frequencies (sorted, so concurrent imports lock rows in one order)."""
+    if not delta:
+        return
+    table = table_of(SimilarityTermFrequency)
+    upsert_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    rows = [{"term": term, "documents": delta[term]} for term in sorted(delta)]
+    for start in range(0, len(rows), 5_000):
+        statement = upsert_insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.term], set_={"documents": table.c.documents + statement.excluded.documents}
+        )
+        session.execute(statement, rows[start : start + 5_000])
+    session.execute(delete(table).where(table.c.documents <= 0))
+
+
+def reindex_all(session: Session) -> int:
+    """Rebuild the whole index from the items (the CLI's reindex); returns the number of items."""
+    session.execute(delete(SimilarityTerm))
+    session.execute(delete(SimilarityDocument))
+    session.execute(delete(SimilarityTermFrequency))
+    ids = list(session.scalars(select(Item.id).order_by(Item.id)))
+    for start in range(0, len(ids), 5_000):
+        index_items(session, ids[start : start + 5_000])
+    return len(ids)
+
+
+def unindexed_count(session: Session) -> int:
+    """Items missing from the index (for drift checks)."""
+    missing = select(func.count(Item.id)).where(
+        ~select(SimilarityDocument.item_id).where(SimilarityDocument.item_id == Item.id).exists()
+    )
+    return int(session.scalar(missing) or 0)
+
+
+# --- the search ------------------------------------------------------------------------------
+
+
+def _stored_vectors(session: Session, item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    vectors: dict[int, dict[str, int]] = defaultdict(dict)
+    for item_id, term, weight in session.execute(
+        select(SimilarityTerm.item_id, SimilarityTerm.term, SimilarityTerm.weight).where(
+            SimilarityTerm.item_id.in_(item_ids)
+        )
+    ):
+        vectors[item_id][term] = weight
+    return vectors
+
+
+def _frequencies(session: Session, terms: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    wanted = sorted(set(terms))
+    for start in range(0, len(wanted), CHUNK):
+        found.update(
+            session.execute(
+                select(SimilarityTermFrequency.term, SimilarityTermFrequency.documents).where(
+                    SimilarityTermFrequency.term.in_(wanted[start : start + CHUNK])
+                )
+            ).all()
+        )
+    return found
+
+
+def _vector_of(session: Session, item_id: int) -> dict[str, int]:
+    stored = _stored_vectors(session, [item_id]).get(item_id)
+    if stored is not None:
+        return stored
+    row = session.execute(select(Item.title, Item.content).where(Item.id == item_id)).first()
+    return domain.document_vector(row[0], row[1] or "") if row else {}
+
+
+def similar_items(
+    session: Session,
+    item_id: int,
+    *,
+    limit: int = 5,
+    candidate_ids: Select[Any] | None = None,
+    exclude_session_id: int | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[SimilarItem]:
+    """The items most similar to a stored item (itself excluded), best first, ties by id.
+    candidate_ids: a SELECT of the item ids the caller may see; the search is restricted to it in SQL."""
+    return search(
+        session,
+        _vector_of(session, item_id),
+        limit=limit,
+        candidate_ids=candidate_ids,
+        exclude_item_ids=(item_id,),
+        exclude_session_id=exclude_session_id,
+        min_score=min_score,
+    )
+
+
+def similar_to_text(
+    session: Session,
+    title: str,
+    content: str,
+    *,
+    limit: int = 5,
+    candidate_ids: Select[Any] | None = None,
+    exclude_item_ids: Sequence[int] = (),
+    exclude_session_id: int | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[SimilarItem]:
+    """The stored items most similar to a text not (yet) stored, e.g. a row of an import preview."""
+    return search(
+        session,
+        domain.document_vector(title, content),
+        limit=limit,
+        candidate_ids=candidate_ids,
+        exclude_item_ids=exclude_item_ids,
+        exclude_session_id=exclude_session_id,
+        min_score=min_score,
+    )
+
+
+def search(
+    session: Session,
+    vector: dict[str, int],
+    *,
+    limit: int,
+    candidate_ids: Select[Any] | None = None,
+    exclude_item_ids: Sequence[int] = (),
+    exclude_session_id: int | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[SimilarItem]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if not 0.0 <= min_score <= 1.0:
+        raise ValueError(f"min_score must be between 0 and 1, not {min_score}")
+    if not vector:
+        return []
+    documents = int(session.scalar(select(func.count()).select_from(SimilarityDocument)) or 0)
+    frequencies = _frequencies(session, vector)
+    idfs = {term: domain.idf(frequencies.get(term, 0), documents) for term in vector}
+    weights = domain.query_weights(vector, idfs)
+    pool = _candidates(
+        session,
+        _search_terms(weights, frequencies, documents),
+        limit=max(CANDIDATE_POOL, limit * 4),
+        candidate_ids=candidate_ids,
+        exclude_item_ids=exclude_item_ids,
+        exclude_session_id=exclude_session_id,
+    )
+    if not pool:
+        return []
+    vectors = _stored_vectors(session, pool)
+    document_terms = {term for stored in vectors.values() for term in stored}
+    frequencies.update(_frequencies(session, document_terms - set(frequencies)))
+    all_idfs = {term: domain.idf(frequencies.get(term, 0), documents) for term in document_terms | set(vector)}
+    found = []
+    for candidate in pool:
+        scored = domain.cosine(vector, vectors.get(candidate, {}), all_idfs)
+        if scored.score >= min_score and scored.score > 0:
+            found.append(SimilarItem(candidate, scored.score, scored.shared_terms))
+    found.sort(key=lambda similar: (-similar.score, similar.item_id))
+    return found[:limit]
+
+
+def _search_terms(weights: dict[str, int], frequencies: dict[str, int], documents: int) -> dict[str, int]:
+    """The query terms whose posting lists are read: indexed, not too common, the heaviest first."""
+    indexed = {term: weight for term, weight in weights.items() if frequencies.get(term, 0) > 0}
+    common = max(COMMON_FLOOR, int(documents * COMMON_SHARE))
+    distinctive = {term: weight for term, weight in indexed.items() if frequencies[term] <= common} or indexed
+    heaviest = sorted(distinctive, key=lambda term: (-distinctive[term], term))[:MAX_QUERY_TERMS]
+    return {term: distinctive[term] for term in heaviest}
+
+
+def _candidates(
+    session: Session,
+    weights: dict[str, int],
+    *,
+    limit: int,
+    candidate_ids: Select[Any] | None,
+    exclude_item_ids: Sequence[int],
+    exclude_session_id: int | None,
+) -> list[int]:
+    if not weights:
+        return []
+    term = SimilarityTerm.term
+    query_weight = case(*((term == t, literal(w, BigInteger)) for t, w in weights.items()), else_=0)
+    total = func.sum(cast(SimilarityTerm.weight, BigInteger) * query_weight).label("total")
+    statement = (
+        select(SimilarityTerm.item_id, total)
+        .where(term.in_(list(weights)))
+        .group_by(SimilarityTerm.item_id)
+        .order_by(total.desc(), SimilarityTerm.item_id)
+        .limit(limit)
+    )
+    if exclude_item_ids:
+        statement = statement.where(SimilarityTerm.item_id.not_in(list(exclude_item_ids)))
+    if candidate_ids is not None:
+        statement = statement.where(SimilarityTerm.item_id.in_(candidate_ids))
+    if exclude_session_id is not None:
+        statement = statement.where(
+            SimilarityTerm.item_id.not_in(select(Item.id).where(Item.session_id == exclude_session_id))
+        )
+    return [item_id for item_id, _ in session.execute(statement)]
