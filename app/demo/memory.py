@@ -4,7 +4,10 @@ Parking titles that name a district went to 市交通委 by the rules (停车, 6
 by the office to that district's government, with 市交通委 co-handling, twelve times; two
 city-wide parking titles naming a district were accepted as the rules proposed. The rule
 suggestions page (/routing/suggestions, `jianti rules suggest`) finds the pattern in these.
-Beijing's district codes are used; on another profile the seeder does nothing.
+市交通委 answered last year's bus and parking items it led (result class, satisfaction), so
+its reply editor shows them beside this year's similar items (e.g. 9002, 回龙观公交线路).
+Beijing's district codes are used; on another profile the seeder does nothing. At the end the
+similarity index is brought up to date for every item (unchanged ones cost a hash).
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import CongressSession, Item
-from app.services import routing
+from app.demo.workflow import _Driver
+from app.services import routing, similarity
 from app.services.actor import Actor
 from app.services.sessions import add_session
+from app.services.workflow import actions
 
-ORDER = 45  # after routing (40): the current session's items are routed first
+ORDER = 75  # after routing (40) and handling (70): every item exists when the index is brought up to date
 PAST_SESSION = ("市十六届人大三次会议", "npc", 2025, 4)
 
 # number, title, district the office chose (None: the rules' proposal was accepted)
@@ -39,12 +44,23 @@ PAST_ITEMS = [
     ("0213", "关于统一全市路侧停车电子收费标准的建议", None),
     ("0214", "关于推广海淀区停车诱导系统经验至全市的建议", None),
     ("0215", "关于加快老旧小区加装电梯的建议", None),
+    ("0217", "关于优化回龙观地区通勤公交线路的建议", None),
+    ("0218", "关于缓解天通苑地区早高峰公交拥挤的建议", None),
     ("0216", "关于扩大普惠性学前教育资源供给的建议", None),
 ]
 OVERRIDE_REASON = "停车设施属区属小区、街道管理，由{district}牵头统筹，市交通委协办"
 
 
+# number, result class, satisfaction of the replies 市交通委 sent on last year's items it led
+JTW_REPLIES = [("0213", "B", "basically_satisfied"), ("0217", "A", "satisfied"), ("0218", "A", "satisfied")]
+
+
 def seed(session: Session, ctx) -> None:
+    _seed_past_session(session, ctx)
+    similarity.index_items(session, session.scalars(select(Item.id)).all())
+
+
+def _seed_past_session(session: Session, ctx) -> None:
     districts = {d.code: d for d in ctx.profile.departments if d.kind.value == "district"}
     if not all(code in districts for _, _, code in PAST_ITEMS if code):
         return  # the titles and district codes are Beijing's
@@ -89,3 +105,21 @@ def seed(session: Session, ctx) -> None:
         record = routing.current_record(session, item_id)
         if record is not None and record.status in ("accepted", "overridden"):
             routing.assign(session, office, item_id, assigned_on=assign_on)
+    if "jtw" not in ctx.users or "jtw_lead" not in ctx.users:
+        return
+    for number, result_class, level in JTW_REPLIES:
+        item = session.get(Item, by_number[number])
+        record = routing.current_record(session, item.id)
+        if item is None or record is None or record.lead_code != "jtw":
+            continue  # the rules changed: not led by 市交通委 any more
+        driver = _Driver(session, ctx, item)
+        driver.sign("jtw")
+        driver.talk("jtw")
+        driver.draft("jtw", result_class)
+        lead = driver.assignment("jtw")
+        if any(a.role == "co" for a in item.assignments):  # the district co-handlers have no demo account
+            actions.waive_co_opinions(session, office, lead.id, reason="协办单位已电话反馈意见", today=ctx.today)
+        driver.to_review("jtw")
+        actions.accept_reply(session, office, lead.id, today=ctx.today)
+        actions.request_feedback(session, office, item.id, today=ctx.today)
+        actions.record_feedback(session, office, item.id, level=level, given_by="submitter", today=ctx.today)
