@@ -109,7 +109,7 @@ def _seed_past_session(session: Session, ctx) -> None:
         return
     for number, result_class, level in JTW_REPLIES:
         item = session.get(Item, by_number[number])
-        record = routing.current_record(session, item.id)
+        record = routing.current_record(session, by_number[number])
         if item is None or record is None or record.lead_code != "jtw":
             continue  # the rules changed: not led by 市交通委 any more
         driver = _Driver(session, ctx, item)
