@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from app.db.models import Item
-from app.services import routing
+from app.services import routing, similarity
 from app.services.sessions import add_session
+from tests.routing.services.factories import make_session
 
 PAST_LABEL = "市十六届人大三次会议"
 # number, title, district the office chose (None: proposal accepted)
@@ -53,3 +56,21 @@ def seed_overrides(session, office, *, undecided: bool = True):
             routing.accept(session, office, [items[number].id])
     session.flush()
     return items
+
+
+CURRENT = [
+    ("0001", "关于缓解朝阳区望京地区小区停车难的建议", None),
+    ("0002", "关于缓解朝阳区望京地区老旧小区停车难的建议", None),  # same session: never listed for 0001
+]
+
+
+def seed_past_and_current(session, office):
+    """The past session assigned, and a current session (not routed) with two parking titles; all indexed."""
+    past = seed_overrides(session, office)
+    for item_id in [i.id for i in past.values()]:
+        record = routing.current_record(session, item_id)
+        if record.status in ("accepted", "overridden"):
+            routing.assign(session, office, item_id)
+    _congress, current = make_session(session, titles=CURRENT)
+    similarity.index_items(session, session.scalars(select(Item.id)).all())
+    return past, current

@@ -2,22 +2,14 @@
 session excluded; for unmatched items their leads weigh into the suggestions."""
 
 import pytest
-from sqlalchemy import select
 
 from app.db.engine import session_scope
-from app.db.models import Item
 from app.db.models.routing import RoutingRecord
-from app.services import routing, similarity
 from app.services.actor import Actor
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.routing import similar_past
-from tests.routing.override_factories import PAST_LABEL, seed_overrides
-from tests.routing.services.factories import SESSION_LABEL, make_session
-
-CURRENT = [
-    ("0001", "关于缓解朝阳区望京地区小区停车难的建议", None),
-    ("0002", "关于缓解朝阳区望京地区老旧小区停车难的建议", None),  # same session: never listed for 0001
-]
+from tests.routing.override_factories import PAST_LABEL, seed_past_and_current
+from tests.routing.services.factories import SESSION_LABEL
 
 
 @pytest.fixture
@@ -25,19 +17,8 @@ def office(make_user):
     return make_user("office_staff").actor
 
 
-def _seed(session, office):
-    past = seed_overrides(session, office)
-    for item_id in [i.id for i in past.values()]:
-        record = routing.current_record(session, item_id)
-        if record.status in ("accepted", "overridden"):
-            routing.assign(session, office, item_id)
-    _congress, current = make_session(session, titles=CURRENT)
-    similarity.index_items(session, session.scalars(select(Item.id)).all())
-    return past, current
-
-
 def test_similar_past_items_show_lead_and_override_and_skip_the_own_session(db_session, office):
-    past, current = _seed(db_session, office)
+    past, current = seed_past_and_current(db_session, office)
     found = similar_past.similar_past_items(db_session, office, current[0].id)
     assert found[0].item_id == past["0201"].id and found[0].session_label == PAST_LABEL
     assert (found[0].lead, found[0].overridden) == ("cy", True) and found[0].override_reason
@@ -48,7 +29,7 @@ def test_similar_past_items_show_lead_and_override_and_skip_the_own_session(db_s
 
 def test_only_the_office_and_bounded(db_session, office, make_user):
     department = make_user("dept_handler", "jtw").actor
-    _past, current = _seed(db_session, office)
+    _past, current = seed_past_and_current(db_session, office)
     with pytest.raises(Forbidden):
         similar_past.similar_past_items(db_session, department, current[0].id)
     with pytest.raises(ValidationFailed):
@@ -73,7 +54,7 @@ def test_unmatched_items_get_the_similar_leads_as_evidence():
 
 def test_routing_item_page_and_api_show_the_similar_past_items(login_as, clean_db):
     with session_scope(clean_db) as session:
-        past, current = _seed(session, Actor.system())
+        past, current = seed_past_and_current(session, Actor.system())
         past_id, item_id = past["0201"].id, current[0].id
     client, _user = login_as("office_staff")
     routing_client = client.post(
