@@ -132,3 +132,16 @@ def test_only_the_office_may_ask_and_bounds_are_checked(db_session, make_user, o
     with pytest.raises(ValidationFailed) as refused:
         rule_suggestions.suggest_rules(db_session, office, min_support=1, min_confidence=0.2)
     assert [p.place for p in refused.value.problems] == ["min_support", "min_confidence"]
+
+
+def test_the_dry_run_over_the_keywords_items_equals_the_full_rules_diff(db_session, office, profile):
+    seed_overrides(db_session, office)
+    (suggestion,) = rule_suggestions.suggest_rules(db_session, office).suggestions
+    active = routing.active_version(db_session, profile)
+    full = routing.proposals.diff_rule_text(
+        db_session, office, rule_suggestions.candidate_text(active.content, suggestion.snippet), "full"
+    )
+    assert full.compared == suggestion.compared
+    assert [(c.item_id, c.new.lead) for c in full.changed] == [
+        (e.line.item_id, e.line.new.lead) for e in suggestion.effect
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -383,9 +383,13 @@ def diff_rule_text(
     *,
     label: str | None = None,
     profile: Profile | None = None,
+    only_ids: Collection[int] | None = None,
 ) -> DiffReport:
     """`diff_rules` for a rule file's text (e.g. the active file with a suggested snippet appended);
-    a broken text is refused with its problems. Nothing is stored."""
+    a broken text is refused with its problems. Nothing is stored.
+
+    only_ids: route only these items (the caller knows the others cannot change, e.g. an appended
+    rule that needs a word they lack); `compared` then counts the items routed."""
     active = ensure_active(session, actor, profile)
     old_router = router_for(active.version, profile)
     profile = profile or old_router.profile
@@ -393,6 +397,8 @@ def diff_rule_text(
     stmt = select(Item).order_by(Item.session_id, Item.number, Item.id)
     if label:
         stmt = stmt.where(Item.session_id == get_session_by_label(session, label).id)
+    if only_ids is not None:
+        stmt = stmt.where(Item.id.in_(list(only_ids)))
     items = _load_items(session, stmt)
     past = history(session)
     changed = []

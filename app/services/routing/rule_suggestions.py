@@ -20,6 +20,7 @@ from app.db.models.routing import RoutingRecord
 from app.domain.enums import DepartmentKind
 from app.domain.profile import Profile
 from app.domain.routing.decision import Decision
+from app.domain.routing.keywords import normalise
 from app.domain.routing.override_patterns import (
     DecidedExample,
     OverridePattern,
@@ -202,11 +203,26 @@ def candidate_text(active_content: str, snippet: str) -> str:
     return active_content.rstrip("\n") + "\n\n# suggested from overrides (jianti rules suggest)\n" + snippet
 
 
+def keyword_items(session: Session, keyword: str) -> tuple[int, list[int]]:
+    """(all items, ids of those whose title has the keyword as the rules find it). An appended rule
+    that needs the keyword in the title changes nothing for the others, so only these are routed."""
+    wanted = normalise(keyword)
+    total, found = 0, []
+    for item_id, title in session.execute(select(Item.id, Item.title)):
+        total += 1
+        if wanted in normalise(title):
+            found.append(item_id)
+    return total, found
+
+
 def dry_run(
     session: Session, actor: Actor, suggestion: Suggestion, active_content: str, records: dict[int, RoutingRecord]
 ) -> None:
     """`rules diff` of the active file plus the snippet, each changed item compared with the office."""
-    report = diff_rule_text(session, actor, candidate_text(active_content, suggestion.snippet), "suggestion")
+    total, candidates = keyword_items(session, suggestion.pattern.keyword)
+    report = diff_rule_text(
+        session, actor, candidate_text(active_content, suggestion.snippet), "suggestion", only_ids=candidates
+    )
     missing = [line.item_id for line in report.changed if line.item_id not in records]
     decided = dict(records)
     if missing:
@@ -216,7 +232,7 @@ def dry_run(
             RoutingRecord.status.in_(DECIDED_STATUSES),
         )
         decided.update({r.item_id: r for r in session.scalars(stmt)})
-    suggestion.compared = report.compared
+    suggestion.compared = total
     for line in report.changed:
         record = decided.get(line.item_id)
         office = record.lead_code if record is not None and record.mode == "lead" else None
