@@ -63,3 +63,38 @@ def suggest_departments(
         scored.append(Suggestion(department, score, top_terms))
     scored.sort(key=lambda s: (-s.score, s.department))
     return tuple(scored[:limit])
+
+
+@dataclass(frozen=True)
+class SimilarLed:
+    """A similar past item: who led it and how similar it is (0..1); passed in by the caller."""
+
+    department: str  # code of its lead department
+    score: float
+
+
+def with_similar_evidence(
+    suggestions: Sequence[Suggestion], similar: Sequence[SimilarLed], limit: int = 3
+) -> tuple[Suggestion, ...]:
+    """Suggestions for an unmatched item with the leads of its similar past items as evidence.
+
+    Each side is scaled to its best (1.0), so that one evidence cannot drown the other: a
+    department's score is its keyword share plus its similar-items share (the similarity
+    scores of the past items it led, summed). Departments only the similar items name are
+    added; shared terms are kept from the keyword suggestions. Order: score, then code."""
+    keyword_best = max((s.score for s in suggestions), default=0.0)
+    votes: dict[str, float] = {}
+    for past in similar:
+        votes[past.department] = votes.get(past.department, 0.0) + max(0.0, past.score)
+    vote_best = max(votes.values(), default=0.0)
+    by_department = {s.department: s for s in suggestions}
+    combined = []
+    for department in dict.fromkeys([*by_department, *votes]):
+        keyword = by_department.get(department)
+        score = (keyword.score / keyword_best if keyword and keyword_best else 0.0) + (
+            votes.get(department, 0.0) / vote_best if vote_best else 0.0
+        )
+        if score > 0:
+            combined.append(Suggestion(department, score, keyword.shared_terms if keyword else ()))
+    combined.sort(key=lambda s: (-s.score, s.department))
+    return tuple(combined[:limit])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -370,14 +370,35 @@ def diff_rules(
 ) -> DiffReport:
     """Route past items with the active rules and with the rules in `new_directory`; list every
     item whose proposal would change. Nothing is stored."""
+    profile = profile or router_for(ensure_active(session, actor, profile).version).profile
+    data, parsed = read_rules(new_directory, profile)
+    return diff_rule_text(session, actor, data.decode("utf-8"), parsed.source, label=label, profile=profile)
+
+
+def diff_rule_text(
+    session: Session,
+    actor: Actor,
+    text: str,
+    source: str,
+    *,
+    label: str | None = None,
+    profile: Profile | None = None,
+    only_ids: Collection[int] | None = None,
+) -> DiffReport:
+    """`diff_rules` for a rule file's text (e.g. the active file with a suggested snippet appended);
+    a broken text is refused with its problems. Nothing is stored.
+
+    only_ids: route only these items (the caller knows the others cannot change, e.g. an appended
+    rule that needs a word they lack); `compared` then counts the items routed."""
     active = ensure_active(session, actor, profile)
     old_router = router_for(active.version, profile)
     profile = profile or old_router.profile
-    data, parsed = read_rules(new_directory, profile)
-    new_router: Router = router_for_text(profile, data.decode("utf-8"), parsed.source)
+    new_router: Router = router_for_text(profile, text, source)
     stmt = select(Item).order_by(Item.session_id, Item.number, Item.id)
     if label:
         stmt = stmt.where(Item.session_id == get_session_by_label(session, label).id)
+    if only_ids is not None:
+        stmt = stmt.where(Item.id.in_(list(only_ids)))
     items = _load_items(session, stmt)
     past = history(session)
     changed = []
@@ -386,4 +407,4 @@ def diff_rules(
         old, new = old_router.route(routable, past), new_router.route(routable, past)
         if not old.same_proposal(new):
             changed.append(DiffLine(item.id, item.session.label, item.number, item.title, old, new))
-    return DiffReport(active.version.content_hash, parsed.content_hash, len(items), changed)
+    return DiffReport(active.version.content_hash, new_router.ruleset.content_hash, len(items), changed)

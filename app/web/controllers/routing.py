@@ -24,9 +24,10 @@ from app.i18n import _
 from app.services import audit, routing
 from app.services import departments as department_service
 from app.services.access import require_office
+from app.services.actor import Actor
 from app.services.errors import NotFound, Problem, UserError, ValidationFailed
 from app.services.listing import parse
-from app.services.routing import review_list
+from app.services.routing import review_list, similar_past
 from app.services.routing.review_list import REVIEW_SPEC
 from app.services.routing.rulesets import current_profile
 from app.services.routing.text import (
@@ -246,9 +247,9 @@ class RoutingPages(Controller):
         db_session: DbSession,
         item_id: FromPath[int],
     ) -> Template:
-        return Template("routing/item.html", context=self._item_context(db_session, item_id))
+        return Template("routing/item.html", context=self._item_context(db_session, item_id, request.user))
 
-    def _item_context(self, db_session: Session, item_id: int) -> dict[str, Any]:
+    def _item_context(self, db_session: Session, item_id: int, actor: Actor) -> dict[str, Any]:
         item = db_session.get(Item, item_id)
         if item is None:
             raise NotFound(_("No such item."))
@@ -266,6 +267,7 @@ class RoutingPages(Controller):
             "form": {},
             "submitted": None,
             **_helpers(),
+            **similar_past.page_context(db_session, actor, item_id, record),  # templates/routing/_similar.html
         }
 
     def _item_action(
@@ -279,7 +281,7 @@ class RoutingPages(Controller):
                 db_session,
                 exc,
                 "routing/item.html",
-                lambda: self._item_context(db_session, item_id),
+                lambda: self._item_context(db_session, item_id, request.user),
                 data,
                 page_url=f"/routing/items/{item_id}",
                 submitted=form_name,

@@ -31,7 +31,7 @@ from app.i18n import _
 from app.services import access
 from app.services import departments as department_service
 from app.services.errors import Problem, UserError, ValidationFailed
-from app.services.workflow import actions, letters, queues, review_list, views
+from app.services.workflow import actions, letters, past_replies, queues, review_list, views
 from app.services.workflow.files import Upload, storage_path
 from app.web import forms
 from app.web.deps import DbSession
@@ -496,6 +496,7 @@ def _editor_context(session: Session, request: Request, assignment_id: int, **ex
         reply_files=context["page"].files("reply", reply.id) if reply else [],
         opinion_files=context["page"].files("opinion", opinion.id) if opinion else [],
         allowed=find_transition("assignment", "draft_reply", assignment.state) is not None,
+        past_replies=past_replies.past_replies(session, request.user, assignment.id),  # workflow/_past_replies.html
     )
     return context
 

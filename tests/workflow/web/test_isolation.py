@@ -102,3 +102,15 @@ def test_co_handler_sees_the_item_but_not_the_leads_draft_until_sent(app, db_ses
     # the co-handler cannot act on the lead's assignment
     response = client.post(f"/api/assignments/{scenario.lead_id}/sign-off", json={})
     assert response.status_code == 404
+
+
+def test_the_matrix_covers_the_past_replies_and_similar_items_routes(app):
+    """The past-replies panel, side-by-side view and routing evidence are in the matrix above (by id);
+    cross-department cases with an assignment of one's own: tests/workflow/test_past_replies.py."""
+    paths = {path for _method, path in item_routes(app)}
+    assert {
+        "/assignments/{assignment_id:int}/past-replies/{reply_id:int}",
+        "/api/assignments/{assignment_id:int}/past-replies",
+        "/api/assignments/{assignment_id:int}/past-replies/{reply_id:int}",
+        "/api/routing/items/{item_id:int}/similar",
+    } <= paths
