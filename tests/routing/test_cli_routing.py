@@ -53,10 +53,11 @@ def test_explain_prints_matching_rules_and_the_decision(run):
         "--kind",
         "npc_suggestion",
     )
-    assert "* 停车 [600] → 市交通委" in result.output
-    assert "- 石景山区 [500] → 石景山区" in result.output
-    assert "协办 石景山区" in result.output
+    assert "* 地点：石景山区 [1000] → 石景山区" in result.output
+    assert "- 停车 [600] → 市交通委" in result.output
+    assert "协办 市交通委" in result.output
     assert "“停车”" in result.output
+    assert "“八宝山街道”" in result.output  # the place and its gazetteer entry are reasons too
 
 
 def test_explain_json(run):

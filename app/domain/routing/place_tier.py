@@ -60,7 +60,7 @@ def place_matches(
     if municipal_rules or municipal_words:
         tier = Reason("place_tier", (MUNICIPAL, *municipal_rules, *municipal_words))
         priority = CO_PRIORITY
-    elif len(by_district) == 1 and any(h.place.kind != "names" for h in hits):
+    elif len(by_district) == 1 and any(h.place.kind != "names" for found in by_district.values() for h in found):
         tier, priority = Reason("place_tier", (LOCAL,)), LOCAL_PRIORITY
     elif len(by_district) == 1 and (local_words := gazetteer.local_words_in(text)):
         tier, priority = Reason("place_tier", (LOCAL, *local_words)), LOCAL_PRIORITY
