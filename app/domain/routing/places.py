@@ -13,6 +13,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from app.domain.enums import DepartmentKind
@@ -62,18 +63,22 @@ class Gazetteer:
     scope: str  # title | text
     source: str
 
-    @property
-    def longest(self) -> int:
-        return max((len(k) for k in self.places), default=0)
+    @cached_property
+    def _lengths(self) -> dict[str, tuple[int, ...]]:
+        """Name lengths by first character, longest first: the only slices worth looking up."""
+        lengths: dict[str, set[int]] = {}
+        for key in self.places:
+            lengths.setdefault(key[0], set()).add(len(key))
+        return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
 
     def find(self, text: str) -> tuple[PlaceHit, ...]:
         """Places in the text, scanning left to right and taking the longest name at each position."""
         normalised = normalise(text)
-        places, longest = self.places, self.longest
+        places, lengths = self.places, self._lengths
         hits: list[PlaceHit] = []
         position = 0
         while position < len(normalised):
-            for size in range(min(longest, len(normalised) - position), 0, -1):
+            for size in lengths.get(normalised[position], ()):
                 place = places.get(normalised[position : position + size])
                 if place is not None:
                     hits.append(PlaceHit(place, position))
