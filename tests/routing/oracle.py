@@ -88,9 +88,11 @@ def expected_lead(ruleset: RoutingRuleSet, item: RoutableItem, parents: Mapping[
     if not districts or (topic and topic.then.mode == "reference"):
         deciding = topic or (rules[0] if rules else None)
         return deciding.then.handling[0] if deciding else None
+    municipal_word = any(normalise(w) in normalise(text) for w in gazetteer.municipal_words)
+    if municipal_word and topic is None:
+        return rules[0].then.handling[0] if rules else None  # the places decide nothing
     municipal = bool(
-        (topic and (topic.municipal or topic.then.lead in gazetteer.municipal_departments))
-        or any(normalise(w) in normalise(text) for w in gazetteer.municipal_words)
+        municipal_word or (topic and (topic.municipal or topic.then.lead in gazetteer.municipal_departments))
     )
     sub_district = any(kind != "names" for _, d, kind in places if len(d) == 1)
     local_word = any(normalise(w) in normalise(text) for w in gazetteer.local_words)

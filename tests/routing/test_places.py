@@ -144,3 +144,8 @@ def test_shipped_gazetteers_cover_every_district_of_the_profile(profile_name):
     districts = {d.code for d in profile.departments if d.kind.value == "district"}
     assert len(districts) == 16 and set(ruleset.gazetteer.districts()) == districts
     assert not any(r.name.startswith("字：") for r in ruleset.rules)  # single characters are gone
+
+
+def test_a_municipal_word_without_a_topic_leaves_the_item_to_the_office(router):
+    decision = router.route(RoutableItem("关于全市闵行区的意见"))
+    assert decision.status == "manual" and decision.lead is None

@@ -10,7 +10,8 @@ Documented in rules/README.md ("Places"). With the places found by the gazetteer
 - the topic is municipal-only (the deciding topic rule has `municipal = true` or its lead is one
   of the gazetteer's `municipal_departments`, or the title has one of its `municipal_words` such
   as 全市 or 号线): the topic department leads and the district co-handles (a place rule below
-  every tier);
+  every tier); with a municipal word but no topic rule, the places decide nothing (no rule, or
+  only a category fallback: the office routes it);
 - places in two or more districts: the topic department leads and every district co-handles;
   with no topic rule, the first district named leads and the others are flagged as a conflict.
 A reference-only (参阅) decision is left alone. The place rules carry the place, its gazetteer
@@ -57,6 +58,8 @@ def place_matches(
         (topic.name,) if topic and (topic.municipal or topic.then.lead in gazetteer.municipal_departments) else ()
     )
     municipal_words = gazetteer.municipal_words_in(text)
+    if municipal_words and topic is None:
+        return ()  # a municipal matter no topic rule knows: not the district's, the office routes it
     if municipal_rules or municipal_words:
         tier = Reason("place_tier", (MUNICIPAL, *municipal_rules, *municipal_words))
         priority = CO_PRIORITY
