@@ -23,13 +23,19 @@ def rules_group() -> None:
     """Group."""
 
 
-@rules_group.command("check", help="Validate a routing rule file (DIR: a directory with routing.toml, or the file).")
+@rules_group.command(
+    "check", help="Validate a routing rule file and the places.toml beside it (DIR: a directory or the routing file)."
+)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_check(directory: Path | None) -> None:
     profile = current_profile()
     data, ruleset = read_rules(directory, profile)  # problems name file, rule and problem (exit code 1)
     Router(ruleset, profile, RoutingEngine).close()  # also compiles every rule to durable-rules
-    click.echo(f"ok: {ruleset.source}: {len(ruleset.rules)} rules, content hash {ruleset.content_hash[:12]}")
+    places = ruleset.gazetteer
+    gazetteer = (
+        f", {places.source}: {len(places.places)} places in {len(places.districts())} districts" if places else ""
+    )
+    click.echo(f"ok: {ruleset.source}: {len(ruleset.rules)} rules{gazetteer}, content hash {ruleset.content_hash[:12]}")
 
 
 @rules_group.command("load", help="Make the routing file the active rule-set version (a new version if it changed).")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from app import PROJECT_ROOT
 from app.domain.profile import Profile
-from app.domain.routing.rules import RoutingRulesError, RoutingRuleSet, parse_routing_rules
+from app.domain.routing.rules import RoutingRulesError, RoutingRuleSet, join_places, parse_routing_rules
 from app.rules import RULES_DIR
 
 ROUTING_FILE = "routing.toml"
+PLACES_FILE = "places.toml"  # the gazetteer, read with the routing file beside it
 
 
 def profile_directory(profile_name: str, rules_dir: Path = RULES_DIR) -> Path:
@@ -34,7 +35,8 @@ def display_path(path: Path) -> str:
 def read_routing_file(
     directory_or_file: Path, profile: Profile, display: str | None = None
 ) -> tuple[bytes, RoutingRuleSet]:
-    """The file's bytes (their hash identifies a rule-set version) and the validated rule set.
+    """The version's bytes (routing file joined with the places.toml beside it, if any: their hash
+    identifies a rule-set version) and the validated rule set.
 
     Raises RoutingRulesError naming file, rule and problem (a missing file too)."""
     path = routing_file(directory_or_file)
@@ -43,6 +45,8 @@ def read_routing_file(
         data = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         raise RoutingRulesError([(shown, "file", "not found")]) from None
+    places = path.with_name(PLACES_FILE)
+    data = join_places(data, places.read_bytes() if places.is_file() else None)
     return data, parse_routing_rules(data, profile, shown)
 
 

@@ -15,6 +15,7 @@ import time
 
 from app.domain.enums import ItemKind
 from app.domain.routing.decision import RoutableItem
+from app.domain.routing.place_tier import place_matches
 from app.domain.routing.router import Router
 from app.engines.routing import RoutingEngine
 from app.rules import RULES_DIR
@@ -92,6 +93,11 @@ def bench_profile(profile_name: str, count: int) -> dict[str, float]:
                 "plain Python: same compiled conditions, same facts",
                 count,
                 lambda: [conditions_oracle.matching_names(router.matcher.rules, f) for f in facts],
+            ),
+            "place_tier": timed(
+                "place tier alone: gazetteer scan and place rules",
+                count,
+                lambda: [place_matches(ruleset.gazetteer, profile, i, ()) for i in items],
             ),
             "oracle": timed(
                 "oracle (plain Python, from the rule file)",

@@ -122,7 +122,22 @@ def test_each_profile_sample_imports_and_routes_to_its_expected_departments(prof
     ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
     with Router(ruleset, profile, RoutingEngine) as router:
         correct = sum(
-            truth[r.number]["lead"] in router.route(RoutableItem(title=r.title, kind=kind)).handling[:1]
+            _routed_as_expected(truth[r.number]["lead"], router.route(RoutableItem(title=r.title, kind=kind)))
             for r in result.records
         )
-    assert correct / count > 0.9  # measured: Beijing 93.8 % / 95.3 %, Shanghai 93.6 % / 95.3 %
+    assert correct / count > 0.9  # measured (issue #15): Beijing 96.8 % / 96.5 %, Shanghai 98.4 % / 98.7 %
+
+
+def _routed_as_expected(expected_lead, decision):
+    """The generator's truth predates the place tier (issue #15): for a title naming a town or street of
+    one district it expects the topic department to lead; the rules now have the district lead with that
+    department co-handling, which counts as routed as expected."""
+    if expected_lead in decision.handling[:1]:
+        return True
+    local = any(
+        reason.test == "place_tier" and reason.values[:1] == ("local",)
+        for match in decision.matches
+        if match.rule.name == decision.winner
+        for reason in match.reasons
+    )
+    return local and expected_lead in decision.co

@@ -20,6 +20,7 @@ DATA = Path(__file__).parent / "data"
 class Case:
     expected: str
     title: str
+    co: tuple[str, ...] = ()  # expected co-handlers (held-out sets only; empty = not scored)
 
     @property
     def item(self) -> RoutableItem:
@@ -29,7 +30,14 @@ class Case:
 
 def cases(dataset: str) -> list[Case]:
     rows = (DATA / f"{dataset}.tsv").read_text(encoding="utf-8").splitlines()
-    return [Case(*line.split("\t", 1)) for line in rows if line.strip() and not line.startswith("#")]
+    return [_case(line) for line in rows if line.strip() and not line.startswith("#")]
+
+
+def _case(line: str) -> Case:
+    """`lead<TAB>title`, or `lead<TAB>title<TAB>co1,co2` (held-out sets)."""
+    expected, title, *rest = line.split("\t")
+    co = tuple(c for c in (rest[0] if rest else "").split(",") if c)
+    return Case(expected, title, co)
 
 
 @dataclass

@@ -32,6 +32,20 @@ def seeded(clean_db):
 def test_check_accepts_the_shipped_rules(run):
     result = run("rules", "check")
     assert result.output.startswith("ok: rules/beijing/routing.toml:") and "content hash" in result.output
+    assert "rules/beijing/places.toml: 696 places in 16 districts" in result.output
+
+
+def test_check_refuses_a_broken_gazetteer_beside_the_rules(tmp_path, capsys):
+    (tmp_path / "routing.toml").write_text(
+        "[[rule]]\nname='停车'\npriority=600\nwhen.keywords.any=['停车']\nthen.lead='市交通委'\n", encoding="utf-8"
+    )
+    (tmp_path / "places.toml").write_text(
+        "[[district]]\ndepartment='朝阳区'\ntowns=['来广营']\n[[district]]\ndepartment='海淀区'\ntowns=['来广营']\n",
+        encoding="utf-8",
+    )
+    assert main(["rules", "check", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "places.toml: district #2 '海淀区' towns: '来广营' is also listed under district #1 '朝阳区' towns" in err
 
 
 def test_check_refuses_a_broken_file_naming_file_rule_and_problem(tmp_path, capsys):
@@ -53,10 +67,11 @@ def test_explain_prints_matching_rules_and_the_decision(run):
         "--kind",
         "npc_suggestion",
     )
-    assert "* 停车 [600] → 市交通委" in result.output
-    assert "- 石景山区 [500] → 石景山区" in result.output
-    assert "协办 石景山区" in result.output
+    assert "* 地点：石景山区 [1000] → 石景山区" in result.output
+    assert "- 停车 [600] → 市交通委" in result.output
+    assert "协办 市交通委" in result.output
     assert "“停车”" in result.output
+    assert "“八宝山街道”" in result.output  # the place and its gazetteer entry are reasons too
 
 
 def test_explain_json(run):

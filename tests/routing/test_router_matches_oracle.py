@@ -151,3 +151,32 @@ def test_engine_equals_oracle_on_every_kind_of_condition():
         for name, item in examples.items():
             assert [m.rule.name for m in router.matches(item)] == [name]
             assert oracle.matching_rules(ruleset, item, parents) == (name,)
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+def test_place_tier_equals_oracle_on_realistic_and_generated_titles(profile_name):
+    """The lead after the place tier: the router (gazetteer index, decide) and the oracle (plain scan) agree."""
+    profile = load_profile(profile_name)
+    ruleset = load_routing_rules(RULES_DIR / profile_name, profile)
+    parents = {c.code: c.parent for c in profile.categories}
+    places = sorted(p.name for p in ruleset.gazetteer.places.values())
+    topics = sorted({w for r in ruleset.rules for t in r.when.keywords for w in t.any})
+    with Router(ruleset, profile, RoutingEngine) as router:
+        checked = 0
+        for path in evaluation.DATA.glob(f"{profile_name}_*.tsv"):
+            for case in evaluation.cases(path.stem):
+                decision = router.route(case.item)
+                assert decision.handling[:1] == tuple(filter(None, [oracle.expected_lead(ruleset, case.item, parents)]))
+                checked += 1
+        assert checked > 200
+        pieces = st.one_of(st.sampled_from(places), st.sampled_from(topics), st.sampled_from(["全市", "关于", "的"]))
+        titles = st.lists(pieces, min_size=1, max_size=4).map("".join)
+
+        @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(title=titles, category=st.one_of(st.none(), st.sampled_from([c.code for c in profile.categories])))
+        def check(title, category):
+            item = RoutableItem(title, category=category)
+            lead = oracle.expected_lead(ruleset, item, parents)
+            assert router.route(item).handling[:1] == ((lead,) if lead else ())
+
+        check()

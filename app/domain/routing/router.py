@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from app.domain.profile import Profile
 from app.domain.routing.decision import Decision, RoutableItem, RuleMatch, decide
 from app.domain.routing.matching import KeywordGroups, item_fact, keyword_groups, rule_match
+from app.domain.routing.place_tier import place_matches
 from app.domain.routing.rules import RoutingRuleSet
 from app.domain.routing.suggestions import AssignedExample, suggest_departments
 
@@ -39,11 +40,17 @@ class Router:
         return item_fact(item, self.groups, self.category_parents)
 
     def matches(self, item: RoutableItem) -> tuple[RuleMatch, ...]:
+        """The matching rules of the rule file (what the engine finds)."""
         fact = self.fact(item)
         return tuple(rule_match(self.ruleset.rule(name), fact) for name in self.matcher.match_names(fact))
 
-    def route(self, item: RoutableItem, history: Sequence[AssignedExample] = ()) -> Decision:
+    def all_matches(self, item: RoutableItem) -> tuple[RuleMatch, ...]:
+        """The rule file's matches and the place tier's (app.domain.routing.place_tier)."""
         matches = self.matches(item)
+        return matches + place_matches(self.ruleset.gazetteer, self.profile, item, matches)
+
+    def route(self, item: RoutableItem, history: Sequence[AssignedExample] = ()) -> Decision:
+        matches = self.all_matches(item)
         if matches:
             return decide(matches)
         return decide((), suggest_departments(item.title, item.content, history))

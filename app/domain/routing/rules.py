@@ -15,12 +15,16 @@ from typing import Any
 
 from app.domain.enums import ItemKind
 from app.domain.profile import Profile
+from app.domain.routing.places import Gazetteer, PlacesError, parse_places
+
+#: joins routing.toml and places.toml into one stored rule-set version (one hash, one text)
+PLACES_MARKER = "\n#%% places.toml: the gazetteer of this rule set (rules/README.md) %%\n"
 
 MIN_PRIORITY, MAX_PRIORITY = 0, 65535
 SCOPES = ("title", "content", "text")  # text = title or content
 OUTCOME_MODES = ("lead", "split", "reference")
 
-RULE_KEYS = {"name", "priority", "when", "then", "note", "fallback"}
+RULE_KEYS = {"name", "priority", "when", "then", "note", "fallback", "municipal"}
 WHEN_KEYS = {
     "kind",
     "category",
@@ -116,6 +120,7 @@ class RoutingRule:
     position: int  # 1-based order in the file: ties of priority go to the earlier rule
     note: str = ""
     fallback: bool = False  # used only when no other rule matches; never adds co-handlers
+    municipal: bool = False  # a municipal-only topic: a place in a district does not make the district lead
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ class RoutingRuleSet:
     content_hash: str  # sha256 of the rule file's bytes
     source: str  # file path as shown to users
     by_name: Mapping[str, RoutingRule] = field(default_factory=dict, compare=False, repr=False)
+    gazetteer: Gazetteer | None = None  # rules/<profile>/places.toml, when the rule set has one
 
     def rule(self, name: str) -> RoutingRule:
         return self.by_name[name]
@@ -134,7 +140,49 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def join_places(routing: bytes, places: bytes | None) -> bytes:
+    """One rule-set version from routing.toml and (when there is one) places.toml."""
+    return routing if places is None else routing + PLACES_MARKER.encode("utf-8") + places
+
+
+def split_places(data: bytes) -> tuple[bytes, bytes | None]:
+    routing, marker, places = data.partition(PLACES_MARKER.encode("utf-8"))
+    return (routing, places) if marker else (data, None)
+
+
+def places_source(source: str) -> str:
+    """The gazetteer's path as shown to users: places.toml beside the routing file."""
+    head, sep, _name = source.replace("\\", "/").rpartition("/")
+    return f"{head}{sep}places.toml"
+
+
 def parse_routing_rules(data: bytes, profile: Profile, source: str) -> RoutingRuleSet:
+    """A routing file, or a version joined with its gazetteer (join_places); problems of both are listed."""
+    routing, places = split_places(data)
+    problems: list[tuple[str, str, str]] = []
+    gazetteer = None
+    if places is not None:
+        try:
+            gazetteer = parse_places(places, profile, places_source(source))
+        except PlacesError as exc:
+            problems.extend(exc.problems)
+    try:
+        ruleset = _parse_rules(routing, profile, source)
+    except RoutingRulesError as exc:
+        raise RoutingRulesError(problems + exc.problems) from None
+    if problems:
+        raise RoutingRulesError(problems)
+    return RoutingRuleSet(
+        profile=ruleset.profile,
+        rules=ruleset.rules,
+        content_hash=content_hash(data),
+        source=source,
+        by_name=ruleset.by_name,
+        gazetteer=gazetteer,
+    )
+
+
+def _parse_rules(data: bytes, profile: Profile, source: str) -> RoutingRuleSet:
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -208,9 +256,12 @@ class _RuleReader:
         fallback = self.raw.get("fallback", False)
         if not isinstance(fallback, bool):
             self.fail("'fallback' must be true or false")
+        municipal = self.raw.get("municipal", False)
+        if not isinstance(municipal, bool):
+            self.fail("'municipal' must be true or false")
         if when is None or then is None or self.problems:
             return None
-        return RoutingRule(name, priority, when, then, self.position, note, fallback)
+        return RoutingRule(name, priority, when, then, self.position, note, fallback, municipal)
 
     # ------------------------------------------------------------------ helpers
 

@@ -43,6 +43,10 @@ def reason_text(profile: Profile, reason: Mapping[str, Any]) -> str:
         return _("sector is %(value)s", value=words)
     if test == "party":
         return _("party is %(value)s", value=words)
+    if test == "place":
+        return place_text(profile, values)
+    if test == "place_tier":
+        return place_tier_text(values)
     if test == "during_session":
         return _("submitted during the session") if values == ["yes"] else _("submitted between sessions")
     scope, _sep, kind = test.rpartition("_")
@@ -52,6 +56,46 @@ def reason_text(profile: Profile, reason: Mapping[str, Any]) -> str:
     if kind == "all":
         return _("%(place)s contains all of %(words)s", place=place, words=words)
     return _("%(place)s contains none of %(words)s", place=place, words=words)
+
+
+def place_kind_label(kind: str) -> str:
+    labels = {
+        "names": _("district name"),
+        "streets": _("street or town"),
+        "towns": _("town"),
+        "landmarks": _("landmark"),
+        "stations": _("station"),
+        "parks": _("park"),
+        "compounds": _("residential area"),
+    }
+    return labels.get(kind, kind)
+
+
+def place_text(profile: Profile, values: list[str]) -> str:
+    """A place found in the title, with its gazetteer entry: 标题含地名“莘庄地铁站”（闵行区 · 站点）."""
+    name, kind, district = (values + ["", "", ""])[:3]
+    return _(
+        "title names the place “%(place)s” (gazetteer: %(district)s · %(kind)s)",
+        place=name,
+        district=department_label(profile, district),
+        kind=place_kind_label(kind),
+    )
+
+
+def place_tier_text(values: list[str]) -> str:
+    """Which place tier decided, and the words or rule that made it so."""
+    tier, evidence = (values or [""])[0], "、".join(f"“{v}”" for v in values[1:])
+    if tier == "local":
+        text = _("local matter in one district: the district leads, the topic department co-handles")
+        return f"{text} ({evidence})" if evidence else text
+    if tier == "municipal":
+        return _(
+            "municipal-only topic (%(evidence)s): the topic department leads, the district co-handles",
+            evidence=evidence,
+        )
+    if tier == "district_name":
+        return _("only the district is named: the topic department leads, the district co-handles")
+    return _("places in several districts: the topic department leads, the districts co-handle")
 
 
 def why_lost_text(why: str) -> str:
