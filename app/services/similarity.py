@@ -195,6 +195,12 @@ def _frequencies(session: Session, terms: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def frequencies_of(session: Session, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """(indexed items, document frequency of each term) — for scoring texts not stored yet."""
+    documents = int(session.scalar(select(func.count()).select_from(SimilarityDocument)) or 0)
+    return documents, _frequencies(session, terms)
+
+
 def _vector_of(session: Session, item_id: int) -> dict[str, int]:
     stored = _stored_vectors(session, [item_id]).get(item_id)
     if stored is not None:
