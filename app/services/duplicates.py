@@ -332,6 +332,10 @@ def suggestions_for_item(
     return [_view(session, actor, row, today) for row in rows]
 
 
+def view_of(session: Session, actor: Actor, suggestion_id: int, today: date | None = None) -> SuggestionView:
+    return _view(session, actor, get_suggestion(session, actor, suggestion_id), today)
+
+
 def _view(session: Session, actor: Actor, row: MergeSuggestion, today: date | None) -> SuggestionView:
     refusal = merge_refusal(session, actor, row, today) if row.status == PROPOSED else None
     return SuggestionView(row, row.item, row.other_item, refusal)

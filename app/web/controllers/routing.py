@@ -21,7 +21,7 @@ from app.domain.enums import OFFICE_ROLES
 from app.domain.routing.decision import Decision
 from app.domain.text import N_
 from app.i18n import _
-from app.services import audit, routing
+from app.services import audit, duplicates, routing
 from app.services import departments as department_service
 from app.services.access import require_office
 from app.services.errors import NotFound, Problem, UserError, ValidationFailed
@@ -121,6 +121,7 @@ def _review_context(db_session: Session, request: Request, congress: CongressSes
         "tabs": review_list.TABS,
         "tab_counts": review_list.tab_counts(db_session, congress.id, query),
         "units": department_service.active_departments(db_session),
+        "duplicate_counts": duplicates.open_counts(db_session, [item.id for item, _record in result.rows]),
     }
 
 
@@ -246,9 +247,9 @@ class RoutingPages(Controller):
         db_session: DbSession,
         item_id: FromPath[int],
     ) -> Template:
-        return Template("routing/item.html", context=self._item_context(db_session, item_id))
+        return Template("routing/item.html", context=self._item_context(db_session, item_id, request))
 
-    def _item_context(self, db_session: Session, item_id: int) -> dict[str, Any]:
+    def _item_context(self, db_session: Session, item_id: int, request: Request | None = None) -> dict[str, Any]:
         item = db_session.get(Item, item_id)
         if item is None:
             raise NotFound(_("No such item."))
@@ -265,6 +266,7 @@ class RoutingPages(Controller):
             "problems": [],
             "form": {},
             "submitted": None,
+            "merge_suggestions": duplicates.suggestions_for_item(db_session, request.user, item_id) if request else [],
             **_helpers(),
         }
 
@@ -279,7 +281,7 @@ class RoutingPages(Controller):
                 db_session,
                 exc,
                 "routing/item.html",
-                lambda: self._item_context(db_session, item_id),
+                lambda: self._item_context(db_session, item_id, request),
                 data,
                 page_url=f"/routing/items/{item_id}",
                 submitted=form_name,
@@ -700,7 +702,8 @@ class RoutingApi(Controller):
         db_session: DbSession,
         session_id: FromPath[int],
         tab: Annotated[
-            str | None, QueryParameter(description="all | pending | conflict | unmatched | decided", required=False)
+            str | None,
+            QueryParameter(description="all | pending | conflict | unmatched | decided | duplicates", required=False),
         ] = None,
         unit: Annotated[
             str | None, QueryParameter(description="department code proposed as lead, co or split unit", required=False)
