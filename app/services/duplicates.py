@@ -29,6 +29,7 @@ from app.domain.enums import DepartmentKind, ItemState
 from app.domain.importing.records import ImportRecord
 from app.domain.lifecycle import GuardContext
 from app.domain.profile import Profile
+from app.domain.text import N_
 from app.i18n import _
 from app.services import access, audit, context, similarity, transitions
 from app.services.actor import Actor
@@ -40,6 +41,11 @@ STATUSES = (PROPOSED, ACCEPTED, DISMISSED)
 MATCHES_PER_ITEM = 5
 MAX_REASON = 2000
 LOWEST_THRESHOLD = min(domain.SAME_SUBMITTER_THRESHOLD, domain.ONE_MATTER_THRESHOLD)
+KIND_LABELS = {
+    domain.DuplicateKind.SAME_SUBMITTER.value: N_("Same submitter, similar text"),
+    domain.DuplicateKind.ONE_MATTER.value: N_("Several submitters, one matter"),
+}
+STATUS_LABELS = {PROPOSED: N_("Suggested"), ACCEPTED: N_("Merged"), DISMISSED: N_("Dismissed")}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,10 @@ class Match:
     title: str
     item_id: int | None = None  # None: another row of the same workbook
     row: str | None = None  # that row, as "sheet row"
+
+    @property
+    def kind_label(self) -> str:  # a msgid
+        return KIND_LABELS[self.kind.value]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -318,6 +328,14 @@ class SuggestionView:
     def score(self) -> float:
         return self.suggestion.score_permille / 1000
 
+    @property
+    def kind_label(self) -> str:  # a msgid
+        return KIND_LABELS[self.suggestion.kind]
+
+    @property
+    def status_label(self) -> str:  # a msgid
+        return STATUS_LABELS[self.suggestion.status]
+
 
 def suggestions_for_item(
     session: Session, actor: Actor, item_id: int, today: date | None = None
@@ -370,7 +388,9 @@ def _open(session: Session, actor: Actor, suggestion_id: int, expected_version: 
     if expected_version is not None and row.version != expected_version:
         raise Conflict(_("Someone else decided this suggestion first; reload the page."))
     if row.status != PROPOSED:
-        raise Conflict(_("This merge suggestion was already decided (%(status)s).", status=_(row.status)))
+        raise Conflict(
+            _("This merge suggestion was already decided (%(status)s).", status=_(STATUS_LABELS[row.status]))
+        )
     return row
 
 
@@ -412,9 +432,8 @@ def accept(
 
     text = _checked_reason(reason, required=False)
     row = _open(session, actor, suggestion_id, expected_version)
-    merge_reason = text or _(
-        "Merged as suggested at import (similarity %(score)s).", score=f"{row.score_permille / 1000:.2f}"
-    )
+    score = "%.2f" % (row.score_permille / 1000)
+    merge_reason = text or _("Merged as suggested at import (similarity %(score)s).", score=score)
     actions.merge(session, actor, row.item_id, into_item_id=row.other_item_id, reason=merge_reason, today=today)
     _decide(session, actor, row, ACCEPTED, merge_reason)
     return row

@@ -160,11 +160,52 @@ def reindex_all(session: Session) -> int:
 
 
 def unindexed_count(session: Session) -> int:
-    """Items missing from the index (for drift checks)."""
+    """Items missing from the index."""
     missing = select(func.count(Item.id)).where(
         ~select(SimilarityDocument.item_id).where(SimilarityDocument.item_id == Item.id).exists()
     )
     return int(session.scalar(missing) or 0)
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How the index differs from the items (db check; `jianti similarity check`)."""
+
+    missing: list[int]  # items not indexed
+    stale: list[int]  # items whose title or content changed since they were indexed (or the algorithm did)
+    orphans: int  # indexed documents of items that no longer exist
+    frequency_errors: int  # terms whose kept document frequency differs from a recount
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.orphans or self.frequency_errors)
+
+
+def drift(session: Session) -> Drift:
+    indexed = dict(session.execute(select(SimilarityDocument.item_id, SimilarityDocument.text_hash)).all())
+    missing: list[int] = []
+    stale: list[int] = []
+    seen = 0
+    for item_id, title, content in session.execute(select(Item.id, Item.title, Item.content).order_by(Item.id)):
+        known = indexed.get(item_id)
+        if known is None:
+            missing.append(item_id)
+            continue
+        seen += 1
+        if known != text_hash(title, content or ""):
+            stale.append(item_id)
+    recount = dict(session.execute(select(SimilarityTerm.term, func.count()).group_by(SimilarityTerm.term)).all())
+    kept = dict(session.execute(select(SimilarityTermFrequency.term, SimilarityTermFrequency.documents)).all())
+    errors = sum(1 for term in recount.keys() | kept.keys() if recount.get(term, 0) != kept.get(term, 0))
+    return Drift(missing, stale, len(indexed) - seen, errors)
+
+
+def repair(session: Session, found: Drift) -> int:
+    """Fix what drift() found: the missing and stale items reindexed, or everything when the counts are off."""
+    if found.orphans or found.frequency_errors:
+        return reindex_all(session)
+    index_items(session, [*found.missing, *found.stale])
+    return len(found.missing) + len(found.stale)
 
 
 # --- the search ------------------------------------------------------------------------------

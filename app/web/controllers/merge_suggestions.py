@@ -135,7 +135,12 @@ class MergeSuggestionApi(Controller):
     def one(self, request: Request, db_session: DbSession, suggestion_id: FromPath[int]) -> MergeSuggestionOut:
         return _out(duplicates.view_of(db_session, request.user, suggestion_id))
 
-    @post("/{suggestion_id:int}/accept", summary="Accept: merge the item through the workflow", sync_to_thread=True)
+    @post(
+        "/{suggestion_id:int}/accept",
+        summary="Accept: merge the item through the workflow",
+        sync_to_thread=True,
+        status_code=200,
+    )
     def accept(
         self, request: Request, db_session: DbSession, suggestion_id: FromPath[int], data: JSONBody[AcceptRequest]
     ) -> MergeSuggestionWriteOut:
@@ -144,7 +149,7 @@ class MergeSuggestionApi(Controller):
         )
         return self._written(db_session, request, suggestion_id)
 
-    @post("/{suggestion_id:int}/dismiss", summary="Dismiss with a reason", sync_to_thread=True)
+    @post("/{suggestion_id:int}/dismiss", summary="Dismiss with a reason", sync_to_thread=True, status_code=200)
     def dismiss(
         self, request: Request, db_session: DbSession, suggestion_id: FromPath[int], data: JSONBody[DismissRequest]
     ) -> MergeSuggestionWriteOut:
