@@ -83,8 +83,11 @@ def document_vector(title: str, content: str) -> dict[str, int]:
 
 
 def idf(document_frequency: int, documents: int) -> float:
-    """Smoothed inverse document frequency (≥ 1; a term in every document still counts a little)."""
-    return math.log((1 + documents) / (1 + document_frequency)) + 1
+    """Inverse document frequency in BM25's smoothed form: near 0 for a term nearly every item has
+    (the boilerplate of templated contents: 受到群众广泛关注, 建立长效机制), always > 0 so that a
+    tiny corpus still scores identical texts 1."""
+    rest = max(documents - document_frequency, 0)
+    return math.log(1 + (rest + 0.5) / (document_frequency + 0.5))
 
 
 @dataclass(frozen=True)

@@ -167,22 +167,23 @@ def flag_records(
     places = known_places(context.current().profile)
     texts = [_text(r.title, r.content, r.lead_submitter, places) for r in records]
     matches: list[list[Match]] = [[] for _ in records]
-    found_stored: list[list[similarity.SimilarItem]] = []
-    for record in records:
-        own = stored_ids.get(record.number)
-        found_stored.append(
-            similarity.similar_to_text(
+    vectors = {i: domain.document_vector(t.title, t.content) for i, t in enumerate(texts)}
+    exclude = {i: {stored_ids[r.number]} for i, r in enumerate(records) if r.number in stored_ids}
+    found_stored: dict[int, list[similarity.SimilarItem]] = {}
+    for item_kind in sorted({r.kind.value for r in records}):
+        of_kind = {i: v for i, v in vectors.items() if records[i].kind.value == item_kind}
+        found_stored.update(
+            similarity.bulk_search(
                 session,
-                record.title,
-                record.content,
+                of_kind,
                 limit=MATCHES_PER_ITEM,
-                candidate_ids=candidates_of_kind(record.kind.value),
-                exclude_item_ids=(own,) if own is not None else (),
+                candidate_ids=candidates_of_kind(item_kind),
+                exclude=exclude,
                 min_score=LOWEST_THRESHOLD,
             )
         )
-    facts = _stored_facts(session, (s.item_id for found in found_stored for s in found))
-    for index, found in enumerate(found_stored):
+    facts = _stored_facts(session, (s.item_id for found in found_stored.values() for s in found))
+    for index, found in found_stored.items():
         for similar in found:
             other, number, label = facts[similar.item_id]
             kind = _kind_of(texts[index], other, similar.score)
@@ -246,18 +247,24 @@ def duplicates_of_items(
 ) -> dict[int, list[tuple[similarity.SimilarItem, domain.DuplicateKind]]]:
     """For each stored item, the stored items the duplicate rules pair it with (best first)."""
     ids = sorted(set(item_ids))
-    kinds = dict(session.execute(select(Item.id, Item.kind).where(Item.id.in_(ids))).all()) if ids else {}
-    found = {
-        item_id: similarity.similar_items(
-            session,
-            item_id,
-            limit=MATCHES_PER_ITEM,
-            candidate_ids=candidates_of_kind(kind),
-            min_score=LOWEST_THRESHOLD,
+    kinds: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        kinds.update(session.execute(select(Item.id, Item.kind).where(Item.id.in_(ids[start : start + 500]))).all())
+    vectors = similarity.stored_vectors(session, kinds)
+    found: dict[int, list[similarity.SimilarItem]] = {}
+    for item_kind in sorted(set(kinds.values())):
+        of_kind = {i: vectors[i] for i, k in kinds.items() if k == item_kind and i in vectors}
+        found.update(
+            similarity.bulk_search(
+                session,
+                of_kind,
+                limit=MATCHES_PER_ITEM,
+                candidate_ids=candidates_of_kind(item_kind),
+                exclude={i: {i} for i in of_kind},
+                min_score=LOWEST_THRESHOLD,
+            )
         )
-        for item_id, kind in kinds.items()
-    }
-    facts = _stored_facts(session, [*kinds, *(s.item_id for hits in found.values() for s in hits)])
+    facts = _stored_facts(session, [*found, *(s.item_id for hits in found.values() for s in hits)])
     paired: dict[int, list[tuple[similarity.SimilarItem, domain.DuplicateKind]]] = {}
     for item_id, hits in found.items():
         for similar in hits:
@@ -268,38 +275,51 @@ def duplicates_of_items(
 
 
 def propose_for_items(session: Session, actor: Actor, item_ids: Sequence[int], batch_id: int | None = None) -> int:
-    """Store 并案 suggestions for these (just imported) items; returns how many were new."""
-    pairs: dict[tuple[int, int], tuple[similarity.SimilarItem, domain.DuplicateKind]] = {}
+    """Store 并案 suggestions for these (just imported) items; returns how many were new. One per
+    item at most: the later item of its best pair, proposed for merging into the earlier one."""
+    best: dict[int, tuple[int, similarity.SimilarItem, domain.DuplicateKind]] = {}
     for item_id, hits in duplicates_of_items(session, item_ids).items():
         for similar, kind in hits:
             later, earlier = max(item_id, similar.item_id), min(item_id, similar.item_id)
-            pairs.setdefault((later, earlier), (similar, kind))
-    if not pairs:
+            known = best.get(later)
+            if known is None or (-similar.score, earlier) < (-known[1].score, known[0]):
+                best[later] = (earlier, similar, kind)
+    if not best:
         return 0
-    involved = sorted({i for pair in pairs for i in pair})
-    existing = set(
-        session.execute(
-            select(MergeSuggestion.item_id, MergeSuggestion.other_item_id).where(
-                or_(MergeSuggestion.item_id.in_(involved), MergeSuggestion.other_item_id.in_(involved))
-            )
-        ).all()
-    )
-    made = 0
-    for (later, earlier), (similar, kind) in sorted(pairs.items()):
+    involved = sorted({i for later, (earlier, _s, _k) in best.items() for i in (later, earlier)})
+    existing: set[tuple[int, int]] = set()
+    for start in range(0, len(involved), 500):
+        chunk = involved[start : start + 500]
+        existing.update(
+            session.execute(
+                select(MergeSuggestion.item_id, MergeSuggestion.other_item_id).where(
+                    or_(MergeSuggestion.item_id.in_(chunk), MergeSuggestion.other_item_id.in_(chunk))
+                )
+            ).all()
+        )
+    made = []
+    for later, (earlier, similar, kind) in sorted(best.items()):
         if (later, earlier) in existing or (earlier, later) in existing:
             continue
-        suggestion = MergeSuggestion(
-            item_id=later,
-            other_item_id=earlier,
-            score_permille=round(similar.score * 1000),
-            shared_terms=list(similar.shared_terms),
-            kind=kind.value,
-            status=PROPOSED,
-            batch_id=batch_id,
+        made.append(
+            MergeSuggestion(
+                item_id=later,
+                other_item_id=earlier,
+                score_permille=round(similar.score * 1000),
+                shared_terms=list(similar.shared_terms),
+                kind=kind.value,
+                status=PROPOSED,
+                batch_id=batch_id,
+            )
         )
-        audit.created(session, actor, suggestion, entity="merge_suggestion", after=_audit_values, action="propose")
-        made += 1
-    return made
+    session.add_all(made)
+    session.flush()
+    audit.record_many(
+        session,
+        actor,
+        (audit.Change("merge_suggestion", row.id, "propose", after=_audit_values(row)) for row in made),
+    )
+    return len(made)
 
 
 def _audit_values(suggestion: MergeSuggestion) -> dict[str, Any]:

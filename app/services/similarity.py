@@ -338,6 +338,83 @@ def search(
     return found[:limit]
 
 
+def bulk_search(
+    session: Session,
+    vectors: dict[int, dict[str, int]],
+    *,
+    limit: int,
+    candidate_ids: Select[Any] | None = None,
+    exclude: dict[int, set[int]] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    max_terms: int = MAX_QUERY_TERMS,
+    pool: int = 20,
+) -> dict[int, list[SimilarItem]]:
+    """Many searches at once (an import's rows or items), keyed like `vectors`: the posting lists
+    of all their distinctive terms are read in one pass, restricted to candidate_ids in SQL, then
+    each search runs in memory — the same two steps as `search`, with a smaller pool and fewer
+    terms (the duplicate check looks for high scores only)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    exclude = exclude or {}
+    documents, frequencies = frequencies_of(session, {t for v in vectors.values() for t in v})
+    idfs = {t: domain.idf(frequencies.get(t, 0), documents) for t in frequencies}
+    plans = {}
+    for key, vector in vectors.items():
+        weights = domain.query_weights(vector, {t: idfs.get(t, domain.idf(0, documents)) for t in vector})
+        chosen = _search_terms(weights, frequencies, documents)
+        plans[key] = dict(sorted(chosen.items(), key=lambda pair: (-pair[1], pair[0]))[:max_terms])
+    postings = _postings(session, sorted({t for plan in plans.values() for t in plan}), candidate_ids)
+    pools: dict[int, list[int]] = {}
+    for key, plan in plans.items():
+        sums: dict[int, int] = defaultdict(int)
+        for term, query_weight in plan.items():
+            for item_id, weight in postings.get(term, ()):
+                sums[item_id] += weight * query_weight
+        for item_id in exclude.get(key, ()):
+            sums.pop(item_id, None)
+        pools[key] = sorted(sums, key=lambda item_id: (-sums[item_id], item_id))[:pool]
+    pooled = sorted({i for found in pools.values() for i in found})
+    stored: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(pooled):
+        stored.update(_stored_vectors(session, chunk))
+    extra = {t for v in stored.values() for t in v} - set(frequencies)
+    frequencies.update(_frequencies(session, extra))
+    all_idfs = {t: domain.idf(frequencies.get(t, 0), documents) for t in frequencies}
+    results: dict[int, list[SimilarItem]] = {}
+    for key, found in pools.items():
+        hits = []
+        for item_id in found:
+            scored = domain.cosine(vectors[key], stored.get(item_id, {}), all_idfs)
+            if scored.score >= min_score and scored.score > 0:
+                hits.append(SimilarItem(item_id, scored.score, scored.shared_terms))
+        hits.sort(key=lambda similar: (-similar.score, similar.item_id))
+        results[key] = hits[:limit]
+    return results
+
+
+def _postings(
+    session: Session, terms: Sequence[str], candidate_ids: Select[Any] | None
+) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for start in range(0, len(terms), CHUNK):
+        statement = select(SimilarityTerm.term, SimilarityTerm.item_id, SimilarityTerm.weight).where(
+            SimilarityTerm.term.in_(terms[start : start + CHUNK])
+        )
+        if candidate_ids is not None:
+            statement = statement.where(SimilarityTerm.item_id.in_(candidate_ids))
+        for term, item_id, weight in session.execute(statement):
+            found[term].append((item_id, weight))
+    return found
+
+
+def stored_vectors(session: Session, item_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """The indexed vectors of these items (missing: not indexed)."""
+    found: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(sorted(set(item_ids))):
+        found.update(_stored_vectors(session, chunk))
+    return found
+
+
 def _search_terms(weights: dict[str, int], frequencies: dict[str, int], documents: int) -> dict[str, int]:
     """The query terms whose posting lists are read: indexed, not too common, the heaviest first."""
     indexed = {term: weight for term, weight in weights.items() if frequencies.get(term, 0) > 0}

@@ -5,7 +5,7 @@ accepts (the workflow's merge) or dismisses with a reason, both audited; departm
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.db.models import AuditEntry, Item
 from app.db.models.similarity import MergeSuggestion
@@ -14,6 +14,7 @@ from app.services import duplicates, importing
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.services.sessions import add_session
+from tests.similarity.evaluation import background_titles
 
 LAST = "市十六届人大三次会议"
 THIS = "市十六届人大四次会议"
@@ -42,6 +43,12 @@ ELEVATOR_REWRITE = (
 )
 
 
+def last_session_rows() -> list[tuple]:
+    """Last session: the two matters, among 80 other titles (IDF from six texts alone would swing)."""
+    background = [(n, title, f"背景{n}", "") for n, title in enumerate(background_titles()[:80], start=3)]
+    return [HEADER, (1, PARKING[0], "张伟", PARKING[1]), (2, ELEVATOR[0], "杨帆", ELEVATOR[1]), *background]
+
+
 @pytest.fixture
 def office(db_session, make_user):
     add_session(db_session, Actor.system(), label=LAST, body="npc", year=2025, number_width=4)
@@ -52,9 +59,9 @@ def office(db_session, make_user):
 
 @pytest.fixture
 def last_session(db_session, office, make_xlsx):
-    book = make_xlsx([HEADER, (1, PARKING[0], "张伟", PARKING[1]), (2, ELEVATOR[0], "杨帆", ELEVATOR[1])])
+    book = make_xlsx(last_session_rows())
     importing.commit_import(db_session, office, book, kind="npc_suggestion", session_label=LAST)
-    return {i.number: i for i in db_session.scalars(select(Item))}
+    return {i.number: i for i in db_session.scalars(select(Item)) if i.number in ("0001", "0002")}
 
 
 def _this_year(make_xlsx):
@@ -99,8 +106,7 @@ def test_commit_stores_suggestions_and_merges_nothing(db_session, office, last_s
     assert pairs == {
         ("0001", THIS, "0001", LAST, "same_submitter"),
         ("0003", THIS, "0002", LAST, "one_matter"),
-        ("0004", THIS, "0002", LAST, "one_matter"),
-        ("0004", THIS, "0003", THIS, "one_matter"),
+        ("0004", THIS, "0003", THIS, "one_matter"),  # one suggestion per item: its best pair
     }
     assert all(r.status == "proposed" and r.batch_id == batch.id for r in rows)
     assert all(i.state == "registered" and i.merged_into_id is None for i in db_session.scalars(select(Item)))
@@ -118,7 +124,7 @@ def test_accept_merges_through_the_workflow_and_dismiss_needs_a_reason(db_sessio
     }
     within = by_pair[("0004", THIS, "0003")]
     views = duplicates.suggestions_for_item(db_session, office, within.item_id)
-    assert {v.suggestion.id for v in views} >= {within.id} and all(v.merge_refusal is None for v in views)
+    assert [v.suggestion.id for v in views] == [within.id] and views[0].merge_refusal is None
     duplicates.accept(db_session, office, within.id, expected_version=within.version)
     merged = db_session.get(Item, within.item_id)
     assert merged.state == "merged" and merged.merged_into_id == within.other_item_id
@@ -128,14 +134,18 @@ def test_accept_merges_through_the_workflow_and_dismiss_needs_a_reason(db_sessio
     )
     with pytest.raises(Conflict):
         duplicates.accept(db_session, office, within.id)  # decided already
-    # the other suggestion of the merged item: the workflow would refuse now, and the page says why
-    other = by_pair[("0004", LAST, "0002")]
-    view = next(
-        v for v in duplicates.suggestions_for_item(db_session, office, other.item_id) if v.suggestion.id == other.id
+    # last year's item is finished (closed): merging into it is refused, and the page says why
+    into_closed = by_pair[("0003", LAST, "0002")]
+    db_session.execute(update(Item).where(Item.id == into_closed.other_item_id).values(state="closed"))
+    db_session.expire_all()
+    views = duplicates.suggestions_for_item(db_session, office, into_closed.item_id)
+    view = next(v for v in views if v.suggestion.id == into_closed.id)
+    assert view.merge_refusal is not None and view.merge_refusal == duplicates.merge_refusal(
+        db_session, office, into_closed
     )
-    assert view.merge_refusal
     with pytest.raises(Conflict):
-        duplicates.accept(db_session, office, other.id)
+        duplicates.accept(db_session, office, into_closed.id)
+    assert db_session.get(MergeSuggestion, into_closed.id).status == "proposed"
     resubmission = by_pair[("0001", LAST, "0001")]
     with pytest.raises(ValidationFailed):
         duplicates.dismiss(db_session, office, resubmission.id, reason="  ")

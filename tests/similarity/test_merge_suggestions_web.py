@@ -15,13 +15,12 @@ from app.services.actor import Actor
 from app.services.sessions import add_session
 from tests.helpers import csrf_from
 from tests.similarity.test_duplicates_at_import import (
-    ELEVATOR,
     ELEVATOR_REWRITE,
     HEADER,
     LAST,
-    PARKING,
     PARKING_AGAIN,
     THIS,
+    last_session_rows,
 )
 
 ERROR_KEYS = {"error", "message", "request_id"}
@@ -35,7 +34,7 @@ def suggested(clean_db, actors, make_xlsx):
         add_session(session, Actor.system(), label=LAST, body="npc", year=2025, number_width=4)
         add_session(session, Actor.system(), label=THIS, body="npc", year=2026, number_width=4)
     with session_scope(clean_db) as session:
-        last = make_xlsx([HEADER, (1, PARKING[0], "张伟", PARKING[1]), (2, ELEVATOR[0], "杨帆", ELEVATOR[1])])
+        last = make_xlsx(last_session_rows())
         importing.commit_import(session, office, last, kind="npc_suggestion", session_label=LAST)
     with session_scope(clean_db) as session:
         this = make_xlsx(
