@@ -96,19 +96,26 @@ class Scored:
     shared_terms: tuple[str, ...]  # most distinctive first
 
 
+def norm(vector: Mapping[str, int], idfs: Mapping[str, float]) -> float:
+    """Length of the IDF-weighted vector (terms missing from idfs weigh 1)."""
+    return math.sqrt(sum(w * w * idfs.get(t, 1.0) ** 2 for t, w in vector.items()))
+
+
 def cosine(
-    query: Mapping[str, int], document: Mapping[str, int], idfs: Mapping[str, float], *, shared_limit: int = 5
+    query: Mapping[str, int],
+    document: Mapping[str, int],
+    idfs: Mapping[str, float],
+    *,
+    shared_limit: int = 5,
+    query_norm: float | None = None,
+    document_norm: float | None = None,
 ) -> Scored:
-    """IDF-weighted cosine of two stored vectors; terms missing from idfs weigh as unseen ones (idf of df 0)."""
-
-    def weight(term: str) -> float:
-        return idfs.get(term, 1.0) ** 2
-
-    query_norm = math.sqrt(sum(w * w * weight(t) for t, w in query.items()))
-    document_norm = math.sqrt(sum(w * w * weight(t) for t, w in document.items()))
+    """IDF-weighted cosine of two stored vectors; norms may be passed when known (many comparisons)."""
+    query_norm = norm(query, idfs) if query_norm is None else query_norm
+    document_norm = norm(document, idfs) if document_norm is None else document_norm
     if not query_norm or not document_norm:
         return Scored(0.0, ())
-    contributions = {t: w * document[t] * weight(t) for t, w in query.items() if t in document}
+    contributions = {t: w * document[t] * idfs.get(t, 1.0) ** 2 for t, w in query.items() if t in document}
     score = sum(contributions.values()) / (query_norm * document_norm)
     shared = sorted(contributions, key=lambda t: (-contributions[t], t))[:shared_limit]
     return Scored(round(min(score, 1.0), 4), tuple(shared))

@@ -346,13 +346,14 @@ def bulk_search(
     candidate_ids: Select[Any] | None = None,
     exclude: dict[int, set[int]] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
-    max_terms: int = MAX_QUERY_TERMS,
+    max_terms: int = 16,
     pool: int = 20,
+    common_share: float = 0.01,
 ) -> dict[int, list[SimilarItem]]:
     """Many searches at once (an import's rows or items), keyed like `vectors`: the posting lists
     of all their distinctive terms are read in one pass, restricted to candidate_ids in SQL, then
-    each search runs in memory — the same two steps as `search`, with a smaller pool and fewer
-    terms (the duplicate check looks for high scores only)."""
+    each search runs in memory — the same two steps as `search`, with a smaller pool, fewer and
+    rarer terms (the duplicate check looks for high scores only: a pair that close shares rare terms)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     exclude = exclude or {}
@@ -361,7 +362,7 @@ def bulk_search(
     plans = {}
     for key, vector in vectors.items():
         weights = domain.query_weights(vector, {t: idfs.get(t, domain.idf(0, documents)) for t in vector})
-        chosen = _search_terms(weights, frequencies, documents)
+        chosen = _search_terms(weights, frequencies, documents, common_share)
         plans[key] = dict(sorted(chosen.items(), key=lambda pair: (-pair[1], pair[0]))[:max_terms])
     postings = _postings(session, sorted({t for plan in plans.values() for t in plan}), candidate_ids)
     pools: dict[int, list[int]] = {}
@@ -380,11 +381,19 @@ def bulk_search(
     extra = {t for v in stored.values() for t in v} - set(frequencies)
     frequencies.update(_frequencies(session, extra))
     all_idfs = {t: domain.idf(frequencies.get(t, 0), documents) for t in frequencies}
+    norms = {item_id: domain.norm(vector, all_idfs) for item_id, vector in stored.items()}
     results: dict[int, list[SimilarItem]] = {}
     for key, found in pools.items():
         hits = []
+        own_norm = domain.norm(vectors[key], all_idfs)
         for item_id in found:
-            scored = domain.cosine(vectors[key], stored.get(item_id, {}), all_idfs)
+            scored = domain.cosine(
+                vectors[key],
+                stored.get(item_id, {}),
+                all_idfs,
+                query_norm=own_norm,
+                document_norm=norms.get(item_id, 0.0),
+            )
             if scored.score >= min_score and scored.score > 0:
                 hits.append(SimilarItem(item_id, scored.score, scored.shared_terms))
         hits.sort(key=lambda similar: (-similar.score, similar.item_id))
@@ -395,15 +404,18 @@ def bulk_search(
 def _postings(
     session: Session, terms: Sequence[str], candidate_ids: Select[Any] | None
 ) -> dict[str, list[tuple[int, int]]]:
+    """Posting rows of the terms, only of candidate items. The candidates are read once (one SELECT)
+    and rows outside them dropped before any ranking: with `item_id IN (subquery)` beside
+    `term IN (...)`, SQLite probes every candidate for every term instead of reading the postings."""
+    allowed = set(session.scalars(candidate_ids)) if candidate_ids is not None else None
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for start in range(0, len(terms), CHUNK):
         statement = select(SimilarityTerm.term, SimilarityTerm.item_id, SimilarityTerm.weight).where(
             SimilarityTerm.term.in_(terms[start : start + CHUNK])
         )
-        if candidate_ids is not None:
-            statement = statement.where(SimilarityTerm.item_id.in_(candidate_ids))
         for term, item_id, weight in session.execute(statement):
-            found[term].append((item_id, weight))
+            if allowed is None or item_id in allowed:
+                found[term].append((item_id, weight))
     return found
 
 
@@ -415,10 +427,12 @@ def stored_vectors(session: Session, item_ids: Iterable[int]) -> dict[int, dict[
     return found
 
 
-def _search_terms(weights: dict[str, int], frequencies: dict[str, int], documents: int) -> dict[str, int]:
+def _search_terms(
+    weights: dict[str, int], frequencies: dict[str, int], documents: int, common_share: float = COMMON_SHARE
+) -> dict[str, int]:
     """The query terms whose posting lists are read: indexed, not too common, the heaviest first."""
     indexed = {term: weight for term, weight in weights.items() if frequencies.get(term, 0) > 0}
-    common = max(COMMON_FLOOR, int(documents * COMMON_SHARE))
+    common = max(COMMON_FLOOR, int(documents * common_share))
     distinctive = {term: weight for term, weight in indexed.items() if frequencies[term] <= common} or indexed
     heaviest = sorted(distinctive, key=lambda term: (-distinctive[term], term))[:MAX_QUERY_TERMS]
     return {term: distinctive[term] for term in heaviest}
