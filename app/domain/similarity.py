@@ -46,6 +46,7 @@ STOP_TERMS = ROUTING_STOP_TERMS | frozenset(
 SAME_SUBMITTER_THRESHOLD = 0.45  # resubmissions score 0.9+; rewrites by the same deputy less
 ONE_MATTER_THRESHOLD = 0.27  # independent rewrites of one matter score 0.22-0.55 on the set
 TITLE_ONLY_THRESHOLD = 0.7  # a title alone rarely says which place: only near-identical titles
+TITLE_EVIDENCE = 0.1  # one matter, several submitters: the titles must share something distinctive too
 
 
 class DuplicateKind(StrEnum):
@@ -143,13 +144,22 @@ def places_conflict(first: frozenset[str], second: frozenset[str]) -> bool:
 
 
 def duplicate_kind(
-    score: float, *, by_same_submitter: bool, both_have_content: bool = True, conflicting_places: bool = False
+    score: float,
+    *,
+    by_same_submitter: bool,
+    both_have_content: bool = True,
+    conflicting_places: bool = False,
+    title_score: float = 1.0,
 ) -> DuplicateKind | None:
-    """Whether a pair is a near-duplicate, and of which kind (None: only similar)."""
+    """Whether a pair is a near-duplicate, and of which kind (None: only similar). title_score: the
+    cosine of the titles alone; contents that recombine the same stock phrases under different
+    titles (templated texts) are one topic, not one matter."""
     if conflicting_places:
         return None
     if by_same_submitter and score >= SAME_SUBMITTER_THRESHOLD:
         return DuplicateKind.SAME_SUBMITTER
+    if title_score < TITLE_EVIDENCE:
+        return None
     if score >= (ONE_MATTER_THRESHOLD if both_have_content else TITLE_ONLY_THRESHOLD):
         return DuplicateKind.ONE_MATTER
     return None

@@ -123,19 +123,36 @@ class _Text:
     content: str
     submitter: str
     places: frozenset[str]
+    title_vector: dict[str, int]
 
 
 def _text(title: str, content: str, submitter: str, places: Sequence[str]) -> _Text:
-    return _Text(title, content or "", submitter, domain.places_in(f"{title}{content or ''}", places))
-
-
-def _kind_of(first: _Text, second: _Text, score: float) -> domain.DuplicateKind | None:
-    return domain.duplicate_kind(
-        score,
-        by_same_submitter=domain.same_submitter(first.submitter, second.submitter),
-        both_have_content=bool(first.content.strip()) and bool(second.content.strip()),
-        conflicting_places=domain.places_conflict(first.places, second.places),
+    return _Text(
+        title,
+        content or "",
+        submitter,
+        domain.places_in(f"{title}{content or ''}", places),
+        domain.document_vector(title, ""),
     )
+
+
+class _Judge:
+    """The domain's duplicate rules for pairs of texts, with IDF from the stored index."""
+
+    def __init__(self, session: Session, texts: Iterable[_Text]) -> None:
+        documents, frequencies = similarity.frequencies_of(session, {t for x in texts for t in x.title_vector})
+        self.documents, self.frequencies = documents, frequencies
+
+    def kind(self, first: _Text, second: _Text, score: float) -> domain.DuplicateKind | None:
+        terms = first.title_vector.keys() | second.title_vector.keys()
+        idfs = {t: domain.idf(self.frequencies.get(t, 0), self.documents) for t in terms}
+        return domain.duplicate_kind(
+            score,
+            by_same_submitter=domain.same_submitter(first.submitter, second.submitter),
+            both_have_content=bool(first.content.strip()) and bool(second.content.strip()),
+            conflicting_places=domain.places_conflict(first.places, second.places),
+            title_score=domain.cosine(first.title_vector, second.title_vector, idfs).score,
+        )
 
 
 def _stored_facts(session: Session, item_ids: Iterable[int]) -> dict[int, tuple[_Text, str, str]]:
@@ -183,17 +200,18 @@ def flag_records(
             )
         )
     facts = _stored_facts(session, (s.item_id for found in found_stored.values() for s in found))
+    judge = _Judge(session, [*texts, *(f[0] for f in facts.values())])
     for index, found in found_stored.items():
         for similar in found:
             other, number, label = facts[similar.item_id]
-            kind = _kind_of(texts[index], other, similar.score)
+            kind = judge.kind(texts[index], other, similar.score)
             if kind is not None:
                 matches[index].append(
                     Match(
                         similar.score, similar.shared_terms, kind, number, label, other.title, item_id=similar.item_id
                     )
                 )
-    _flag_within(session, records, texts, matches, session_label)
+    _flag_within(session, records, texts, matches, session_label, judge)
     flagged = []
     for record, found_matches in zip(records, matches, strict=True):
         if found_matches:
@@ -208,6 +226,7 @@ def _flag_within(
     texts: Sequence[_Text],
     matches: list[list[Match]],
     session_label: str,
+    judge: _Judge,
 ) -> None:
     """Pairs of rows of the workbook; the later row gets the match (like a suggestion at commit)."""
     vectors = {i: domain.document_vector(t.title, t.content) for i, t in enumerate(texts)}
@@ -223,7 +242,7 @@ def _flag_within(
         for other, scored in batch.search(index, idfs, min_score=LOWEST_THRESHOLD, limit=MATCHES_PER_ITEM):
             if other >= index or records[other].kind != records[index].kind:
                 continue
-            kind = _kind_of(texts[index], texts[other], scored.score)
+            kind = judge.kind(texts[index], texts[other], scored.score)
             if kind is not None:
                 earlier = records[other]
                 matches[index].append(
@@ -265,10 +284,11 @@ def duplicates_of_items(
             )
         )
     facts = _stored_facts(session, [*found, *(s.item_id for hits in found.values() for s in hits)])
+    judge = _Judge(session, (f[0] for f in facts.values()))
     paired: dict[int, list[tuple[similarity.SimilarItem, domain.DuplicateKind]]] = {}
     for item_id, hits in found.items():
         for similar in hits:
-            kind = _kind_of(facts[item_id][0], facts[similar.item_id][0], similar.score)
+            kind = judge.kind(facts[item_id][0], facts[similar.item_id][0], similar.score)
             if kind is not None:
                 paired.setdefault(item_id, []).append((similar, kind))
     return paired
@@ -277,12 +297,18 @@ def duplicates_of_items(
 def propose_for_items(session: Session, actor: Actor, item_ids: Sequence[int], batch_id: int | None = None) -> int:
     """Store 并案 suggestions for these (just imported) items; returns how many were new. One per
     item at most: the later item of its best pair, proposed for merging into the earlier one."""
+    batch = set(item_ids)
     best: dict[int, tuple[int, similarity.SimilarItem, domain.DuplicateKind]] = {}
     for item_id, hits in duplicates_of_items(session, item_ids).items():
         for similar, kind in hits:
-            later, earlier = max(item_id, similar.item_id), min(item_id, similar.item_id)
+            # the batch's item merges into the one stored before it; two of the batch: the later row
+            if similar.item_id in batch:
+                later, earlier = max(item_id, similar.item_id), min(item_id, similar.item_id)
+            else:
+                later, earlier = item_id, similar.item_id
+            rank = (-similar.score, kind != domain.DuplicateKind.SAME_SUBMITTER, earlier)
             known = best.get(later)
-            if known is None or (-similar.score, earlier) < (-known[1].score, known[0]):
+            if known is None or rank < (-known[1].score, known[2] != domain.DuplicateKind.SAME_SUBMITTER, known[0]):
                 best[later] = (earlier, similar, kind)
     if not best:
         return 0

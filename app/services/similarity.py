@@ -346,9 +346,9 @@ def bulk_search(
     candidate_ids: Select[Any] | None = None,
     exclude: dict[int, set[int]] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
-    max_terms: int = 16,
+    max_terms: int = 12,
     pool: int = 20,
-    common_share: float = 0.01,
+    common_share: float = 0.002,
 ) -> dict[int, list[SimilarItem]]:
     """Many searches at once (an import's rows or items), keyed like `vectors`: the posting lists
     of all their distinctive terms are read in one pass, restricted to candidate_ids in SQL, then
