@@ -2,7 +2,8 @@
 
 One path on both databases, in two steps:
 1. candidates in SQL: the posting lists of the item's most distinctive terms (terms in more than
-   COMMON_SHARE of all items are left out of this step when rarer ones exist), summed as integers
+   COMMON_SHARE of all items are left out of this step; if all are, the RAREST_FALLBACK rarest are
+   read, so the read stays bounded), summed as integers
    (stored weight × query weight), restricted to `candidate_ids` and the exclusions in the same
    statement, top CANDIDATE_POOL by that sum, ties by id;
 2. the exact IDF-weighted cosine (domain) for those candidates, from their stored vectors.
@@ -32,8 +33,9 @@ from app.domain import similarity as domain
 DEFAULT_MIN_SCORE = 0.1
 MAX_LIMIT = 100
 CANDIDATE_POOL = 40
-MAX_QUERY_TERMS = 40
-COMMON_SHARE = 0.05  # a term in more than 5% of the items says little about which ones
+MAX_QUERY_TERMS = 32
+COMMON_SHARE = 0.01  # a term in more than 1% of the items says little about which ones
+RAREST_FALLBACK = 4  # when every term is that common: the few rarest, so the read stays bounded
 COMMON_FLOOR = 50
 CHUNK = 500  # ids per IN (...) list
 
@@ -433,7 +435,10 @@ def _search_terms(
     """The query terms whose posting lists are read: indexed, not too common, the heaviest first."""
     indexed = {term: weight for term, weight in weights.items() if frequencies.get(term, 0) > 0}
     common = max(COMMON_FLOOR, int(documents * common_share))
-    distinctive = {term: weight for term, weight in indexed.items() if frequencies[term] <= common} or indexed
+    distinctive = {term: weight for term, weight in indexed.items() if frequencies[term] <= common}
+    if not distinctive:
+        rarest = sorted(indexed, key=lambda term: (frequencies[term], term))[:RAREST_FALLBACK]
+        distinctive = {term: indexed[term] for term in rarest}
     heaviest = sorted(distinctive, key=lambda term: (-distinctive[term], term))[:MAX_QUERY_TERMS]
     return {term: distinctive[term] for term in heaviest}
 
