@@ -197,6 +197,7 @@ def flag_records(
                 candidate_ids=candidates_of_kind(item_kind),
                 exclude=exclude,
                 min_score=LOWEST_THRESHOLD,
+                prefer={i: set(texts[i].title_vector) for i in of_kind},
             )
         )
     facts = _stored_facts(session, (s.item_id for found in found_stored.values() for s in found))
@@ -270,6 +271,7 @@ def duplicates_of_items(
     for start in range(0, len(ids), 500):
         kinds.update(session.execute(select(Item.id, Item.kind).where(Item.id.in_(ids[start : start + 500]))).all())
     vectors = similarity.stored_vectors(session, kinds)
+    titles = {i: set(text.title_vector) for i, (text, _n, _l) in _stored_facts(session, kinds).items()}
     found: dict[int, list[similarity.SimilarItem]] = {}
     for item_kind in sorted(set(kinds.values())):
         of_kind = {i: vectors[i] for i, k in kinds.items() if k == item_kind and i in vectors}
@@ -281,6 +283,7 @@ def duplicates_of_items(
                 candidate_ids=candidates_of_kind(item_kind),
                 exclude={i: {i} for i in of_kind},
                 min_score=LOWEST_THRESHOLD,
+                prefer={i: titles.get(i, set()) for i in of_kind},
             )
         )
     facts = _stored_facts(session, [*found, *(s.item_id for hits in found.values() for s in hits)])

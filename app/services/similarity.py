@@ -351,11 +351,14 @@ def bulk_search(
     max_terms: int = 12,
     pool: int = 20,
     common_share: float = 0.002,
+    prefer: dict[int, set[str]] | None = None,
 ) -> dict[int, list[SimilarItem]]:
     """Many searches at once (an import's rows or items), keyed like `vectors`: the posting lists
     of all their distinctive terms are read in one pass, restricted to candidate_ids in SQL, then
     each search runs in memory — the same two steps as `search`, with a smaller pool, fewer and
-    rarer terms (the duplicate check looks for high scores only: a pair that close shares rare terms)."""
+    rarer terms (the duplicate check looks for high scores only: a pair that close shares rare terms).
+    prefer: per key, terms to read first (up to half of max_terms; the duplicate check passes the
+    title's, so a long content's own rare words cannot crowd the title out)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     exclude = exclude or {}
@@ -365,7 +368,10 @@ def bulk_search(
     for key, vector in vectors.items():
         weights = domain.query_weights(vector, {t: idfs.get(t, domain.idf(0, documents)) for t in vector})
         chosen = _search_terms(weights, frequencies, documents, common_share)
-        plans[key] = dict(sorted(chosen.items(), key=lambda pair: (-pair[1], pair[0]))[:max_terms])
+        ordered = sorted(chosen, key=lambda term: (-chosen[term], term))
+        preferred = [t for t in ordered if t in (prefer or {}).get(key, ())][: max_terms // 2]
+        rest = [t for t in ordered if t not in preferred][: max_terms - len(preferred)]
+        plans[key] = {t: chosen[t] for t in (*preferred, *rest)}
     postings = _postings(session, sorted({t for plan in plans.values() for t in plan}), candidate_ids)
     pools: dict[int, list[int]] = {}
     for key, plan in plans.items():
