@@ -21,13 +21,13 @@ Measured, in one run:
 
 Figures, one run each on the shared 2-core machine (load 1.5-2.5), 50,000 + 1,500 items, 49 terms per item:
                                    SQLite          PostgreSQL
-  similar_items, office p50/p95    9.2 / 12.4 ms   20.9 / 26.7 ms   (2.0x / 2.9x the bare posting read at p95)
-  similar_items, department        14.3 / 18.3 ms  30.5 / 42.0 ms   (3.0x / 4.5x)
-  bare posting read p50/p95        3.0 / 6.2 ms    5.1 / 9.4 ms
-  index_items, 1,500-item batch    0.55 s          1.43 s           (Python peak 28 / 25 MiB)
-  duplicate check of that batch    2.8 s           6.5 s            (propose_for_items; the synthetic
+  similar_items, office p50/p95    8.9 / 11.6 ms   20.7 / 24.3 ms   (2.1x / 3.0x the bare posting read at p95)
+  similar_items, department        13.2 / 17.0 ms  31.2 / 44.9 ms   (3.1x / 5.5x)
+  bare posting read p50/p95        2.9 / 5.6 ms    4.8 / 8.2 ms
+  index_items, 1,500-item batch    0.57 s          1.46 s           (Python peak 28 / 25 MiB)
+  duplicate check of that batch    2.9 s           6.5 s            (propose_for_items; the synthetic
                                                                      texts repeat topic phrases: 469 pairs)
-  full index of 50,000 items       17.6 s          36.8 s
+  full index of 50,000 items       17.8 s          30.9 s
   index size                       192 MiB file    300 MiB (three tables with indexes)
   Python peak, 50 queries          0.7 MiB         1.0 MiB
 The department search is slower than the office's: `item_id IN (its items)` is joined into the
