@@ -122,6 +122,22 @@ def cosine(
     return Scored(round(min(score, 1.0), 4), tuple(shared))
 
 
+def quick_score(
+    query: Mapping[str, int],
+    document: Mapping[str, int],
+    idf_squared: Mapping[str, float],
+    query_norm: float,
+    document_norm: float,
+) -> float:
+    """cosine()'s score alone, unrounded, for screening many pairs (then cosine() for the kept ones)."""
+    if not query_norm or not document_norm:
+        return 0.0
+    if len(document) < len(query):
+        query, document = document, query
+    dot = sum(w * document[t] * idf_squared.get(t, 1.0) for t, w in query.items() if t in document)
+    return dot / (query_norm * document_norm)
+
+
 def query_weights(query: Mapping[str, int], idfs: Mapping[str, float]) -> dict[str, int]:
     """Integer weights for the candidate search in SQL (integers: SQLite and PostgreSQL sum them alike)."""
     return {t: max(1, round(w * idfs.get(t, 1.0) ** 2)) for t, w in query.items()}

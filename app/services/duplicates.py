@@ -141,17 +141,25 @@ class _Judge:
 
     def __init__(self, session: Session, texts: Iterable[_Text]) -> None:
         documents, frequencies = similarity.frequencies_of(session, {t for x in texts for t in x.title_vector})
-        self.documents, self.frequencies = documents, frequencies
+        self.idfs = {t: domain.idf(count, documents) for t, count in frequencies.items()}
+        self.unseen = domain.idf(0, documents)
 
     def kind(self, first: _Text, second: _Text, score: float) -> domain.DuplicateKind | None:
-        terms = first.title_vector.keys() | second.title_vector.keys()
-        idfs = {t: domain.idf(self.frequencies.get(t, 0), self.documents) for t in terms}
+        idfs = {t: self.idfs.get(t, self.unseen) for t in first.title_vector.keys() | second.title_vector.keys()}
+        squared = {t: value * value for t, value in idfs.items()}
+        title_score = domain.quick_score(
+            first.title_vector,
+            second.title_vector,
+            squared,
+            domain.norm(first.title_vector, idfs),
+            domain.norm(second.title_vector, idfs),
+        )
         return domain.duplicate_kind(
             score,
             by_same_submitter=domain.same_submitter(first.submitter, second.submitter),
             both_have_content=bool(first.content.strip()) and bool(second.content.strip()),
             conflicting_places=domain.places_conflict(first.places, second.places),
-            title_score=domain.cosine(first.title_vector, second.title_vector, idfs).score,
+            title_score=title_score,
         )
 
 
@@ -271,7 +279,8 @@ def duplicates_of_items(
     for start in range(0, len(ids), 500):
         kinds.update(session.execute(select(Item.id, Item.kind).where(Item.id.in_(ids[start : start + 500]))).all())
     vectors = similarity.stored_vectors(session, kinds)
-    titles = {i: set(text.title_vector) for i, (text, _n, _l) in _stored_facts(session, kinds).items()}
+    facts = _stored_facts(session, kinds)
+    titles = {i: set(text.title_vector) for i, (text, _n, _l) in facts.items()}
     found: dict[int, list[similarity.SimilarItem]] = {}
     for item_kind in sorted(set(kinds.values())):
         of_kind = {i: vectors[i] for i, k in kinds.items() if k == item_kind and i in vectors}
@@ -286,7 +295,7 @@ def duplicates_of_items(
                 prefer={i: titles.get(i, set()) for i in of_kind},
             )
         )
-    facts = _stored_facts(session, [*found, *(s.item_id for hits in found.values() for s in hits)])
+    facts.update(_stored_facts(session, {s.item_id for hits in found.values() for s in hits} - facts.keys()))
     judge = _Judge(session, (f[0] for f in facts.values()))
     paired: dict[int, list[tuple[similarity.SimilarItem, domain.DuplicateKind]]] = {}
     for item_id, hits in found.items():

@@ -349,7 +349,7 @@ def bulk_search(
     exclude: dict[int, set[int]] | None = None,
     min_score: float = DEFAULT_MIN_SCORE,
     max_terms: int = 12,
-    pool: int = 20,
+    pool: int = 10,
     common_share: float = 0.002,
     prefer: dict[int, set[str]] | None = None,
 ) -> dict[int, list[SimilarItem]]:
@@ -364,9 +364,10 @@ def bulk_search(
     exclude = exclude or {}
     documents, frequencies = frequencies_of(session, {t for v in vectors.values() for t in v})
     idfs = {t: domain.idf(frequencies.get(t, 0), documents) for t in frequencies}
+    unseen = domain.idf(0, documents)
     plans = {}
     for key, vector in vectors.items():
-        weights = domain.query_weights(vector, {t: idfs.get(t, domain.idf(0, documents)) for t in vector})
+        weights = domain.query_weights(vector, {t: idfs.get(t, unseen) for t in vector})
         chosen = _search_terms(weights, frequencies, documents, common_share)
         ordered = sorted(chosen, key=lambda term: (-chosen[term], term))
         preferred = [t for t in ordered if t in (prefer or {}).get(key, ())][: max_terms // 2]
@@ -390,18 +391,16 @@ def bulk_search(
     frequencies.update(_frequencies(session, extra))
     all_idfs = {t: domain.idf(frequencies.get(t, 0), documents) for t in frequencies}
     norms = {item_id: domain.norm(vector, all_idfs) for item_id, vector in stored.items()}
+    idf_squared = {t: value * value for t, value in all_idfs.items()}
     results: dict[int, list[SimilarItem]] = {}
     for key, found in pools.items():
         hits = []
         own_norm = domain.norm(vectors[key], all_idfs)
         for item_id in found:
-            scored = domain.cosine(
-                vectors[key],
-                stored.get(item_id, {}),
-                all_idfs,
-                query_norm=own_norm,
-                document_norm=norms.get(item_id, 0.0),
-            )
+            document, document_norm = stored.get(item_id, {}), norms.get(item_id, 0.0)
+            if domain.quick_score(vectors[key], document, idf_squared, own_norm, document_norm) < min_score - 0.001:
+                continue  # clearly below: skip the shared terms and their sorting
+            scored = domain.cosine(vectors[key], document, all_idfs, query_norm=own_norm, document_norm=document_norm)
             if scored.score >= min_score and scored.score > 0:
                 hits.append(SimilarItem(item_id, scored.score, scored.shared_terms))
         hits.sort(key=lambda similar: (-similar.score, similar.item_id))
