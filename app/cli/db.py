@@ -6,6 +6,9 @@ import click
 
 from app.db import list_columns, migrate
 from app.db.engine import check_connection, session_scope
+from app.services import similarity
+
+from . import similarity as similarity_cli
 
 
 @click.group("db", help="Database migrations.")
@@ -30,7 +33,9 @@ def downgrade(revision: str) -> None:
 
 
 @db.command("check", help="Fail when the database is behind the migrations or differs from the models.")
-@click.option("--repair", is_flag=True, help="recompute items' stored list columns when they differ")
+@click.option(
+    "--repair", is_flag=True, help="recompute items' stored list columns and similarity index when they differ"
+)
 def check(repair: bool) -> None:
     check_connection()
     if not migrate.is_up_to_date():
@@ -53,6 +58,15 @@ def check(repair: bool) -> None:
             "items whose stored lead department / deadline differ from their assignments: "
             f"{', '.join(map(str, stale))}; run `jianti db check --repair`"
         )
+    with session_scope() as session:
+        index = similarity.drift(session)
+        if not index.ok:
+            click.echo(similarity_cli.describe(index), err=True)
+            if not repair:
+                raise click.ClickException(
+                    "the similarity index differs from the items; run `jianti db check --repair`"
+                )
+            click.echo(f"similarity index: reindexed {similarity.repair(session, index)} items")
     click.echo("database is current and matches the models")
 
 

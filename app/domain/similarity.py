@@ -4,11 +4,12 @@ Why bigrams and no segmenter: titles are short and full of names (九亭镇, 莘
 segmenter splits wrongly or not at all; bigrams of every CJK run need no dictionary, catch most
 two-character words and both halves of longer ones, and are what routing's suggestions already use.
 
-A document's terms: bigrams of the title (weight TITLE_WEIGHT per occurrence) plus the
-MAX_CONTENT_TERMS most frequent bigrams of the content (ties: first occurrence), occurrences capped
-at CONTENT_TF_CAP; formula words (关于, 建议, 加强, 我市 ...) dropped. The weights are scaled to a
-unit vector and stored as integers (WEIGHT_SCALE), so the index holds nothing that changes as
-other items arrive. IDF (how rare a term is over all indexed items) is applied when scoring, from
+A document's terms: bigrams of the title plus the MAX_CONTENT_TERMS most frequent bigrams of the
+content (ties: first occurrence, occurrences capped at CONTENT_TF_CAP), formula words (关于, 建议,
+加强, 我市 ...) dropped; the title is TITLE_SHARE of the vector however long the content (so per
+term it weighs at least as much as a content term, and a long content cannot drown it). The
+weights are those of a unit vector, stored as integers (WEIGHT_SCALE), so the index holds nothing
+that changes as other items arrive. IDF (how rare a term is over all indexed items) is applied when scoring, from
 document frequencies kept beside the index; the score is the cosine of the two IDF-weighted
 vectors, 0..1, computed here in Python on both databases so both give the same numbers.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -26,7 +27,7 @@ from app.domain.routing.keywords import normalise
 from app.domain.routing.suggestions import STOP_TERMS as ROUTING_STOP_TERMS
 
 ALGORITHM_VERSION = 1  # part of every stored document's hash: changing the terms means reindexing
-TITLE_WEIGHT = 3
+TITLE_SHARE = 0.25
 CONTENT_TF_CAP = 4
 MAX_CONTENT_TERMS = 60
 WEIGHT_SCALE = 1000
@@ -41,9 +42,11 @@ STOP_TERMS = ROUTING_STOP_TERMS | frozenset(
     "我们 他们 可以 应当 需要 没有 不断 一些 这些 同时 其中 为此 因此 逐步 有效 加大 力度".split()
 )
 
-# Duplicate classes, thresholds chosen on tests/similarity/pairs.py (see the note there)
-SAME_SUBMITTER_THRESHOLD = 0.45
-ONE_MATTER_THRESHOLD = 0.6
+# Duplicate rules; thresholds chosen on the TUNING topics of tests/similarity/pairs.py (see there)
+SAME_SUBMITTER_THRESHOLD = 0.45  # resubmissions score 0.9+; rewrites by the same deputy less
+ONE_MATTER_THRESHOLD = 0.27  # independent rewrites of one matter score 0.22-0.55 on the set
+TITLE_ONLY_THRESHOLD = 0.7  # a title alone rarely says which place: only near-identical titles
+TITLE_EVIDENCE = 0.1  # one matter, several submitters: the titles must share something distinctive too
 
 
 class DuplicateKind(StrEnum):
@@ -58,29 +61,34 @@ def _bigrams(text: str) -> list[str]:
     return [term for term in found if term not in STOP_TERMS]
 
 
-def raw_weights(title: str, content: str) -> dict[str, int]:
-    """Unscaled weights: title occurrences × TITLE_WEIGHT + capped content occurrences."""
-    weights: Counter[str] = Counter()
-    for term in _bigrams(title):
-        weights[term] += TITLE_WEIGHT
-    content_counts = Counter(_bigrams(content))  # Counter keeps first-occurrence order among equals
-    for term, count in sorted(content_counts.items(), key=lambda pair: -pair[1])[:MAX_CONTENT_TERMS]:
-        weights[term] += min(count, CONTENT_TF_CAP)
-    return dict(weights)
+def _unit(weights: Mapping[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {term: w / norm for term, w in weights.items()} if norm else {}
 
 
 def document_vector(title: str, content: str) -> dict[str, int]:
-    """The stored vector: raw weights scaled to unit length, as integers ≥ 1 (0..WEIGHT_SCALE)."""
-    raw = raw_weights(title, content)
-    norm = math.sqrt(sum(w * w for w in raw.values()))
-    if not norm:
-        return {}
-    return {term: max(1, round(WEIGHT_SCALE * w / norm)) for term, w in raw.items()}
+    """The stored vector, as integers 1..WEIGHT_SCALE of a unit vector: the title's bigrams (by
+    occurrences) make TITLE_SHARE of its squared length whatever the content's length, the
+    content's MAX_CONTENT_TERMS most frequent bigrams (occurrences capped) the rest; without a
+    content, the title is all of it."""
+    title_part = _unit(Counter(_bigrams(title)))
+    counts = Counter(_bigrams(content))  # Counter keeps first-occurrence order among equals
+    top = sorted(counts.items(), key=lambda pair: -pair[1])[:MAX_CONTENT_TERMS]
+    content_part = _unit({term: min(count, CONTENT_TF_CAP) for term, count in top})
+    title_share = TITLE_SHARE if content_part and title_part else 1.0
+    combined: dict[str, float] = {}
+    for part, share in ((title_part, title_share), (content_part, 1.0 - title_share)):
+        for term, w in part.items():
+            combined[term] = combined.get(term, 0.0) + math.sqrt(share) * w
+    return {term: max(1, round(WEIGHT_SCALE * w)) for term, w in _unit(combined).items()}
 
 
 def idf(document_frequency: int, documents: int) -> float:
-    """Smoothed inverse document frequency (≥ 1; a term in every document still counts a little)."""
-    return math.log((1 + documents) / (1 + document_frequency)) + 1
+    """Inverse document frequency in BM25's smoothed form: near 0 for a term nearly every item has
+    (the boilerplate of templated contents: 受到群众广泛关注, 建立长效机制), always > 0 so that a
+    tiny corpus still scores identical texts 1."""
+    rest = max(documents - document_frequency, 0)
+    return math.log(1 + (rest + 0.5) / (document_frequency + 0.5))
 
 
 @dataclass(frozen=True)
@@ -89,22 +97,45 @@ class Scored:
     shared_terms: tuple[str, ...]  # most distinctive first
 
 
+def norm(vector: Mapping[str, int], idfs: Mapping[str, float]) -> float:
+    """Length of the IDF-weighted vector (terms missing from idfs weigh 1)."""
+    return math.sqrt(sum(w * w * idfs.get(t, 1.0) ** 2 for t, w in vector.items()))
+
+
 def cosine(
-    query: Mapping[str, int], document: Mapping[str, int], idfs: Mapping[str, float], *, shared_limit: int = 5
+    query: Mapping[str, int],
+    document: Mapping[str, int],
+    idfs: Mapping[str, float],
+    *,
+    shared_limit: int = 5,
+    query_norm: float | None = None,
+    document_norm: float | None = None,
 ) -> Scored:
-    """IDF-weighted cosine of two stored vectors; terms missing from idfs weigh as unseen ones (idf of df 0)."""
-
-    def weight(term: str) -> float:
-        return idfs.get(term, 1.0) ** 2
-
-    query_norm = math.sqrt(sum(w * w * weight(t) for t, w in query.items()))
-    document_norm = math.sqrt(sum(w * w * weight(t) for t, w in document.items()))
+    """IDF-weighted cosine of two stored vectors; norms may be passed when known (many comparisons)."""
+    query_norm = norm(query, idfs) if query_norm is None else query_norm
+    document_norm = norm(document, idfs) if document_norm is None else document_norm
     if not query_norm or not document_norm:
         return Scored(0.0, ())
-    contributions = {t: w * document[t] * weight(t) for t, w in query.items() if t in document}
+    contributions = {t: w * document[t] * idfs.get(t, 1.0) ** 2 for t, w in query.items() if t in document}
     score = sum(contributions.values()) / (query_norm * document_norm)
     shared = sorted(contributions, key=lambda t: (-contributions[t], t))[:shared_limit]
     return Scored(round(min(score, 1.0), 4), tuple(shared))
+
+
+def quick_score(
+    query: Mapping[str, int],
+    document: Mapping[str, int],
+    idf_squared: Mapping[str, float],
+    query_norm: float,
+    document_norm: float,
+) -> float:
+    """cosine()'s score alone, unrounded, for screening many pairs (then cosine() for the kept ones)."""
+    if not query_norm or not document_norm:
+        return 0.0
+    if len(document) < len(query):
+        query, document = document, query
+    dot = sum(w * document[t] * idf_squared.get(t, 1.0) for t, w in query.items() if t in document)
+    return dot / (query_norm * document_norm)
 
 
 def query_weights(query: Mapping[str, int], idfs: Mapping[str, float]) -> dict[str, int]:
@@ -117,10 +148,69 @@ def same_submitter(first: str, second: str) -> bool:
     return bool(a) and a == b
 
 
-def duplicate_kind(score: float, *, by_same_submitter: bool) -> DuplicateKind | None:
-    """Whether a pair is a near-duplicate, and of which kind (None: only similar)."""
+def places_in(text: str, places: Iterable[str]) -> frozenset[str]:
+    """The known place names (e.g. the profile's districts) a text names."""
+    normalised = normalise(text)
+    return frozenset(place for place in places if place and place in normalised)
+
+
+def places_conflict(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Both name places and none in common: 停车难 in 朝阳 and in 海淀 are two matters."""
+    return bool(first) and bool(second) and not first & second
+
+
+def duplicate_kind(
+    score: float,
+    *,
+    by_same_submitter: bool,
+    both_have_content: bool = True,
+    conflicting_places: bool = False,
+    title_score: float = 1.0,
+) -> DuplicateKind | None:
+    """Whether a pair is a near-duplicate, and of which kind (None: only similar). title_score: the
+    cosine of the titles alone; contents that recombine the same stock phrases under different
+    titles (templated texts) are one topic, not one matter."""
+    if conflicting_places:
+        return None
     if by_same_submitter and score >= SAME_SUBMITTER_THRESHOLD:
         return DuplicateKind.SAME_SUBMITTER
-    if score >= ONE_MATTER_THRESHOLD:
+    if title_score < TITLE_EVIDENCE:
+        return None
+    if score >= (ONE_MATTER_THRESHOLD if both_have_content else TITLE_ONLY_THRESHOLD):
         return DuplicateKind.ONE_MATTER
     return None
+
+
+class TextIndex:
+    """Vectors not stored yet (the rows of an import preview), searchable like the stored index:
+    posting lists in memory, the exact cosine for every candidate sharing a term."""
+
+    def __init__(self, vectors: Mapping[int, Mapping[str, int]]) -> None:
+        self.vectors = vectors
+        self._postings: dict[str, list[int]] = {}
+        for key, vector in vectors.items():
+            for term in vector:
+                self._postings.setdefault(term, []).append(key)
+
+    def frequencies(self) -> Counter[str]:
+        return Counter({term: len(keys) for term, keys in self._postings.items()})
+
+    def search(
+        self, key: int, idfs: Mapping[str, float], *, min_score: float, limit: int, pool: int = 40
+    ) -> list[tuple[int, Scored]]:
+        """The other vectors most similar to vectors[key], best first, ties by key: like the stored
+        search, candidates by the integer sum over the item's distinctive terms, then the exact cosine."""
+        vector = self.vectors[key]
+        common = max(50, len(self.vectors) // 20)
+        weights = query_weights(vector, idfs)
+        terms = [t for t in weights if len(self._postings.get(t, ())) <= common]
+        sums: Counter[int] = Counter()
+        for term in sorted(terms, key=lambda t: (-weights[t], t))[:40]:
+            for other in self._postings.get(term, ()):
+                if other != key:
+                    sums[other] += weights[term] * self.vectors[other][term]
+        best = sorted(sums, key=lambda other: (-sums[other], other))[:pool]
+        scored = [(other, cosine(vector, self.vectors[other], idfs)) for other in best]
+        found = [(other, s) for other, s in scored if s.score >= min_score and s.score > 0]
+        found.sort(key=lambda pair: (-pair[1].score, pair[0]))
+        return found[:limit]

@@ -43,9 +43,10 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import CSV, ODS, XLS, XLSX, ReaderLimits, UnusableFile
-from app.services import audit, context, roster, similarity
+from app.services import audit, context, duplicates, roster, similarity
 from app.services.access import require_office
 from app.services.actor import Actor
+from app.services.duplicates import FlaggedRow
 from app.services.errors import Conflict, NotFound, UserError, ValidationFailed
 from app.services.errors import Problem as UserProblem
 from app.services.sessions import get_session_by_label
@@ -121,6 +122,7 @@ class ImportPreview:
     problems: list[Problem] = field(default_factory=list)  # errors, parse and database ones
     locked: int = 0
     file_format: str = XLSX  # as read (the content decides, not the file name)
+    duplicates: list[FlaggedRow] = field(default_factory=list)  # near-duplicates of stored items or other rows
 
     @property
     def error_count(self) -> int:
@@ -213,6 +215,7 @@ class ImportPreview:
             "problems": [p.as_dict(gettext) for p in self.problems[:problem_limit]],
             "notes": [p.as_dict(gettext) for p in self.notes[:problem_limit]],
             "changed": changed,
+            "duplicates": [d.as_dict() for d in self.duplicates[:problem_limit]],
         }
 
 
@@ -374,7 +377,13 @@ def preview_import(
     require_office(actor)
     kind = ItemKind(kind)
     congress = _session_for(session, kind, session_label)
-    return _read(session, congress, Path(path), kind, file_name, progress, skip_locked)
+    preview = _read(session, congress, Path(path), kind, file_name, progress, skip_locked)
+    if preview.plan is not None:
+        plan = preview.plan
+        records = [*plan.new, *(c.record for c in plan.changed)]
+        stored_ids = {c.record.number: c.item_id for c in plan.changed}
+        preview.duplicates = duplicates.flag_records(session, records, stored_ids, congress.label)
+    return preview
 
 
 def _read(
@@ -601,6 +610,7 @@ def _commit_planned(
     roster.link_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)])
     # after the rows are written (on PostgreSQL, COPYed while reading): their texts into the similarity index
     similarity.index_items(session, [*new_ids, *(c.item_id for c in plan.changed)])
+    duplicates.propose_for_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)], batch.id)
     return batch, preview
 
 

@@ -2,7 +2,8 @@
 
 One path on both databases, in two steps:
 1. candidates in SQL: the posting lists of the item's most distinctive terms (terms in more than
-   COMMON_SHARE of all items are left out of this step when rarer ones exist), summed as integers
+   COMMON_SHARE of all items are left out of this step; if all are, the RAREST_FALLBACK rarest are
+   read, so the read stays bounded), summed as integers
    (stored weight × query weight), restricted to `candidate_ids` and the exclusions in the same
    statement, top CANDIDATE_POOL by that sum, ties by id;
 2. the exact IDF-weighted cosine (domain) for those candidates, from their stored vectors.
@@ -32,8 +33,9 @@ from app.domain import similarity as domain
 DEFAULT_MIN_SCORE = 0.1
 MAX_LIMIT = 100
 CANDIDATE_POOL = 40
-MAX_QUERY_TERMS = 40
-COMMON_SHARE = 0.05  # a term in more than 5% of the items says little about which ones
+MAX_QUERY_TERMS = 32
+COMMON_SHARE = 0.01  # a term in more than 1% of the items says little about which ones
+RAREST_FALLBACK = 4  # when every term is that common: the few rarest, so the read stays bounded
 COMMON_FLOOR = 50
 CHUNK = 500  # ids per IN (...) list
 
@@ -160,11 +162,52 @@ def reindex_all(session: Session) -> int:
 
 
 def unindexed_count(session: Session) -> int:
-    """Items missing from the index (for drift checks)."""
+    """Items missing from the index."""
     missing = select(func.count(Item.id)).where(
         ~select(SimilarityDocument.item_id).where(SimilarityDocument.item_id == Item.id).exists()
     )
     return int(session.scalar(missing) or 0)
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How the index differs from the items (db check; `jianti similarity check`)."""
+
+    missing: list[int]  # items not indexed
+    stale: list[int]  # items whose title or content changed since they were indexed (or the algorithm did)
+    orphans: int  # indexed documents of items that no longer exist
+    frequency_errors: int  # terms whose kept document frequency differs from a recount
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.orphans or self.frequency_errors)
+
+
+def drift(session: Session) -> Drift:
+    indexed = dict(session.execute(select(SimilarityDocument.item_id, SimilarityDocument.text_hash)).all())
+    missing: list[int] = []
+    stale: list[int] = []
+    seen = 0
+    for item_id, title, content in session.execute(select(Item.id, Item.title, Item.content).order_by(Item.id)):
+        known = indexed.get(item_id)
+        if known is None:
+            missing.append(item_id)
+            continue
+        seen += 1
+        if known != text_hash(title, content or ""):
+            stale.append(item_id)
+    recount = dict(session.execute(select(SimilarityTerm.term, func.count()).group_by(SimilarityTerm.term)).all())
+    kept = dict(session.execute(select(SimilarityTermFrequency.term, SimilarityTermFrequency.documents)).all())
+    errors = sum(1 for term in recount.keys() | kept.keys() if recount.get(term, 0) != kept.get(term, 0))
+    return Drift(missing, stale, len(indexed) - seen, errors)
+
+
+def repair(session: Session, found: Drift) -> int:
+    """Fix what drift() found: the missing and stale items reindexed, or everything when the counts are off."""
+    if found.orphans or found.frequency_errors:
+        return reindex_all(session)
+    index_items(session, [*found.missing, *found.stale])
+    return len(found.missing) + len(found.stale)
 
 
 # --- the search ------------------------------------------------------------------------------
@@ -193,6 +236,12 @@ def _frequencies(session: Session, terms: Iterable[str]) -> dict[str, int]:
             ).all()
         )
     return found
+
+
+def frequencies_of(session: Session, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """(indexed items, document frequency of each term) — for scoring texts not stored yet."""
+    documents = int(session.scalar(select(func.count()).select_from(SimilarityDocument)) or 0)
+    return documents, _frequencies(session, terms)
 
 
 def _vector_of(session: Session, item_id: int) -> dict[str, int]:
@@ -291,11 +340,110 @@ def search(
     return found[:limit]
 
 
-def _search_terms(weights: dict[str, int], frequencies: dict[str, int], documents: int) -> dict[str, int]:
+def bulk_search(
+    session: Session,
+    vectors: dict[int, dict[str, int]],
+    *,
+    limit: int,
+    candidate_ids: Select[Any] | None = None,
+    exclude: dict[int, set[int]] | None = None,
+    min_score: float = DEFAULT_MIN_SCORE,
+    max_terms: int = 12,
+    pool: int = 10,
+    common_share: float = 0.002,
+    prefer: dict[int, set[str]] | None = None,
+) -> dict[int, list[SimilarItem]]:
+    """Many searches at once (an import's rows or items), keyed like `vectors`: the posting lists
+    of all their distinctive terms are read in one pass, restricted to candidate_ids in SQL, then
+    each search runs in memory — the same two steps as `search`, with a smaller pool, fewer and
+    rarer terms (the duplicate check looks for high scores only: a pair that close shares rare terms).
+    prefer: per key, terms to read first (up to half of max_terms; the duplicate check passes the
+    title's, so a long content's own rare words cannot crowd the title out)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    exclude = exclude or {}
+    documents, frequencies = frequencies_of(session, {t for v in vectors.values() for t in v})
+    idfs = {t: domain.idf(frequencies.get(t, 0), documents) for t in frequencies}
+    unseen = domain.idf(0, documents)
+    plans = {}
+    for key, vector in vectors.items():
+        weights = domain.query_weights(vector, {t: idfs.get(t, unseen) for t in vector})
+        chosen = _search_terms(weights, frequencies, documents, common_share)
+        ordered = sorted(chosen, key=lambda term: (-chosen[term], term))
+        preferred = [t for t in ordered if t in (prefer or {}).get(key, ())][: max_terms // 2]
+        rest = [t for t in ordered if t not in preferred][: max_terms - len(preferred)]
+        plans[key] = {t: chosen[t] for t in (*preferred, *rest)}
+    postings = _postings(session, sorted({t for plan in plans.values() for t in plan}), candidate_ids)
+    pools: dict[int, list[int]] = {}
+    for key, plan in plans.items():
+        sums: dict[int, int] = defaultdict(int)
+        for term, query_weight in plan.items():
+            for item_id, weight in postings.get(term, ()):
+                sums[item_id] += weight * query_weight
+        for item_id in exclude.get(key, ()):
+            sums.pop(item_id, None)
+        pools[key] = sorted(sums, key=lambda item_id: (-sums[item_id], item_id))[:pool]
+    pooled = sorted({i for found in pools.values() for i in found})
+    stored: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(pooled):
+        stored.update(_stored_vectors(session, chunk))
+    extra = {t for v in stored.values() for t in v} - set(frequencies)
+    frequencies.update(_frequencies(session, extra))
+    all_idfs = {t: domain.idf(frequencies.get(t, 0), documents) for t in frequencies}
+    norms = {item_id: domain.norm(vector, all_idfs) for item_id, vector in stored.items()}
+    idf_squared = {t: value * value for t, value in all_idfs.items()}
+    results: dict[int, list[SimilarItem]] = {}
+    for key, found in pools.items():
+        hits = []
+        own_norm = domain.norm(vectors[key], all_idfs)
+        for item_id in found:
+            document, document_norm = stored.get(item_id, {}), norms.get(item_id, 0.0)
+            if domain.quick_score(vectors[key], document, idf_squared, own_norm, document_norm) < min_score - 0.001:
+                continue  # clearly below: skip the shared terms and their sorting
+            scored = domain.cosine(vectors[key], document, all_idfs, query_norm=own_norm, document_norm=document_norm)
+            if scored.score >= min_score and scored.score > 0:
+                hits.append(SimilarItem(item_id, scored.score, scored.shared_terms))
+        hits.sort(key=lambda similar: (-similar.score, similar.item_id))
+        results[key] = hits[:limit]
+    return results
+
+
+def _postings(
+    session: Session, terms: Sequence[str], candidate_ids: Select[Any] | None
+) -> dict[str, list[tuple[int, int]]]:
+    """Posting rows of the terms, only of candidate items. The candidates are read once (one SELECT)
+    and rows outside them dropped before any ranking: with `item_id IN (subquery)` beside
+    `term IN (...)`, SQLite probes every candidate for every term instead of reading the postings."""
+    allowed = set(session.scalars(candidate_ids)) if candidate_ids is not None else None
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for start in range(0, len(terms), CHUNK):
+        statement = select(SimilarityTerm.term, SimilarityTerm.item_id, SimilarityTerm.weight).where(
+            SimilarityTerm.term.in_(terms[start : start + CHUNK])
+        )
+        for term, item_id, weight in session.execute(statement):
+            if allowed is None or item_id in allowed:
+                found[term].append((item_id, weight))
+    return found
+
+
+def stored_vectors(session: Session, item_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """The indexed vectors of these items (missing: not indexed)."""
+    found: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(sorted(set(item_ids))):
+        found.update(_stored_vectors(session, chunk))
+    return found
+
+
+def _search_terms(
+    weights: dict[str, int], frequencies: dict[str, int], documents: int, common_share: float = COMMON_SHARE
+) -> dict[str, int]:
     """The query terms whose posting lists are read: indexed, not too common, the heaviest first."""
     indexed = {term: weight for term, weight in weights.items() if frequencies.get(term, 0) > 0}
-    common = max(COMMON_FLOOR, int(documents * COMMON_SHARE))
-    distinctive = {term: weight for term, weight in indexed.items() if frequencies[term] <= common} or indexed
+    common = max(COMMON_FLOOR, int(documents * common_share))
+    distinctive = {term: weight for term, weight in indexed.items() if frequencies[term] <= common}
+    if not distinctive:
+        rarest = sorted(indexed, key=lambda term: (frequencies[term], term))[:RAREST_FALLBACK]
+        distinctive = {term: indexed[term] for term in rarest}
     heaviest = sorted(distinctive, key=lambda term: (-distinctive[term], term))[:MAX_QUERY_TERMS]
     return {term: distinctive[term] for term in heaviest}
 

@@ -1,5 +1,5 @@
 """The routing review of one session's proposals on the list mechanism: tabs (all, to review,
-conflicts, unmatched, decided), a unit filter, search, paging; counts per tab; and the ids of
+conflicts, unmatched, decided, possible duplicates), a unit filter, search, paging; counts per tab; and the ids of
 "all N matching" for the bulk actions."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Item
 from app.db.models.routing import RoutingRecord
+from app.db.models.similarity import MergeSuggestion
 from app.domain.text import N_
 from app.services.listing import FilterSpec, ListPage, ListQuery, ListSpec, count, like_pattern, run_page, search_clause
 
@@ -25,6 +26,7 @@ TABS = {
     "conflict": N_("Conflicts"),
     "unmatched": N_("Unmatched"),
     "decided": N_("Decided"),
+    "duplicates": N_("Possible duplicates"),  # a 并案 suggestion found at import waits for a decision
 }
 
 REVIEW_SPEC = ListSpec(
@@ -48,7 +50,20 @@ def _tab_clause(tab: str) -> Any:
         return or_(RoutingRecord.id.is_(None), RoutingRecord.status == "manual")
     if tab == "decided":
         return RoutingRecord.status.in_(DECIDED)
+    if tab == "duplicates":
+        return _has_open_suggestion()
     return None
+
+
+def _has_open_suggestion() -> Any:
+    return (
+        select(MergeSuggestion.id)
+        .where(
+            MergeSuggestion.status == "proposed",
+            or_(MergeSuggestion.item_id == Item.id, MergeSuggestion.other_item_id == Item.id),
+        )
+        .exists()
+    )
 
 
 def _base(session_id: int) -> Any:

@@ -21,7 +21,7 @@ from app.domain.enums import OFFICE_ROLES
 from app.domain.routing.decision import Decision
 from app.domain.text import N_
 from app.i18n import _
-from app.services import audit, routing
+from app.services import audit, duplicates, routing
 from app.services import departments as department_service
 from app.services.access import require_office
 from app.services.actor import Actor
@@ -122,6 +122,7 @@ def _review_context(db_session: Session, request: Request, congress: CongressSes
         "tabs": review_list.TABS,
         "tab_counts": review_list.tab_counts(db_session, congress.id, query),
         "units": department_service.active_departments(db_session),
+        "duplicate_counts": duplicates.open_counts(db_session, [item.id for item, _record in result.rows]),
     }
 
 
@@ -266,6 +267,7 @@ class RoutingPages(Controller):
             "problems": [],
             "form": {},
             "submitted": None,
+            "merge_suggestions": duplicates.suggestions_for_item(db_session, actor, item_id),
             **_helpers(),
             **similar_past.page_context(db_session, actor, item_id, record),  # templates/routing/_similar.html
         }
@@ -702,7 +704,8 @@ class RoutingApi(Controller):
         db_session: DbSession,
         session_id: FromPath[int],
         tab: Annotated[
-            str | None, QueryParameter(description="all | pending | conflict | unmatched | decided", required=False)
+            str | None,
+            QueryParameter(description="all | pending | conflict | unmatched | decided | duplicates", required=False),
         ] = None,
         unit: Annotated[
             str | None, QueryParameter(description="department code proposed as lead, co or split unit", required=False)
