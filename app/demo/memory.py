@@ -1,10 +1,13 @@
 """Demo: last year's session, routed and reviewed, so that routing has something to remember.
 
-Parking titles that name a district went to 市交通委 by the rules (停车, 600) and were overridden
-by the office to that district's government, with 市交通委 co-handling, twelve times; two
-city-wide parking titles naming a district were accepted as the rules proposed. The rule
-suggestions page (/routing/suggestions, `jianti rules suggest`) finds the pattern in these.
-市交通委 answered last year's bus and parking items it led (result class, satisfaction), so
+违停 titles naming a place in one district went to 市公安局 by the rules (违停, 900; 市公安局 is a
+municipal department of the gazetteer, so the place tier keeps it leading with the district
+co-handling) and were overridden by the office to that district's government, with 市公安局
+co-handling, twelve times; a city-wide 违停 title naming a district was accepted as the rules
+proposed. The rule suggestions page (/routing/suggestions, `jianti rules suggest`) finds the
+pattern in these, which the rule packs do not know.
+市交通委 answered last year's bus and parking items it led (the bus titles name 回龙观 and 天通苑,
+local to the place tier: the office kept them with 市交通委), with result class and satisfaction, so
 its reply editor shows them beside this year's similar items (e.g. 9002, 回龙观公交线路).
 Beijing's district codes are used; on another profile the seeder does nothing. At the end the
 similarity index is brought up to date for every item (unchanged ones cost a hash).
@@ -29,26 +32,27 @@ PAST_SESSION = ("市十六届人大三次会议", "npc", 2025, 4)
 
 # number, title, district the office chose (None: the rules' proposal was accepted)
 PAST_ITEMS = [
-    ("0201", "关于缓解朝阳区望京地区老旧小区停车难的建议", "cy"),
-    ("0202", "关于在海淀区五道口周边增设错时共享停车位的建议", "hd"),
-    ("0203", "关于解决丰台区方庄社区夜间停车难的建议", "ft"),
-    ("0204", "关于规范西城区什刹海胡同停车秩序的建议", "xc"),
-    ("0205", "关于利用东城区前门周边闲置地块建设停车场的建议", "dc"),
-    ("0206", "关于解决通州区梨园镇回迁小区停车难的建议", "tz"),
-    ("0207", "关于昌平区回龙观社区挖潜增设停车位的建议", "cp"),
-    ("0208", "关于缓解大兴区黄村医院周边停车压力的建议", "dx"),
-    ("0209", "关于在顺义区后沙峪建设立体停车设施的建议", "sy"),
-    ("0210", "关于治理石景山区鲁谷社区路边停车乱象的建议", "sjs"),
-    ("0211", "关于解决房山区良乡大学城周边停车难的建议", "fs"),
-    ("0212", "关于朝阳区双井街道老旧小区停车改造的建议", "cy"),
+    ("0201", "关于治理朝阳区望京地区老旧小区周边违停的建议", "cy"),
+    ("0202", "关于整治海淀区五道口周边违停乱象的建议", "hd"),
+    ("0203", "关于解决丰台区方庄社区夜间违停问题的建议", "ft"),
+    ("0204", "关于规范西城区什刹海胡同违停秩序的建议", "xc"),
+    ("0205", "关于治理东城区前门周边胡同违停的建议", "dc"),
+    ("0206", "关于解决通州区梨园镇回迁小区周边违停的建议", "tz"),
+    ("0207", "关于整治昌平区回龙观社区违停占道的建议", "cp"),
+    ("0208", "关于治理大兴区黄村医院周边违停的建议", "dx"),
+    ("0209", "关于解决顺义区后沙峪小区门口违停的建议", "sy"),
+    ("0210", "关于治理石景山区鲁谷社区路边违停乱象的建议", "sjs"),
+    ("0211", "关于整治房山区良乡大学城周边违停的建议", "fs"),
+    ("0212", "关于治理朝阳区双井街道老旧小区违停的建议", "cy"),
     ("0213", "关于统一全市路侧停车电子收费标准的建议", None),
-    ("0214", "关于推广海淀区停车诱导系统经验至全市的建议", None),
+    ("0214", "关于推广海淀区违停治理经验至全市的建议", None),
     ("0215", "关于加快老旧小区加装电梯的建议", None),
     ("0217", "关于优化回龙观地区通勤公交线路的建议", None),
     ("0218", "关于缓解天通苑地区早高峰公交拥挤的建议", None),
     ("0216", "关于扩大普惠性学前教育资源供给的建议", None),
 ]
-OVERRIDE_REASON = "停车设施属区属小区、街道管理，由{district}牵头统筹，市交通委协办"
+OVERRIDE_REASON = "小区、胡同周边违停属街道综合治理，由{district}牵头，市公安局协办"
+BUS_REASON = "公交线路跨区运营，由市交通委统筹，{district}协办"
 
 
 # number, result class, satisfaction of the replies 市交通委 sent on last year's items it led
@@ -58,6 +62,26 @@ JTW_REPLIES = [("0213", "B", "basically_satisfied"), ("0217", "A", "satisfied"),
 def seed(session: Session, ctx) -> None:
     _seed_past_session(session, ctx)
     similarity.index_items(session, session.scalars(select(Item.id)).all())
+
+
+def _accept_or_keep_with_jtw(session: Session, office: Actor, number: str, item_id: int, districts) -> None:
+    """The rules' proposal accepted; but a bus title naming a place (回龙观) is a local matter to the
+    place tier, and the office kept 市交通委 leading with the district co-handling."""
+    record = routing.current_record(session, item_id)
+    replied = {n for n, _class, _level in JTW_REPLIES}
+    if number in replied and record is not None and record.lead_code in districts:
+        district = districts[record.lead_code]
+        routing.override(
+            session,
+            office,
+            item_id,
+            mode="lead",
+            lead="jtw",
+            co=[district.code],
+            reason=BUS_REASON.format(district=district.short_name),
+        )
+        return
+    routing.accept(session, office, [item_id])
 
 
 def _seed_past_session(session: Session, ctx) -> None:
@@ -88,7 +112,7 @@ def _seed_past_session(session: Session, ctx) -> None:
     for number, _title, district_code in PAST_ITEMS:
         item_id = by_number[number]
         if district_code is None:
-            routing.accept(session, office, [item_id])
+            _accept_or_keep_with_jtw(session, office, number, item_id, districts)
             continue
         district = districts[district_code]
         routing.override(
@@ -97,7 +121,7 @@ def _seed_past_session(session: Session, ctx) -> None:
             item_id,
             mode="lead",
             lead=district.code,
-            co=["jtw"],
+            co=["gaj"],
             reason=OVERRIDE_REASON.format(district=district.short_name),
         )
     assign_on = ctx.today - timedelta(days=330)

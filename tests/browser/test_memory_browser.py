@@ -70,7 +70,7 @@ def test_a_suggested_rule_added_by_the_office_changes_past_routing_as_predicted(
     card = page.locator("[data-testid=rule-suggestion]")
     assert card.count() == 1
     snippet = card.locator("[data-testid=suggestion-snippet]").inner_text()
-    assert 'name = "停车·朝阳区"' in snippet
+    assert 'name = "违停·朝阳区"' in snippet
     predicted = {}
     for row in card.locator("[data-testid=suggestion-diff] tbody tr").all():
         cells = row.locator("td").all_inner_texts()
@@ -83,7 +83,8 @@ def test_a_suggested_rule_added_by_the_office_changes_past_routing_as_predicted(
     office = user.actor
     with session_scope(clean_db) as session:
         active = routing.active_version(session, profile)
-        (tmp_path / "routing.toml").write_text(rule_suggestions.candidate_text(active.content, snippet), "utf-8")
+        for name, text in rule_suggestions.candidate_files(active.content, snippet).items():
+            (tmp_path / name).write_text(text, "utf-8")
         loaded = routing.load_rule_set(session, office, profile, directory=tmp_path)
         router = routing.router_for(loaded.version, profile)
         old_router = routing.router_for(active, profile)

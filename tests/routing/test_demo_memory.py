@@ -1,4 +1,4 @@
-"""The demo's last year: the overrides give the 停车 suggestion, 市交通委's reply editor on 9002 shows its
+"""The demo's last year: the overrides give the 违停 suggestion, 市交通委's reply editor on 9002 shows its
 own past reply, and the seeder runs again without duplicates."""
 
 from datetime import date
@@ -32,8 +32,8 @@ def test_demo_last_year_feeds_suggestions_routing_evidence_and_past_replies(clea
         ctx = load_context(session, load_profile("beijing"), date(2026, 11, 22))
         staff, jtw = ctx.actor("staff"), ctx.actor("jtw")
         report = rule_suggestions.suggest_rules(session, staff)
-        parking = [s for s in report.suggestions if s.pattern.keyword == "停车" and s.pattern.to_named_district]
-        assert parking and len(parking[0].items) >= 8 and parking[0].count("agrees") >= 8
+        found = [s for s in report.suggestions if s.pattern.keyword == "违停" and s.pattern.to_named_district]
+        assert found and len(found[0].items) >= 8 and found[0].count("agrees") >= 8
         bus = session.scalar(select(Item).where(Item.number == "9002"))
         lead = session.scalar(select(Assignment).where(Assignment.item_id == bus.id, Assignment.role == "lead"))
         found = past_replies.past_replies(session, jtw, lead.id)

@@ -7,11 +7,12 @@ import pytest
 from app.db.models.routing import RuleSetVersion
 from app.domain.routing.override_patterns import DecidedExample, draft_rules, find_patterns, render_snippet
 from app.domain.routing.rules import parse_routing_rules
+from app.rules.routing import load_routing_rules, profile_directory
 from app.services import routing
 from app.services.errors import Forbidden, ValidationFailed
 from app.services.routing import rule_suggestions
 from app.services.routing.proposals import routable_item
-from tests.routing.override_factories import seed_overrides
+from tests.routing.override_factories import REASON, seed_overrides
 
 PLACES = {"cy": ("朝阳区", "望京"), "hd": ("海淀区", "五道口"), "ft": ("丰台区", "方庄")}
 LABELS = {"cy": "朝阳区", "hd": "海淀区", "ft": "丰台区", "jtw": "市交通委"}
@@ -87,10 +88,11 @@ def test_suggestions_come_with_items_snippet_and_the_rules_diff_effect(db_sessio
     report = rule_suggestions.suggest_rules(db_session, office, min_support=3)
     assert report.overrides == 4
     (suggestion,) = report.suggestions
-    assert suggestion.pattern.keyword == "停车" and suggestion.pattern.to_named_district
+    assert suggestion.pattern.keyword == "违停" and suggestion.pattern.to_named_district
     assert [i.number for i in suggestion.items] == ["0201", "0202", "0203", "0204"]
     assert [i.number for i in suggestion.counter_items] == ["0205"]
-    assert suggestion.items[0].reason == "区属小区停车，由区牵头" and suggestion.items[0].rules_lead == "jtw"
+    assert suggestion.items[0].reason == REASON and suggestion.items[0].rules_lead == "gaj"
+    assert 'then.lead = "朝阳区"' in suggestion.snippet and '"望京"' in suggestion.snippet  # a gazetteer place
     verdicts = {e.line.number: e.verdict for e in suggestion.effect}
     assert verdicts == {
         "0201": "agrees",
@@ -110,9 +112,8 @@ def test_a_suggested_rule_added_by_the_office_routes_past_items_as_the_diff_pred
     items = seed_overrides(db_session, office)
     (suggestion,) = rule_suggestions.suggest_rules(db_session, office).suggestions
     active = routing.active_version(db_session, profile)
-    (tmp_path / "routing.toml").write_text(
-        rule_suggestions.candidate_text(active.content, suggestion.snippet), encoding="utf-8"
-    )
+    for name, text in rule_suggestions.candidate_files(active.content, suggestion.snippet).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     loaded = routing.load_rule_set(db_session, office, directory=tmp_path)  # what `jianti rules load DIR` does
     assert loaded.created and loaded.version.rule_count == active.rule_count + len(suggestion.pattern.rules)
     new_router = routing.router_for(loaded.version)
@@ -123,7 +124,9 @@ def test_a_suggested_rule_added_by_the_office_routes_past_items_as_the_diff_pred
             assert decision.lead == predicted[item.id], item.title
         else:
             assert decision.lead == routing.router_for(active).route(routable_item(item)).lead, item.title
-    assert new_router.route(routable_item(items["0201"])).winner == "停车·朝阳区"
+    # the suggested rule makes the topic the district's, so the place tier treats 望京 as a local matter
+    decision = new_router.route(routable_item(items["0201"]))
+    assert decision.lead == "cy" and "违停·朝阳区" in {m.rule.name for m in decision.matches}
 
 
 def test_only_the_office_may_ask_and_bounds_are_checked(db_session, make_user, office):
@@ -145,3 +148,19 @@ def test_the_dry_run_over_the_keywords_items_equals_the_full_rules_diff(db_sessi
     assert [(c.item_id, c.new.lead) for c in full.changed] == [
         (e.line.item_id, e.line.new.lead) for e in suggestion.effect
     ]
+
+
+def test_district_places_and_the_place_finder_come_from_the_gazetteer(profile):
+    ruleset = load_routing_rules(profile_directory("beijing"), profile)
+    places = rule_suggestions.district_places(profile, ruleset)
+    assert "望京" in places["cy"] and "五道口" in places["hd"] and "朝阳区" in places["cy"]
+    assert not any("中关村" in words for words in places.values())  # ambiguous: names no district
+    find = rule_suggestions.place_finder(ruleset, places)
+    assert find("关于治理平谷区大兴庄镇违停的建议") == [("pg", "平谷区"), ("pg", "大兴庄镇")]  # not also 大兴
+    examples = [
+        example(1, "关于治理平谷区大兴庄镇村口违停的建议", "pg", rules="gaj", co=("gaj",)),
+        example(2, "关于整治望京小区周边违停的建议", "cy", rules="gaj", co=("gaj",)),
+        example(3, "关于解决方庄社区违停问题的建议", "ft", rules="gaj", co=("gaj",)),
+    ]
+    (pattern,) = find_patterns(examples, places, min_support=3, find_places=find)
+    assert (pattern.keyword, pattern.from_lead, pattern.to_named_district) == ("违停", "gaj", True)

@@ -22,7 +22,7 @@ def test_api_lists_the_pattern_with_items_snippet_and_effect(login_as, clean_db)
     assert response.status_code == 200, response.text
     body = response.json()
     (suggestion,) = body["suggestions"]
-    assert suggestion["keyword"] == "停车" and suggestion["to_named_district"] and suggestion["from_lead"] == "jtw"
+    assert suggestion["keyword"] == "违停" and suggestion["to_named_district"] and suggestion["from_lead"] == "gaj"
     assert [i["item_id"] for i in suggestion["items"]] == [ids[n] for n in ("0201", "0202", "0203", "0204")]
     assert "[[rule]]" in suggestion["snippet"] and 'then.lead = "朝阳区"' in suggestion["snippet"]
     effect = suggestion["effect"]
@@ -48,7 +48,7 @@ def test_page_shows_items_diff_and_snippet_to_the_office_only(login_as, clean_db
     assert page.status_code == 200
     html = page.text
     assert f'href="/routing/items/{ids["0201"]}"' in html and 'data-testid="suggestion-snippet"' in html
-    assert 'name = "停车·朝阳区"' in html.replace("&#34;", '"') and 'data-verdict="disagrees"' in html
+    assert 'name = "违停·朝阳区"' in html.replace("&#34;", '"') and 'data-verdict="disagrees"' in html
     assert "/routing/suggestions" in client.get("/routing").text
     empty = client.get("/routing/suggestions?min_support=10")
     assert 'data-testid="no-suggestions"' in empty.text
@@ -60,7 +60,7 @@ def test_cli_suggest_prints_the_pattern_and_json(clean_db):
     _seed(clean_db)
     runner = CliRunner()
     text = runner.invoke(jianti, ["rules", "suggest"], catch_exceptions=False, standalone_mode=False).output
-    assert "'停车'" in text and "4 overrides" in text and "[[rule]]" in text and "agrees 4" in text
+    assert "'违停'" in text and "4 overrides" in text and "[[rule]]" in text and "agrees 4" in text
     out = runner.invoke(
         jianti, ["rules", "suggest", "--min-support", "2", "--json"], catch_exceptions=False, standalone_mode=False
     ).output

@@ -15,6 +15,18 @@ CURRENT = "关于修整安立路和慧忠路交叉路口过街天桥的建议"
 JTW_PAST = "关于修缮安立路过街天桥的建议"
 JW_PAST = "关于修缮安立路过街天桥方便学生上学的建议"
 UNRELATED = "关于扩大普惠性学前教育资源供给的建议"
+# other items of the session, never replied to: a corpus in which 安立路 and 天桥 are rare, as in a
+# real session (with four items, terms three of them share weigh almost nothing under the IDF)
+BACKGROUND = [
+    "关于加快老旧小区加装电梯的建议",
+    "关于完善社区养老驿站服务的建议",
+    "关于加强中小学课后服务的建议",
+    "关于推进垃圾分类精细化管理的建议",
+    "关于提升基层医疗机构服务能力的建议",
+    "关于保护历史文化街区风貌的建议",
+    "关于优化营商环境支持小微企业的建议",
+    "关于增加公园绿地健身设施的建议",
+]
 
 
 @dataclass
@@ -51,6 +63,8 @@ def build_past(db_session, actors) -> Past:
     )
     _jw_item, jw_reply = _sent(db_session, actors, JW_PAST, "jw", "B")
     _other, unrelated = _sent(db_session, actors, UNRELATED, "jtw", "B")
+    for title in BACKGROUND:
+        new_item(db_session, title=title, content=title)
     current = new_item(db_session, title=CURRENT, content=CURRENT)
     actions.assign(db_session, actors["office"], current.id, [("jtw", "lead"), ("jw", "co")], today=TODAY)
     db_session.flush()

@@ -9,7 +9,11 @@ items rarely have with another lead, and drafts rules in the routing-file format
 to 朝阳区 and to 海淀区, each for a parking title naming that district, are one pattern
 ("停车 + a district name → that district"), drafted as one rule per district.
 
-Terms are the character bigrams of app.domain.routing.suggestions.terms (formula words removed).
+Terms are the character bigrams of app.domain.routing.suggestions.terms (formula words removed);
+for "the district the title names" the bigrams of the places found in a title are not candidates
+(they name the district, not the topic). Places are found by a `PlaceFinder`: the service passes
+the rule set's gazetteer (longest name first, ambiguous names naming no district); without one,
+every word of `places` found in the title counts.
 A pattern needs `min_support` overrides and a confidence (overrides / all decided items the rule
 would match) of at least `min_confidence`; the items that speak against it are listed too.
 """
@@ -28,6 +32,20 @@ MAX_PRIORITY = 65535
 PRIORITY_STEP = 10  # above the rule the office kept overriding (a tie would go to the earlier rule)
 MAX_PATTERNS_PER_GROUP = 3
 DISTRICT_TARGET = "@district"  # group key: the office chose the district the title names
+
+#: title -> the places found in it, as (district code, or None for an ambiguous name; the name)
+PlaceFinder = Callable[[str], Sequence[tuple[str | None, str]]]
+
+
+def keyword_place_finder(places: Mapping[str, Sequence[str]]) -> PlaceFinder:
+    """Every word of `places` found in the title (overlapping), each naming its district."""
+    index = KeywordIndex(word for words in places.values() for word in words)
+    place_words = {word: code for code, words in places.items() for word in words}
+
+    def find(title: str) -> list[tuple[str | None, str]]:
+        return [(place_words[w], w) for w in index.find(title) if w in place_words]
+
+    return find
 
 
 @dataclass(frozen=True)
@@ -86,22 +104,22 @@ def find_patterns(
     *,
     min_support: int = 3,
     min_confidence: float = 0.6,
+    find_places: PlaceFinder | None = None,
 ) -> list[OverridePattern]:
     """Patterns in the overrides of `examples` (most supported first); no rule drafts yet.
 
-    places: district code -> the words naming it or a place in it (street, town, landmark)."""
+    places: district code -> the words naming it or a place in it (street, town, landmark);
+    find_places: how places are found in a title (default: keyword_place_finder(places))."""
     if min_support < 1:
         raise ValueError("min_support must be at least 1")
     if not 0 < min_confidence <= 1:
         raise ValueError("min_confidence must be in (0, 1]")
-    index = KeywordIndex(word for words in places.values() for word in words)
-    place_words = {word: code for code, words in places.items() for word in words}
-    place_bigrams = {w[i : i + 2] for w in place_words for i in range(len(w) - 1)}
-
-    def districts_in(title: str) -> set[str]:
-        return {place_words[w] for w in index.find(title) if w in place_words}
-
-    named = {e.item_id: districts_in(e.title) for e in examples}
+    finder = find_places or keyword_place_finder(places)
+    found = {e.item_id: finder(e.title) for e in examples}
+    named = {item_id: {code for code, _name in hits if code} for item_id, hits in found.items()}
+    place_terms = {
+        item_id: frozenset(t for _code, name in hits for t in terms(name)) for item_id, hits in found.items()
+    }
     item_terms = {e.item_id: terms(e.title) for e in examples}
     groups: dict[tuple[str | None, str], list[DecidedExample]] = {}
     for example in examples:
@@ -128,7 +146,7 @@ def find_patterns(
         remaining = {m.item_id for m in members}
         for _ in range(MAX_PATTERNS_PER_GROUP):
             best = _best_candidate(
-                members, remaining, examples, item_terms, agrees, place_bigrams if to_district else set(), min_support
+                members, remaining, examples, item_terms, agrees, place_terms if to_district else {}, min_support
             )
             if best is None or best.confidence < min_confidence:
                 break
@@ -155,10 +173,15 @@ def _best_candidate(
     examples: Sequence[DecidedExample],
     item_terms: Mapping[int, frozenset[str]],
     agrees: Callable[[DecidedExample], bool | None],
-    excluded: set[str],
+    excluded: Mapping[int, frozenset[str]],
     min_support: int,
 ) -> _Candidate | None:
-    counts = Counter(t for m in members if m.item_id in remaining for t in item_terms[m.item_id] - excluded)
+    counts = Counter(
+        t
+        for m in members
+        if m.item_id in remaining
+        for t in item_terms[m.item_id] - excluded.get(m.item_id, frozenset())
+    )
     best: _Candidate | None = None
     for term, count in counts.items():
         if count < min_support:

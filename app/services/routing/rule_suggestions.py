@@ -24,12 +24,15 @@ from app.domain.routing.keywords import normalise
 from app.domain.routing.override_patterns import (
     DecidedExample,
     OverridePattern,
+    PlaceFinder,
     draft_rules,
     find_patterns,
+    keyword_place_finder,
     render_snippet,
 )
-from app.domain.routing.rules import RoutingRuleSet
+from app.domain.routing.rules import RoutingRuleSet, join_places, split_places
 from app.i18n import _
+from app.rules.routing import PLACES_FILE, ROUTING_FILE
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.errors import Problem, ValidationFailed
@@ -85,14 +88,19 @@ class SuggestionReport:
 
 
 def district_places(profile: Profile, ruleset: RoutingRuleSet) -> dict[str, tuple[str, ...]]:
-    """District code -> words naming it: its names and aliases, the name without 区, and the words
-    of the rules that make it lead on a place alone (a single keywords.any test, e.g. 八宝山)."""
+    """District code -> words naming it: the profile's names of the district, then its places in the
+    rule set's gazetteer (places.toml: streets, towns, landmarks ...; ambiguous names name none).
+    Without a gazetteer, the words of the rules that make a district lead on a place alone."""
     places: dict[str, dict[str, None]] = {}
     for department in profile.departments:
-        if department.kind != DepartmentKind.DISTRICT:
-            continue
-        words = places.setdefault(department.code, {})
-        words.update(dict.fromkeys(department.names))
+        if department.kind == DepartmentKind.DISTRICT:
+            places.setdefault(department.code, {}).update(dict.fromkeys(department.names))
+    gazetteer = ruleset.gazetteer
+    if gazetteer is not None:
+        for place in gazetteer.places.values():
+            if len(place.districts) == 1 and place.districts[0] in places:
+                places[place.districts[0]][place.name] = None
+        return {code: tuple(words) for code, words in places.items()}
     for rule in ruleset.rules:
         when, then = rule.when, rule.then
         only_places = (
@@ -107,6 +115,19 @@ def district_places(profile: Profile, ruleset: RoutingRuleSet) -> dict[str, tupl
         if only_places and then.mode == "lead" and then.lead in places and not then.co:
             places[then.lead].update(dict.fromkeys(when.keywords[0].any))
     return {code: tuple(words) for code, words in places.items()}
+
+
+def place_finder(ruleset: RoutingRuleSet, places: dict[str, tuple[str, ...]]) -> PlaceFinder:
+    """How the patterns find places: as routing does, with the gazetteer (longest name first, no
+    overlaps, so 大兴庄镇 is 平谷区 and not also 大兴), or by the district words without one."""
+    gazetteer = ruleset.gazetteer
+    if gazetteer is None:
+        return keyword_place_finder(places)
+
+    def find(title: str) -> list[tuple[str | None, str]]:
+        return [(hit.district, hit.place.name) for hit in gazetteer.find(title)]
+
+    return find
 
 
 def _winner_priority(decision: Decision) -> int | None:
@@ -163,9 +184,13 @@ def suggest_rules(
     places = district_places(profile, router.ruleset)
     labels = {d.code: d.short_name for d in profile.departments}
     taken = {rule.name for rule in router.ruleset.rules}
-    patterns = find_patterns(list(examples.values()), places, min_support=min_support, min_confidence=min_confidence)[
-        :MAX_PATTERNS
-    ]
+    patterns = find_patterns(
+        list(examples.values()),
+        places,
+        min_support=min_support,
+        min_confidence=min_confidence,
+        find_places=place_finder(router.ruleset, places),
+    )[:MAX_PATTERNS]
 
     def listed(ids: tuple[int, ...]) -> list[PatternItem]:
         return [
@@ -198,9 +223,25 @@ def suggest_rules(
     return SuggestionReport(active.version.content_hash, len(examples), overrides, suggestions)
 
 
+def candidate_files(active_content: str, snippet: str) -> dict[str, str]:
+    """The rule directory's files once the office appends the snippet to routing.toml: the active
+    routing file plus the snippet, and the active gazetteer (places.toml) unchanged, when there is one."""
+    routing_part, places_part = split_places(active_content.encode("utf-8"))
+    routing = routing_part.decode("utf-8").rstrip("\n") + "\n\n# suggested from overrides (jianti rules suggest)\n"
+    files = {ROUTING_FILE: routing + snippet}
+    if places_part is not None:
+        files[PLACES_FILE] = places_part.decode("utf-8")
+    return files
+
+
 def candidate_text(active_content: str, snippet: str) -> str:
-    """The active rule file with the snippet appended, as the office would write it."""
-    return active_content.rstrip("\n") + "\n\n# suggested from overrides (jianti rules suggest)\n" + snippet
+    """The rule-set version `jianti rules load` would store from candidate_files (routing file and
+    gazetteer joined, as versions are stored)."""
+    files = candidate_files(active_content, snippet)
+    places = files.get(PLACES_FILE)
+    return join_places(files[ROUTING_FILE].encode("utf-8"), None if places is None else places.encode("utf-8")).decode(
+        "utf-8"
+    )
 
 
 def keyword_items(session: Session, keyword: str) -> tuple[int, list[int]]:
