@@ -142,6 +142,16 @@ def _import_batch(ctx, token: str, confirm_changes: bool = False, skip_locked: b
     return {"batch_id": batch.id, "counts": preview.counts}
 
 
+def _similarity_batch(ctx, batch_id: int) -> dict:
+    """A large batch's similarity index and 并案 suggestions, after its import committed."""
+    from app.services import batch_similarity
+
+    ctx.progress(0, 1, N_("looking for near-duplicates"))
+    result = batch_similarity.run_for_batch(ctx.actor, batch_id)
+    ctx.progress(1, 1, N_("done"))
+    return {"batch_id": batch_id, **result}
+
+
 KINDS: dict[str, JobKind] = {
     kind.name: kind
     for kind in (
@@ -151,6 +161,7 @@ KINDS: dict[str, JobKind] = {
         JobKind("stats_workbook", _stats_workbook, timeout=1800),
         JobKind("export_items", _export_items, timeout=1800),
         JobKind("import_batch", _import_batch, timeout=3600),
+        JobKind("similarity_batch", _similarity_batch, timeout=3600),
     )
 }
 

@@ -306,10 +306,18 @@ def duplicates_of_items(
     return paired
 
 
-def propose_for_items(session: Session, actor: Actor, item_ids: Sequence[int], batch_id: int | None = None) -> int:
+def propose_for_items(
+    session: Session,
+    actor: Actor,
+    item_ids: Sequence[int],
+    batch_id: int | None = None,
+    *,
+    batch_item_ids: Sequence[int] | None = None,
+) -> int:
     """Store 并案 suggestions for these (just imported) items; returns how many were new. One per
-    item at most: the later item of its best pair, proposed for merging into the earlier one."""
-    batch = set(item_ids)
+    item at most: the later item of its best pair, proposed for merging into the earlier one.
+    `batch_item_ids`: the whole batch when these items are one part of it (which side is "later")."""
+    batch = set(batch_item_ids if batch_item_ids is not None else item_ids)
     best: dict[int, tuple[int, similarity.SimilarItem, domain.DuplicateKind]] = {}
     for item_id, hits in duplicates_of_items(session, item_ids).items():
         for similar, kind in hits:

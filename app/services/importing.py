@@ -43,7 +43,7 @@ from app.i18n import _, gettext, locale_scope
 from app.importing.error_copy import write_error_copy
 from app.importing.reader import parse_file
 from app.importing.safety import CSV, ODS, XLS, XLSX, ReaderLimits, UnusableFile
-from app.services import audit, context, duplicates, roster, similarity
+from app.services import audit, batch_similarity, context, duplicates, roster
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.duplicates import FlaggedRow
@@ -123,6 +123,7 @@ class ImportPreview:
     locked: int = 0
     file_format: str = XLSX  # as read (the content decides, not the file name)
     duplicates: list[FlaggedRow] = field(default_factory=list)  # near-duplicates of stored items or other rows
+    duplicates_deferred: bool = False  # a large batch: near-duplicates are looked for after the commit
 
     @property
     def error_count(self) -> int:
@@ -216,6 +217,7 @@ class ImportPreview:
             "notes": [p.as_dict(gettext) for p in self.notes[:problem_limit]],
             "changed": changed,
             "duplicates": [d.as_dict() for d in self.duplicates[:problem_limit]],
+            "duplicates_deferred": self.duplicates_deferred,
         }
 
 
@@ -382,7 +384,10 @@ def preview_import(
         plan = preview.plan
         records = [*plan.new, *(c.record for c in plan.changed)]
         stored_ids = {c.record.number: c.item_id for c in plan.changed}
-        preview.duplicates = duplicates.flag_records(session, records, stored_ids, congress.label)
+        if batch_similarity.deferred(len(records)):
+            preview.duplicates_deferred = True  # checked by a job after the commit (app.services.batch_similarity)
+        else:
+            preview.duplicates = duplicates.flag_records(session, records, stored_ids, congress.label)
     return preview
 
 
@@ -608,9 +613,8 @@ def _commit_planned(
     )
     # link the submitters of new and changed items to the roster (issue 14); unresolved names are listed there
     roster.link_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)])
-    # after the rows are written (on PostgreSQL, COPYed while reading): their texts into the similarity index
-    similarity.index_items(session, [*new_ids, *(c.item_id for c in plan.changed)])
-    duplicates.propose_for_items(session, actor, [*new_ids, *(c.item_id for c in plan.changed)], batch.id)
+    # after the rows are written (on PostgreSQL, COPYed while reading): the similarity index and 并案 suggestions
+    batch_similarity.after_import(session, actor, batch.id, [*new_ids, *(c.item_id for c in plan.changed)])
     return batch, preview
 
 

@@ -74,6 +74,8 @@ def submit(
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released (SQLAlchemy says after_commit for those too): not committed yet
     ids = session.info.pop(PENDING_KEY, None)
     if ids:
         from app.ops.runner import dispatch

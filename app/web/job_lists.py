@@ -25,6 +25,7 @@ LABELS = {
     "stats_workbook": N_("Statistics workbook"),
     "export_items": N_("Item export"),
     "import_batch": N_("Import"),
+    "similarity_batch": N_("Near-duplicates of a batch"),
     "queued": N_("waiting"),
     "running": N_("running"),
     "retrying": N_("waiting to retry"),
@@ -90,6 +91,13 @@ def summary(kind: str, result: dict[str, Any] | None) -> str:
             changed=_int(counts, "changed"),
             unchanged=_int(counts, "unchanged"),
         )
+    if kind == "similarity_batch":
+        return _(
+            "Batch %(batch)s: %(items)s items compared, %(proposed)s merge suggestions",
+            batch=_int(result, "batch_id"),
+            items=_int(result, "items"),
+            proposed=_int(result, "proposed"),
+        )
     if kind == "noop":
         return _("Done at attempt %(attempt)s", attempt=_int(result, "attempt"))
     return ""
@@ -97,7 +105,7 @@ def summary(kind: str, result: dict[str, Any] | None) -> str:
 
 def row(job: JobRecord) -> JobRow:
     link = None
-    if job.kind == "import_batch" and job.result and isinstance(job.result.get("batch_id"), int):
+    if job.kind in ("import_batch", "similarity_batch") and job.result and isinstance(job.result.get("batch_id"), int):
         link = f"/imports/{job.result['batch_id']}"
     return JobRow(view(job), summary(job.kind, job.result), link)
 

@@ -35,6 +35,20 @@ def test_job_runs_after_commit_and_records_its_result(clean_db):
     assert done.progress_done == done.progress_total == 10
 
 
+def test_a_job_submitted_inside_savepoints_starts_only_after_the_outer_commit(clean_db, monkeypatch):
+    """A dedupe key takes a savepoint, and the import submits inside one: SQLAlchemy reports a released
+    savepoint as after_commit too, which once started the job before its row was committed (on
+    PostgreSQL the runner then found no row to claim and the job stayed queued for ever)."""
+    started = []
+    monkeypatch.setattr(runner, "dispatch", lambda job_id, kind=None, **_: started.append(job_id))
+    with session_scope() as session:
+        with session.begin_nested():
+            job_id = jobs.submit(session, Actor.system(), "noop", dedupe_key="once").id
+        assert started == []  # both savepoints released, the transaction still open
+        session.flush()
+    assert started == [job_id]
+
+
 def test_rolled_back_submission_never_runs(clean_db):
     with pytest.raises(RuntimeError), session_scope() as session:
         jobs.submit(session, Actor.system(), "noop")

@@ -176,3 +176,36 @@ def test_only_the_office_sees_and_decides(db_session, office, last_session, make
             call()
     with pytest.raises(NotFound):
         duplicates.get_suggestion(db_session, office, 10**6)
+
+
+def test_a_large_batch_commits_first_and_a_job_stores_its_suggestions(
+    db_session, office, last_session, make_xlsx, monkeypatch
+):
+    from app.db.models.jobs import JobRecord
+    from app.ops import runner
+    from app.services import batch_similarity
+
+    monkeypatch.setattr(batch_similarity, "INLINE_ROWS", 3)  # this year's four rows count as large
+    monkeypatch.setattr(batch_similarity, "CHUNK", 2)  # and the job takes them two per transaction
+    preview = importing.preview_import(
+        db_session, office, _this_year(make_xlsx), kind="npc_suggestion", session_label=THIS
+    )
+    assert preview.duplicates_deferred and preview.duplicates == []
+    assert preview.as_dict()["duplicates_deferred"] is True
+    batch, _ = importing.commit_import(
+        db_session, office, _this_year(make_xlsx), kind="npc_suggestion", session_label=THIS
+    )
+    assert db_session.scalar(select(MergeSuggestion.id)) is None  # not in the import's transaction
+    job = db_session.scalars(select(JobRecord).where(JobRecord.kind == "similarity_batch")).one()
+    assert job.params["batch_id"] == batch.id
+    db_session.commit()  # the job starts after the commit
+    done = runner.wait_for(job.id, 30)
+    assert done.status == "complete", done.error
+    assert done.result == {"batch_id": batch.id, "items": 4, "proposed": 3}
+    db_session.expire_all()
+    pairs = {
+        (r.item.number, r.other_item.session.label, r.other_item.number)
+        for r in db_session.scalars(select(MergeSuggestion))
+    }
+    assert pairs == {("0001", LAST, "0001"), ("0003", LAST, "0002"), ("0004", THIS, "0003")}  # as inline
+    assert runner.execute(job.id) == "skipped"  # delivered twice: runs once

@@ -144,7 +144,7 @@ def _index_context(db_session: Session, request: Request, **extra: Any) -> dict[
         "batches": page.rows,
         "batch_view": view(page, "/imports"),
         "batch_query": query,
-        **job_lists.my_jobs_context(db_session, request.user, "import_batch"),
+        **job_lists.my_jobs_context(db_session, request.user, "import_batch", "similarity_batch"),
         "kinds": list(ItemKind),
         "error": None,
         "chosen": None,
