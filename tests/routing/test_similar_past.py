@@ -27,6 +27,25 @@ def test_similar_past_items_show_lead_and_override_and_skip_the_own_session(db_s
     assert found[0].result_class is None and found[0].satisfaction is None  # not answered yet
 
 
+def test_the_same_years_other_sessions_count_once_their_items_have_a_lead(db_session, office):
+    from sqlalchemy import select
+
+    from app.db.models import Department
+    from app.services import similarity
+    from tests.routing.services.factories import make_session
+
+    past, current = seed_past_and_current(db_session, office)
+    _other, (parallel,) = make_session(
+        db_session, label="市政协十四届四次会议", titles=[("0009", "关于缓解朝阳区望京地区小区停车难的提案", None)]
+    )
+    similarity.index_items(db_session, [parallel.id])
+    ids = [f.item_id for f in similar_past.similar_past_items(db_session, office, current[0].id)]
+    assert parallel.id not in ids and past["0201"].id in ids  # this year's, nobody has decided who leads it
+    parallel.lead_department_id = db_session.scalar(select(Department.id).where(Department.code == "cy"))
+    db_session.flush()
+    assert parallel.id in [f.item_id for f in similar_past.similar_past_items(db_session, office, current[0].id)]
+
+
 def test_only_the_office_and_bounded(db_session, office, make_user):
     department = make_user("dept_handler", "jtw").actor
     _past, current = seed_past_and_current(db_session, office)

@@ -2,8 +2,10 @@
 there, their result class and satisfaction. Shown beside the rules' explanation (office only);
 for unmatched items their leads also weigh into the suggestions (never applied automatically).
 
-Past items: those of other sessions of the same or an earlier year (the item's own session is
-excluded in SQL through similarity.similar_items' candidate_ids and exclude_session_id).
+Past items: those of sessions of earlier years, and those of the same year's other sessions that
+already have a lead (the other body's items on one matter, once assigned) — items nobody has
+decided yet say nothing about who should lead. The item's own session is excluded in SQL through
+similarity.similar_items' candidate_ids and exclude_session_id.
 """
 
 from __future__ import annotations
@@ -49,11 +51,13 @@ class PastItem:
 
 
 def past_candidates(item: Item) -> Select[Any]:
-    """Items of other sessions up to the item's year (a SELECT of ids, for the search in SQL)."""
+    """Items of earlier years, or of the same year with a lead (a SELECT of ids, for the search in SQL)."""
+    year = item.session.year
+    decided_this_year = (CongressSession.year == year) & Item.lead_department_id.is_not(None)
     return (
         select(Item.id)
         .join(CongressSession, CongressSession.id == Item.session_id)
-        .where(CongressSession.year <= item.session.year, Item.session_id != item.session_id)
+        .where(Item.session_id != item.session_id, (CongressSession.year < year) | decided_this_year)
     )
 
 
