@@ -8,7 +8,8 @@ proposed. The rule suggestions page (/routing/suggestions, `jianti rules suggest
 pattern in these, which the rule packs do not know.
 市交通委 answered last year's bus and parking items it led (the bus titles name 回龙观 and 天通苑,
 local to the place tier: the office kept them with 市交通委), with result class and satisfaction, so
-its reply editor shows them beside this year's similar items (e.g. 9002, 回龙观公交线路).
+its reply editor shows them beside this year's similar items (9002 回龙观公交线路 once signed for,
+9003 安立路过街天桥 at once).
 Beijing's district codes are used; on another profile the seeder does nothing. At the end the
 similarity index is brought up to date for every item (unchanged ones cost a hash).
 """
@@ -49,6 +50,7 @@ PAST_ITEMS = [
     ("0215", "关于加快老旧小区加装电梯的建议", None),
     ("0217", "关于优化回龙观地区通勤公交线路的建议", None),
     ("0218", "关于缓解天通苑地区早高峰公交拥挤的建议", None),
+    ("0219", "关于在安立路慧忠路口增设人行过街天桥的建议", None),
     ("0216", "关于扩大普惠性学前教育资源供给的建议", None),
 ]
 OVERRIDE_REASON = "小区、胡同周边违停属街道综合治理，由{district}牵头，市公安局协办"
@@ -56,7 +58,12 @@ BUS_REASON = "公交线路跨区运营，由市交通委统筹，{district}协�
 
 
 # number, result class, satisfaction of the replies 市交通委 sent on last year's items it led
-JTW_REPLIES = [("0213", "B", "basically_satisfied"), ("0217", "A", "satisfied"), ("0218", "A", "satisfied")]
+JTW_REPLIES = [
+    ("0213", "B", "basically_satisfied"),
+    ("0217", "A", "satisfied"),
+    ("0218", "A", "satisfied"),
+    ("0219", "B", "satisfied"),  # this year's 9003 (安立路天桥, signed for): its reply editor shows it
+]
 
 
 def seed(session: Session, ctx) -> None:
