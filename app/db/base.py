@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import cast
+from typing import TypeVar, cast
 
 from sqlalchemy import JSON, DateTime, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase
@@ -17,6 +18,17 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+IN_LIST_SIZE = 500  # values per IN (...) list: far below SQLite's and psycopg's parameter limits
+
+_T = TypeVar("_T")
+
+
+def chunks(values: Sequence[_T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[_T]]:
+    """`values` in consecutive slices of at most `size` (IN lists, bulk statements, one transaction each)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def utcnow() -> datetime:

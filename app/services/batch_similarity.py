@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db.base import chunks
 from app.db.engine import session_scope
 from app.db.models.imports import ImportBatchItem
 from app.services import duplicates, jobs, similarity
@@ -50,8 +51,7 @@ def run_for_batch(actor: Actor, batch_id: int, *, chunk: int | None = None) -> d
                 .order_by(ImportBatchItem.item_id)
             )
         )
-    chunk = chunk or CHUNK
-    parts = [item_ids[start : start + chunk] for start in range(0, len(item_ids), chunk)]
+    parts = list(chunks(item_ids, chunk or CHUNK))
     for part in parts:
         with session_scope() as session:
             similarity.index_items(session, part)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.base import utcnow
+from app.db.base import chunks, utcnow
 from app.db.models import CongressSession, Item
 from app.db.models.similarity import MergeSuggestion
 from app.domain import similarity as domain
@@ -168,11 +168,11 @@ def _stored_facts(session: Session, item_ids: Iterable[int]) -> dict[int, tuple[
     ids = sorted(set(item_ids))
     places = known_places(context.current().profile)
     found: dict[int, tuple[_Text, str, str]] = {}
-    for start in range(0, len(ids), 500):
+    for part in chunks(ids):
         rows = session.execute(
             select(Item.id, Item.title, Item.content, Item.lead_submitter, Item.number, CongressSession.label)
             .join(CongressSession, CongressSession.id == Item.session_id)
-            .where(Item.id.in_(ids[start : start + 500]))
+            .where(Item.id.in_(part))
         ).all()
         for item_id, title, content, submitter, number, label in rows:
             found[item_id] = (_text(title, content, submitter, places), number, label)
@@ -276,8 +276,8 @@ def duplicates_of_items(
     """For each stored item, the stored items the duplicate rules pair it with (best first)."""
     ids = sorted(set(item_ids))
     kinds: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        kinds.update(session.execute(select(Item.id, Item.kind).where(Item.id.in_(ids[start : start + 500]))).all())
+    for part in chunks(ids):
+        kinds.update(session.execute(select(Item.id, Item.kind).where(Item.id.in_(part))).all())
     vectors = similarity.stored_vectors(session, kinds)
     facts = _stored_facts(session, kinds)
     titles = {i: set(text.title_vector) for i, (text, _n, _l) in facts.items()}
@@ -334,8 +334,7 @@ def propose_for_items(
         return 0
     involved = sorted({i for later, (earlier, _s, _k) in best.items() for i in (later, earlier)})
     existing: set[tuple[int, int]] = set()
-    for start in range(0, len(involved), 500):
-        chunk = involved[start : start + 500]
+    for chunk in chunks(involved):
         existing.update(
             session.execute(
                 select(MergeSuggestion.item_id, MergeSuggestion.other_item_id).where(

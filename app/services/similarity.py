@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.db.base import table_of, utcnow
+from app.db.base import chunks, table_of, utcnow
 from app.db.models import Item
 from app.db.models.similarity import SimilarityDocument, SimilarityTerm, SimilarityTermFrequency
 from app.domain import similarity as domain
@@ -37,7 +37,6 @@ MAX_QUERY_TERMS = 32
 COMMON_SHARE = 0.01  # a term in more than 1% of the items says little about which ones
 RAREST_FALLBACK = 4  # when every term is that common: the few rarest, so the read stays bounded
 COMMON_FLOOR = 50
-CHUNK = 500  # ids per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -51,11 +50,6 @@ def text_hash(title: str, content: str) -> str:
     return hashlib.sha256(f"{domain.ALGORITHM_VERSION}\x1f{title}\x1f{content}".encode()).hexdigest()
 
 
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 # --- the index -------------------------------------------------------------------------------
 
 
@@ -66,7 +60,7 @@ def index_items(session: Session, item_ids: Iterable[int]) -> None:
     stale: dict[int, dict[str, int]] = {}
     hashes: dict[int, str] = {}
     gone: list[int] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         known = dict(
             session.execute(
                 select(SimilarityDocument.item_id, SimilarityDocument.text_hash).where(
@@ -93,7 +87,7 @@ def _replace_vectors(
 ) -> None:
     changed = sorted([*vectors, *gone])
     delta: dict[str, int] = defaultdict(int)
-    for chunk in _chunks(changed):
+    for chunk in chunks(changed):
         for (term,) in session.execute(select(SimilarityTerm.term).where(SimilarityTerm.item_id.in_(chunk))):
             delta[term] -= 1
         session.execute(delete(SimilarityTerm).where(SimilarityTerm.item_id.in_(chunk)))
@@ -126,8 +120,8 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
             for row in rows:
                 copy.write_row(tuple(_copy_value(row[c]) for c in columns))
         return
-    for start in range(0, len(rows), 20_000):
-        session.execute(insert(table), rows[start : start + 20_000])
+    for part in chunks(rows, 20_000):
+        session.execute(insert(table), part)
 
 
 def _copy_value(value: Any) -> Any:
@@ -141,12 +135,12 @@ def _apply_frequencies(session: Session, delta: dict[str, int]) -> None:
     table = table_of(SimilarityTermFrequency)
     upsert_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     rows = [{"term": term, "documents": delta[term]} for term in sorted(delta)]
-    for start in range(0, len(rows), 5_000):
+    for part in chunks(rows, 5_000):
         statement = upsert_insert(table)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.term], set_={"documents": table.c.documents + statement.excluded.documents}
         )
-        session.execute(statement, rows[start : start + 5_000])
+        session.execute(statement, part)
     session.execute(delete(table).where(table.c.documents <= 0))
 
 
@@ -156,8 +150,8 @@ def reindex_all(session: Session) -> int:
     session.execute(delete(SimilarityDocument))
     session.execute(delete(SimilarityTermFrequency))
     ids = list(session.scalars(select(Item.id).order_by(Item.id)))
-    for start in range(0, len(ids), 5_000):
-        index_items(session, ids[start : start + 5_000])
+    for part in chunks(ids, 5_000):
+        index_items(session, part)
     return len(ids)
 
 
@@ -227,11 +221,11 @@ def _stored_vectors(session: Session, item_ids: Sequence[int]) -> dict[int, dict
 def _frequencies(session: Session, terms: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     wanted = sorted(set(terms))
-    for start in range(0, len(wanted), CHUNK):
+    for part in chunks(wanted):
         found.update(
             session.execute(
                 select(SimilarityTermFrequency.term, SimilarityTermFrequency.documents).where(
-                    SimilarityTermFrequency.term.in_(wanted[start : start + CHUNK])
+                    SimilarityTermFrequency.term.in_(part)
                 )
             ).all()
         )
@@ -385,7 +379,7 @@ def bulk_search(
         pools[key] = sorted(sums, key=lambda item_id: (-sums[item_id], item_id))[:pool]
     pooled = sorted({i for found in pools.values() for i in found})
     stored: dict[int, dict[str, int]] = {}
-    for chunk in _chunks(pooled):
+    for chunk in chunks(pooled):
         stored.update(_stored_vectors(session, chunk))
     extra = {t for v in stored.values() for t in v} - set(frequencies)
     frequencies.update(_frequencies(session, extra))
@@ -416,9 +410,9 @@ def _postings(
     `term IN (...)`, SQLite probes every candidate for every term instead of reading the postings."""
     allowed = set(session.scalars(candidate_ids)) if candidate_ids is not None else None
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for start in range(0, len(terms), CHUNK):
+    for part in chunks(terms):
         statement = select(SimilarityTerm.term, SimilarityTerm.item_id, SimilarityTerm.weight).where(
-            SimilarityTerm.term.in_(terms[start : start + CHUNK])
+            SimilarityTerm.term.in_(part)
         )
         for term, item_id, weight in session.execute(statement):
             if allowed is None or item_id in allowed:
@@ -429,7 +423,7 @@ def _postings(
 def stored_vectors(session: Session, item_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """The indexed vectors of these items (missing: not indexed)."""
     found: dict[int, dict[str, int]] = {}
-    for chunk in _chunks(sorted(set(item_ids))):
+    for chunk in chunks(sorted(set(item_ids))):
         found.update(_stored_vectors(session, chunk))
     return found
 

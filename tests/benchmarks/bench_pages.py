@@ -26,6 +26,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from tests.benchmarks.databases import fresh_postgres
+
 REVIEW_SIZE = 1_500
 SESSION_SIZE = 1_000  # items per session: 50,000 items are fifty sessions' history
 PAGE = 50
@@ -141,21 +143,6 @@ def _seed(url: str, size: int):
     return engine, dept_ids[0], review.id, current.id
 
 
-def _fresh_postgres(base_url: str, size: int) -> str:
-    """A new, empty database on the server of base_url for one size (dropped first if left over)."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base_url)
-    name = f"jianti_bench_pages_{size}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 def _time(fn, repeat: int) -> tuple[float, float]:
     fn()  # warm up
     samples = []
@@ -214,7 +201,9 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
         workdir = Path(tempfile.mkdtemp(prefix="jianti-bench-pages-"))
-        url = _fresh_postgres(args.url, size) if args.url else f"sqlite:///{workdir / 'bench.db'}"
+        url = (
+            fresh_postgres(args.url, f"jianti_bench_pages_{size}") if args.url else f"sqlite:///{workdir / 'bench.db'}"
+        )
         use_settings(
             load_settings({"JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench", "JIANTI_DATA_DIR": str(workdir)})
         )

@@ -47,6 +47,7 @@ import tracemalloc
 from pathlib import Path
 
 from app import PROJECT_ROOT
+from tests.benchmarks.databases import fresh_postgres
 
 STREETS = "望京 花家地 学院路 清河 展览路 方庄 梨园 玉桥 回龙观 天通苑 八角 古城 黄村 亦庄 斋堂 清水 卢沟桥 良乡 长阳 西红门 康庄 儒林 桥梓 月坛 和平里 酒仙桥 双井 劲松 马连道 宋家庄".split()
 DETAILS = [
@@ -76,20 +77,6 @@ def _text(rng: random.Random, topics, districts: list[str]) -> tuple[str, str]:
         + "。加强部门协同，建立长效机制。"
     )
     return title, content
-
-
-def _fresh_postgres(base_url: str) -> str:
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base_url)
-    name = "jianti_bench_similarity"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def _insert_items(session, congress_id: int, texts, start: int, dept_ids: list[int]) -> list[int]:
@@ -181,7 +168,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="jianti-bench-similarity-"))
     sqlite_path = workdir / "bench.db"
-    url = _fresh_postgres(args.url) if args.url else f"sqlite:///{sqlite_path}"
+    url = fresh_postgres(args.url, "jianti_bench_similarity") if args.url else f"sqlite:///{sqlite_path}"
     use_settings(
         load_settings({"JIANTI_DATABASE_URL": url, "JIANTI_SECRET_KEY": "bench", "JIANTI_DATA_DIR": str(workdir)})
     )
