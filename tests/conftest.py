@@ -185,11 +185,24 @@ def make_user(clean_db):
     return make
 
 
-@pytest.fixture
-def app(clean_db):
+@pytest.fixture(scope="session")
+def _one_app(database_url):
+    """Building the app costs about 0.6 s (handler registration, the OpenAPI document), so each worker builds it
+    once. Sharing it is safe: the app reads settings per request, clean_db empties the database, and `app` puts
+    its state back as it was built (each TestClient's lifespan then runs start-up as a fresh process would)."""
     from app.web.app import create_app
 
-    return create_app()
+    app = create_app()
+    return app, dict(app.state)
+
+
+@pytest.fixture
+def app(clean_db, _one_app):
+    app, built_state = _one_app
+    for key in list(app.state):
+        del app.state[key]
+    app.state.update(built_state)
+    return app
 
 
 @pytest.fixture

@@ -639,7 +639,6 @@ def decide(
     user's request. Department membership, version and audit need the database and stay in
     the service.
     """
-    context = _with(context, assignment_role, by_system=by_system)
     if action not in _KNOWN[entity]:
         raise Refused(N_("Unknown action"))
     transition = find_transition(entity, action, state)
@@ -651,7 +650,7 @@ def decide(
         raise Refused(N_("Your role may not take this action"))
     if not transition.applies_to(assignment_role):
         raise Refused(N_("This action does not apply to this kind of assignment"))
-    reason = transition.refusal(context)
+    reason = transition.refusal(_with(context, assignment_role, by_system=by_system))  # facts only once needed
     if reason:
         raise Refused(reason)
     return transition

@@ -114,6 +114,21 @@ def test_build_calendar_reads_the_profile_calendar_folder(tmp_path):
     assert calendar.day(date(2027, 1, 1)).name_en == "New Year's Day"
 
 
+def test_build_calendar_is_shared_until_a_file_changes(tmp_path):
+    folder = tmp_path / "demo" / "calendar"
+    folder.mkdir(parents=True)
+    path = folder / "2027.toml"
+    path.write_text('year = 2027\n[[holiday]]\nname = "元旦"\nfrom = 2027-01-01\n', encoding="utf-8")
+    first = build_calendar("demo", rules_dir=tmp_path)
+    assert build_calendar("demo", rules_dir=tmp_path) is first  # built once, its day cache shared
+    path.write_text('year = 2027\n[[holiday]]\nname = "元旦"\nfrom = 2027-01-01\nto = 2027-01-05\n', encoding="utf-8")
+    edited = build_calendar("demo", rules_dir=tmp_path)
+    assert first.is_working_day(date(2027, 1, 5)) and not edited.is_working_day(date(2027, 1, 5))  # a Tuesday
+    stored = YearData(2027, "database", (CalendarEntry(date(2027, 1, 6), False, "调整"),))
+    with_stored = build_calendar("demo", [stored], rules_dir=tmp_path)  # a year stored in the database wins
+    assert with_stored is not edited and not with_stored.is_working_day(date(2027, 1, 6))
+
+
 def test_read_year_file_checks_the_year_against_the_file_name(tmp_path):
     path = tmp_path / "2028.toml"
     path.write_text("year = 2027\n", encoding="utf-8")

@@ -16,20 +16,21 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def open_as(browser, live_server):
-    """open_as(user) -> a fresh logged-in page (one browser context per person)."""
-    contexts = []
+    """open_as(user) -> that person's logged-in page (one browser context per person, logged in once)."""
+    pages = {}
 
     def login(user):
-        context = browser.new_context(locale="zh-CN", base_url=live_server)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        browser_login(page, user)
-        return page
+        if user.username not in pages:
+            context = browser.new_context(locale="zh-CN", base_url=live_server)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            browser_login(page, user)
+            pages[user.username] = page
+        return pages[user.username]
 
     yield login
-    for context in contexts:
-        context.close()
+    for page in pages.values():
+        page.context.close()
 
 
 def act(page, action: str, **fields) -> None:
