@@ -178,33 +178,47 @@ class Outcome:
     body: dict
 
 
-def _race(base: str, token: str, path: str, body: dict, n: int, when_connected=None) -> list[Outcome]:
+def _race(
+    base: str, token: str, path: str, body: dict, n: int, when_connected=None, *, server_stops: bool = False
+) -> list[Outcome]:
     """n clients open their connections, then `when_connected()` runs (the health watcher starts:
     opening 50 clients costs the client machine a second of CPU, which is not the server's doing),
-    then all n send their write at once."""
+    then all n send their write at once. server_stops: the test stops the server meanwhile, so a
+    client may find it gone (or its fellows never at the barrier); it then records nothing."""
     connected = threading.Barrier(n + 1, timeout=60)
     start = threading.Barrier(n + 1, timeout=60)
     outcomes: list[Outcome] = []
     lock = threading.Lock()
 
     def one() -> None:
-        with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
-            client.get("/health/live")  # the connection is open before the start
-            connected.wait()
-            start.wait()
-            began = time.monotonic()
-            response = client.post(path, json=body)
-            seconds = time.monotonic() - began
+        try:
+            with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
+                client.get("/health/live")  # the connection is open before the start
+                connected.wait()
+                start.wait()
+                began = time.monotonic()
+                response = client.post(path, json=body)
+                seconds = time.monotonic() - began
+        except (httpx.TransportError, threading.BrokenBarrierError):
+            if not server_stops:
+                raise
+            connected.abort()
+            start.abort()
+            return
         with lock:
             outcomes.append(Outcome(response.status_code, seconds, response.json()))
 
     threads = [threading.Thread(target=one) for _ in range(n)]
     for thread in threads:
         thread.start()
-    connected.wait()
-    if when_connected is not None:
-        when_connected()
-    start.wait()
+    try:
+        connected.wait()
+        if when_connected is not None:
+            when_connected()
+        start.wait()
+    except threading.BrokenBarrierError:
+        if not server_stops:
+            raise
     for thread in threads:
         thread.join(60)
     return outcomes
@@ -273,7 +287,11 @@ def test_exactly_one_wins_the_others_409_fast(server, clean_db, people, write, n
 def test_sigterm_ends_the_server_while_writes_wait(server, clean_db, people):
     """SIGTERM during a storm of conflicting writes: the server stops within the grace period."""
     path, body = registered_item(clean_db, people)
-    racers = threading.Thread(target=_race, args=(server.base, people.tokens["office"], path, body, 20))
+    racers = threading.Thread(
+        target=_race,
+        args=(server.base, people.tokens["office"], path, body, 20),
+        kwargs={"server_stops": True},
+    )
     racers.start()
     time.sleep(0.3)
     began = time.monotonic()
