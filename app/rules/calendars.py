@@ -74,20 +74,15 @@ def parse_year_text(text: str, origin: str) -> YearData:
 
 
 def office_years(profile_name: str, rules_dir: Path | None = None) -> tuple[YearData, ...]:
+    return tuple(read_year_file(path) for path, _mtime, _size in _year_files(profile_name, rules_dir))
+
+
+def _year_files(profile_name: str, rules_dir: Path | None) -> tuple[tuple[Path, int, int], ...]:
+    """The office's year files with their version (mtime, size): an edited file is read again."""
     directory = calendar_dir(profile_name, rules_dir)
     if not directory.is_dir():
         return ()
-    files = []
-    for path in sorted(directory.glob("*.toml")):
-        stat = path.stat()
-        files.append((path, stat.st_mtime_ns, stat.st_size))
-    return _read_year_files(tuple(files))
-
-
-@lru_cache(maxsize=16)
-def _read_year_files(files: tuple[tuple[Path, int, int], ...]) -> tuple[YearData, ...]:
-    """Parsed once per version of the files (path, mtime, size): an edited file is read again."""
-    return tuple(read_year_file(path) for path, _mtime, _size in files)
+    return tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(directory.glob("*.toml")))
 
 
 def build_calendar(
@@ -95,14 +90,14 @@ def build_calendar(
 ) -> WorkingCalendar:
     """Library + office files + `extra_office_years` (e.g. years entered in the database, which
     replace a file for the same year)."""
-    return _calendar_of(office_years(profile_name, rules_dir), tuple(extra_office_years))
+    return _calendar_of(_year_files(profile_name, rules_dir), tuple(extra_office_years))
 
 
 @lru_cache(maxsize=32)
-def _calendar_of(file_years: tuple[YearData, ...], extra_office_years: tuple[YearData, ...]) -> WorkingCalendar:
-    """One calendar per set of inputs, shared: it is immutable, and its day cache then serves every
-    request instead of being rebuilt (with every office file parsed) for each deadline computed."""
-    office = {data.year: data for data in file_years}
+def _calendar_of(files: tuple[tuple[Path, int, int], ...], extra_office_years: tuple[YearData, ...]) -> WorkingCalendar:
+    """One calendar per version of the inputs, shared: it is immutable, and its day cache then serves
+    every request instead of being rebuilt (with every office file parsed) for each deadline computed."""
+    office = {data.year: data for data in (read_year_file(path) for path, _mtime, _size in files)}
     for data in extra_office_years:
         office[data.year] = data
     return WorkingCalendar(library_years(), office.values())
