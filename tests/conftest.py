@@ -8,14 +8,17 @@ no JIANTI_* variable can set): the parameters are the library's business, the te
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -223,6 +226,85 @@ def login_as(client, make_user):
         return client, user
 
     return do
+
+
+# ------------------------------------------------------------------------------- the seeded demo
+
+DEMO_SECRET_KEY = "demo-test"
+
+
+def demo_env(database_url: str, data_dir: Path) -> dict[str, str]:
+    """The environment of a `jianti` subprocess on its own database, none of the run's JIANTI_* variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIANTI_")}
+    return env | {
+        "JIANTI_DATABASE_URL": database_url,
+        "JIANTI_DATA_DIR": str(data_dir),
+        "JIANTI_SECRET_KEY": DEMO_SECRET_KEY,
+    }
+
+
+def run_demo(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    """A copy of what one `jianti demo --no-serve` made from nothing: demo.db, files/ and what it printed."""
+
+    folder: Path
+    stdout: str
+
+    @property
+    def database(self) -> Path:
+        return self.folder / "demo.db"
+
+    @property
+    def files(self) -> Path:
+        return self.folder / "files"
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    def copy_to(self, folder: Path) -> SeededDemo:
+        folder.mkdir(parents=True)
+        for path in self.folder.glob("demo.db*"):  # with any -wal/-shm left beside it
+            shutil.copy2(path, folder / path.name)
+        shutil.copytree(self.files, folder / "files")
+        return SeededDemo(folder, self.stdout)
+
+
+@pytest.fixture(scope="session")
+def seeded_demo_template(tmp_path_factory) -> SeededDemo:
+    """Seeding the demo takes most of 20 s, so the whole run (every xdist worker) seeds it once, under a file lock,
+    in the folder the workers' temporary folders share; tests take a copy (`seeded_demo`) and never touch this one."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # pytest-N/, whose popen-gwK/ folders are the workers' own
+    folder = shared / "seeded-demo"
+    with open(shared / "seeded-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        printed = folder / "demo-stdout.txt"
+        if not printed.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            seeded = SeededDemo(folder, "")
+            done = run_demo(demo_env(seeded.url, seeded.files))
+            assert done.returncode == 0, done.stderr[-3000:]
+            printed.write_text(done.stdout, encoding="utf-8")
+        return SeededDemo(folder, printed.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seeded_demo(seeded_demo_template, tmp_path) -> SeededDemo:
+    """A private copy of the seeded demo (SQLite database and data folder) for a test to change at will."""
+    return seeded_demo_template.copy_to(tmp_path / "demo")
 
 
 # ------------------------------------------------------------------------------- browser

@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from sqlalchemy import create_engine, text
 
-
-def _demo(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIANTI_")}
-    env |= {
-        "JIANTI_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-        "JIANTI_DATA_DIR": str(tmp_path / "files"),
-        "JIANTI_SECRET_KEY": "demo-test",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli.main", "demo", "--no-serve"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from tests.conftest import demo_env, run_demo
 
 
-def test_demo_prepares_everything_and_is_idempotent(tmp_path):
-    first = _demo(tmp_path)
-    assert first.returncode == 0, first.stderr
+def test_demo_prepares_everything_and_is_idempotent(seeded_demo):
+    """The first run is the run's shared seed (tests/conftest.py); the second runs here, on a copy."""
+    first = seeded_demo.stdout
     for username in ("admin", "staff", "jtw", "jtw_lead", "jw", "leader"):
-        assert f"  {username} " in first.stdout
-    assert "portal /portal" in first.stdout
-    second = _demo(tmp_path)
+        assert f"  {username} " in first
+    assert "portal /portal" in first
+    second = run_demo(demo_env(seeded_demo.url, seeded_demo.files))
     assert second.returncode == 0, second.stderr
     assert "exist already" in second.stdout
-    engine = create_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    engine = create_engine(seeded_demo.url)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM users WHERE role != 'deputy'")).scalar() == 7
         # the portal (issue 14): a roster, activated deputies printed once, published replies
@@ -54,4 +36,4 @@ def test_demo_prepares_everything_and_is_idempotent(tmp_path):
         ]
         assert all(attempts == 1 for _, _, attempts, _, _ in jobs)
         assert "“标题”为空" in jobs[3].error and jobs[2].result is not None
-    assert (tmp_path / "files" / "jobs" / "3").is_dir()  # the workbook file of the statistics job
+    assert (seeded_demo.files / "jobs" / "3").is_dir()  # the workbook file of the statistics job

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.db.base import Base
 from app.db.engine import make_engine
 from app.ops.backup import BackupError, backup, read_manifest, restore
-from tests.conftest import _create_postgres_database
+from tests.conftest import _create_postgres_database, _on_postgres, demo_env, run_demo
 
 
 def _new_database(tmp: Path, name: str):
@@ -35,23 +35,24 @@ def _jianti(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A database seeded by `jianti demo --no-serve`, with its data folder, backed up by `jianti backup`."""
+def demo(tmp_path_factory, seeded_demo_template):
+    """A populated demo database with its data folder, backed up by `jianti backup`: on SQLite a copy of the run's
+    seeded demo, on PostgreSQL seeded here by `jianti demo --no-serve`."""
     tmp = tmp_path_factory.mktemp("backup")
-    url, drop = _new_database(tmp, "source")
-    env = {
-        **os.environ,
-        "JIANTI_DATABASE_URL": url,
-        "JIANTI_DATA_DIR": str(tmp / "source-files"),
-        "JIANTI_SECRET_KEY": "backup-test",
-    }
-    env.pop("JIANTI_QUEUE_URL", None)
-    seeded = _jianti(env, "demo", "--no-serve")
-    assert seeded.returncode == 0, seeded.stderr[-2000:]
+    if _on_postgres():
+        url, drop = _new_database(tmp, "source")
+        data = tmp / "source-files"
+        env = demo_env(url, data)
+        seeded = run_demo(env)
+        assert seeded.returncode == 0, seeded.stderr[-2000:]
+    else:
+        source = seeded_demo_template.copy_to(tmp / "source")
+        url, data, drop = source.url, source.files, (lambda: None)
+        env = demo_env(url, data)
     archive = tmp / "demo.jianti-backup.tar"
     made = _jianti(env, "backup", "--out", str(archive), "--json")
     assert made.returncode == 0, made.stderr
-    yield {"url": url, "data": tmp / "source-files", "archive": archive, "tmp": tmp, "report": json.loads(made.stdout)}
+    yield {"url": url, "data": data, "archive": archive, "tmp": tmp, "report": json.loads(made.stdout)}
     make_engine(url).dispose()
     drop()
 
