@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.db.base import chunks
 from app.db.models import Assignment, CongressSession, Department, Item, ItemIntendedDepartment
 from app.db.models.routing import RoutingRecord
 from app.domain.enums import AssignmentRole, ItemKind, ItemState
@@ -82,11 +83,12 @@ def current_record(session: Session, item_id: int) -> RoutingRecord | None:
 
 
 def current_records(session: Session, item_ids: Iterable[int]) -> dict[int, RoutingRecord]:
-    ids = list(item_ids)
-    if not ids:
-        return {}
-    stmt = select(RoutingRecord).where(RoutingRecord.item_id.in_(ids), RoutingRecord.current.is_(True))
-    return {r.item_id: r for r in session.scalars(stmt)}
+    """The current record of each of these items that has one (one query per 500 items)."""
+    found: dict[int, RoutingRecord] = {}
+    for chunk in chunks(list(dict.fromkeys(item_ids))):
+        stmt = select(RoutingRecord).where(RoutingRecord.item_id.in_(chunk), RoutingRecord.current.is_(True))
+        found.update((r.item_id, r) for r in session.scalars(stmt))
+    return found
 
 
 @dataclass
@@ -179,6 +181,8 @@ def _route_session(
     items = session_items(session, congress_session)
     records = current_records(session, [i.id for i in items])
     report = RouteReport(label, active.version.content_hash, dry_run, refused_file_problems=active.refused)
+    # new records are written together after the loop (one flush for the run, not one per item)
+    proposed: list[_Proposal] = []
     for item in items:
         record = records.get(item.id)
         if item.state not in ROUTABLE_STATES or (record is not None and record.status == "assigned"):
@@ -196,12 +200,21 @@ def _route_session(
         if record is not None and record.rule_set_id == active.version.id and record.proposal == decision.as_dict():
             report.outcomes.append(ItemOutcome(item.id, item.number, item.title, decision, "kept", record.status))
             continue
-        _store(session, actor, item, decision, active.version.id, superseding=record)
+        if record is not None:
+            _supersede(record)
+        proposed.append(_Proposal(item, decision, _new_record(actor, item, decision, active.version.id), record))
         action = "rerouted" if record is not None else "routed"
         report.outcomes.append(
             ItemOutcome(item.id, item.number, item.title, decision, action, record.status if record else None)
         )
     if not dry_run:
+        # one flush for the run (it updates the superseded rows before inserting the new ones),
+        # then the proposals' audit rows in one INSERT, in the items' order, before the run's own row
+        session.add_all([p.record for p in proposed])
+        session.flush()
+        audit.record_many(
+            session, actor, [_proposal_change(p.item, p.decision, p.record, p.superseding) for p in proposed]
+        )
         audit.record(
             session,
             actor,
@@ -217,20 +230,21 @@ def _route_session(
     return report
 
 
-def _store(
-    session: Session,
-    actor: Actor,
-    item: Item,
-    decision: Decision,
-    rule_set_id: int,
-    superseding: RoutingRecord | None,
-    reason: str | None = None,
-) -> RoutingRecord:
-    if superseding is not None:
-        superseding.current = False
-        if superseding.status != "assigned":
-            superseding.status = "superseded"
-        session.flush()
+@dataclass
+class _Proposal:
+    item: Item
+    decision: Decision
+    record: RoutingRecord  # new, current
+    superseding: RoutingRecord | None
+
+
+def _supersede(record: RoutingRecord) -> None:
+    record.current = False
+    if record.status != "assigned":
+        record.status = "superseded"
+
+
+def _new_record(actor: Actor, item: Item, decision: Decision, rule_set_id: int) -> RoutingRecord:
     record = RoutingRecord(
         item_id=item.id,
         rule_set_id=rule_set_id,
@@ -242,11 +256,18 @@ def _store(
         reference_codes=[],
     )
     _apply_decision(record, decision)
-    session.add(record)
-    session.flush()
-    audit.record(
-        session,
-        actor,
+    return record
+
+
+def _proposal_change(
+    item: Item,
+    decision: Decision,
+    record: RoutingRecord,
+    superseding: RoutingRecord | None,
+    reason: str | None = None,
+) -> audit.Change:
+    """The audit row of a stored proposal (`record` flushed, so it has its id)."""
+    return audit.Change(
         entity="item",
         entity_id=item.id,
         action="routing_propose",
@@ -261,6 +282,35 @@ def _store(
             "reference": list(decision.reference),
         },
         reason=reason,
+    )
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    item: Item,
+    decision: Decision,
+    rule_set_id: int,
+    superseding: RoutingRecord | None,
+    reason: str | None = None,
+) -> RoutingRecord:
+    """One new proposal for one item, superseding its current record."""
+    if superseding is not None:
+        _supersede(superseding)
+        session.flush()
+    record = _new_record(actor, item, decision, rule_set_id)
+    session.add(record)
+    session.flush()
+    change = _proposal_change(item, decision, record, superseding, reason)
+    audit.record(
+        session,
+        actor,
+        entity=change.entity,
+        entity_id=change.entity_id,
+        action=change.action,
+        before=change.before,
+        after=change.after,
+        reason=change.reason,
     )
     return record
 

@@ -24,7 +24,7 @@ from app.services import deadlines as deadline_service
 from app.services.access import require_office
 from app.services.actor import Actor
 from app.services.errors import Conflict, NotFound, Problem, UserError, ValidationFailed
-from app.services.routing.proposals import current_record
+from app.services.routing.proposals import current_record, current_records
 from app.services.routing.rulesets import current_profile
 from app.services.workflow.actions import create_assignment
 
@@ -69,8 +69,11 @@ def accept(session: Session, actor: Actor, item_ids: Iterable[int]) -> BulkResul
     """Accept the proposals of these items as they are (items needing manual routing are skipped)."""
     require_office(actor)
     result = BulkResult()
-    for item_id in dict.fromkeys(item_ids):
-        record = current_record(session, item_id)
+    ids = list(dict.fromkeys(item_ids))
+    records = current_records(session, ids)  # one query per 500 items, not one per item
+    changes = []
+    for item_id in ids:
+        record = records.get(item_id)
         if record is None:
             result.skipped[item_id] = _("no proposal")
         elif record.status == "manual":
@@ -82,17 +85,14 @@ def accept(session: Session, actor: Actor, item_ids: Iterable[int]) -> BulkResul
             record.status = "accepted"
             record.decided_at = utcnow()
             record.decided_by_name = actor.username
-            audit.record(
-                session,
-                actor,
-                entity="item",
-                entity_id=item_id,
-                action="routing_accept",
-                before=before,
-                after=_choice(record),
+            changes.append(
+                audit.Change(
+                    entity="item", entity_id=item_id, action="routing_accept", before=before, after=_choice(record)
+                )
             )
             result.done.append(item_id)
     session.flush()
+    audit.record_many(session, actor, changes)  # one INSERT, after the records' updates
     return result
 
 

@@ -1,13 +1,15 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.db.base import chunks
 from app.db.models import Assignment, AuditEntry, Department
 from app.db.models.routing import RoutingRecord, RuleSetVersion
 from app.domain.enums import ItemState
 from app.services import routing
 from app.services.errors import Conflict, Forbidden, ValidationFailed
+from app.services.routing import proposals
 from tests.routing.services.factories import SESSION_LABEL, make_session
 
 
@@ -54,6 +56,60 @@ def test_routing_again_keeps_office_decisions_and_identical_proposals(db_session
     actions = {o.item_id: o.action for o in report.outcomes}
     assert actions[items[0].id] == "kept" and actions[items[1].id] == "kept"
     assert db_session.scalar(select(RoutingRecord).where(RoutingRecord.item_id == items[0].id)).status == "accepted"
+
+
+def test_a_run_supersedes_changed_proposals_and_audits_them_in_the_items_order(db_session, office, monkeypatch):
+    # runs and bulk accepts load current records in chunks and write their rows together:
+    # chunks of 2 make five items cross their edges
+    monkeypatch.setattr(proposals, "chunks", lambda values: chunks(values, 2))
+    congress, items = make_session(db_session)
+    ids = [i.id for i in items]
+    routing.route_session(db_session, office, SESSION_LABEL)
+    first = {item_id: record.id for item_id, record in routing.current_records(db_session, ids).items()}
+    assert len(first) == 5
+    routing.accept(db_session, office, [items[1].id])
+    items[0].title = "关于加强校园食品安全监管的建议"
+    items[3].title = "关于加快老旧小区加装电梯的建议"
+    db_session.flush()
+    last_row = db_session.scalar(select(func.max(AuditEntry.id)))
+
+    report = routing.route_session(db_session, office, SESSION_LABEL)
+    assert [(o.item_id, o.action) for o in report.outcomes] == [
+        (ids[0], "rerouted"),
+        (ids[1], "kept"),
+        (ids[2], "kept"),
+        (ids[3], "rerouted"),
+        (ids[4], "kept"),
+    ]
+    now = routing.current_records(db_session, ids)
+    assert now[ids[0]].lead_code == "scjgj" and now[ids[3]].lead_code == "zjw"
+    assert {item_id: record.id for item_id, record in now.items() if item_id not in (ids[0], ids[3])} == {
+        item_id: record_id for item_id, record_id in first.items() if item_id not in (ids[0], ids[3])
+    }
+    for item_id in (ids[0], ids[3]):
+        old = db_session.get(RoutingRecord, first[item_id])
+        db_session.refresh(old)
+        assert not old.current and old.status == "superseded" and now[item_id].id > old.id
+    assert db_session.scalar(select(func.count()).where(RoutingRecord.current.is_(True))) == 5
+    rows = list(db_session.scalars(select(AuditEntry).where(AuditEntry.id > last_row).order_by(AuditEntry.id)))
+    assert [(r.action, r.entity_id) for r in rows] == [
+        ("routing_propose", ids[0]),
+        ("routing_propose", ids[3]),
+        ("route", congress.id),
+    ]
+    assert rows[0].before == {"record": first[ids[0]], "status": "superseded"}
+    assert rows[0].after["record"] == now[ids[0]].id and rows[0].after["status"] == "proposed"
+    assert rows[0].after["lead"] == "scjgj" and rows[1].after["record"] == now[ids[3]].id
+    assert rows[0].actor_name == office.username and rows[2].after["routed"] == 2
+
+    missing = ids[-1] + 1000
+    result = routing.accept(db_session, office, [ids[3], ids[0], ids[0], ids[2], ids[1], missing])
+    assert result.done == [ids[3], ids[0], ids[2]]
+    assert set(result.skipped) == {ids[1], missing}
+    rows = list(db_session.scalars(select(AuditEntry).where(AuditEntry.id > rows[-1].id).order_by(AuditEntry.id)))
+    assert [(r.action, r.entity_id) for r in rows] == [("routing_accept", i) for i in result.done]
+    assert rows[0].before["status"] == "proposed" and rows[0].after["status"] == "accepted"
+    assert all(now[i].status == "accepted" and now[i].decided_by_name == office.username for i in result.done)
 
 
 def test_department_users_may_not_route(db_session, make_user):
