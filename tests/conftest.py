@@ -143,14 +143,39 @@ def _has_sqlite_sequence(connection) -> bool:
     return connection.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() is not None
 
 
+_profile_rows: dict[str, list[dict]] = {}  # table -> rows, as sync_departments leaves an empty database (per worker)
+
+
+def _put_profile_departments(engine) -> None:
+    """The Beijing profile's departments (with their categories and audit rows), as `sync_departments` makes them on an
+    empty database. The first test of a worker runs the sync and keeps the rows it wrote; later tests get the same rows
+    inserted back, ids included: the sync's 80 ORM objects cost about 40 ms, for each of 1,200 tests."""
+    if not _profile_rows:
+        with session_scope(engine) as session:
+            departments.sync_departments(session, Actor.system(), load_profile("beijing"))
+        with engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(row) for row in connection.execute(table.select().order_by(*table.primary_key)).mappings()]
+                if rows:
+                    _profile_rows[table.name] = rows
+        return
+    tables = {table.name: table for table in Base.metadata.sorted_tables}
+    with engine.begin() as connection:
+        for name, rows in _profile_rows.items():  # sorted_tables order: referenced tables first
+            connection.execute(tables[name].insert(), rows)
+            if engine.dialect.name == "postgresql":  # explicit ids leave the sequence behind
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}"
+                )
+
+
 @pytest.fixture
 def clean_db(engine):
     """An empty database with the Beijing profile's departments, emptied again after the test."""
     global _db_used
     _db_used = True
     _empty_all_tables(engine)
-    with session_scope(engine) as session:
-        departments.sync_departments(session, Actor.system(), load_profile("beijing"))
+    _put_profile_departments(engine)
     yield engine
     _empty_all_tables(engine)
 

@@ -87,15 +87,10 @@ def _sync_categories(session: Session, profile: Profile, report: SyncReport) -> 
             cat = Category(profile=profile.name, code=spec.code, name=spec.name, kinds=kinds, parent=parent)
             session.add(cat)
             report.categories_added.append(spec.code)
-        elif (cat.name, cat.kinds, cat.parent_id, cat.active) != (
-            spec.name,
-            kinds,
-            parent.id if parent else None,
-            True,
-        ):
+        # parents are compared as objects (all of the profile's are loaded), so nothing needs a flush per category
+        elif (cat.name, cat.kinds, cat.parent, cat.active) != (spec.name, kinds, parent, True):
             cat.name, cat.kinds, cat.parent, cat.active = spec.name, kinds, parent, True
             report.categories_changed.append(spec.code)
-        session.flush()
         by_code[spec.code] = cat
     for code, cat in existing.items():
         if code not in by_code and cat.active:
