@@ -82,12 +82,13 @@ class EmbeddedScheduler:
         while not self.stop_event.is_set():
             now = time.time()
             try:
+                # the next time is set before the work, so a failing run (database gone) waits for it, not 50 ms
                 if next_fire is not None and now >= next_fire:
-                    fire_supervision(next_fire)
-                    next_fire = croniter(cron, datetime.now(OFFICE_TIMEZONE)).get_next(float)
+                    due, next_fire = next_fire, croniter(cron, datetime.now(OFFICE_TIMEZONE)).get_next(float)
+                    fire_supervision(due)
                 if now >= next_sweep:
-                    redispatch_lost()
                     next_sweep = now + self.sweep_every_s
+                    redispatch_lost()
             except Exception:  # noqa: BLE001 - the schedule must survive a failed run (the row says why)
                 log.exception("scheduled work failed")
             wake = min(t for t in (next_fire, next_sweep) if t is not None)
