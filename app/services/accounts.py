@@ -11,7 +11,7 @@ from typing import Any, cast
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.db.base import utcnow
 from app.db.models import ApiToken, Department, User, WebSession
@@ -219,7 +219,11 @@ def start_session(session: Session, user: User, now: datetime | None = None) -> 
 def resolve_session(session: Session, token: str, now: datetime | None = None) -> WebSession | None:
     """The live session for a cookie token; sliding expiry, at most once a minute to spare writes."""
     now = now or utcnow()
-    web_session = session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
+    web_session = session.scalar(
+        select(WebSession)
+        .where(WebSession.token_hash == token_digest(token))
+        .options(joinedload(WebSession.user))  # every request needs the user: one query, not two
+    )
     if web_session is None:
         return None
     if web_session.expires_at <= now or not web_session.user.active:
@@ -250,10 +254,16 @@ def issue_token(session: Session, actor: Actor, username: str) -> str:
 
 
 def resolve_token(session: Session, token: str, now: datetime | None = None) -> User | None:
+    """The active user of a live token; its last use is noted at most once a minute (like sessions), to spare a
+    write (and a lock on the token's row) per API request."""
+    now = now or utcnow()
     api_token = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken)
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user))
     )
     if api_token is None or not api_token.user.active:
         return None
-    api_token.last_used_at = now or utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
+        api_token.last_used_at = now
     return api_token.user

@@ -53,6 +53,8 @@ def _checked(
         problems.append(Problem("label", _("required")))
     elif len(text) > LABEL_LIMIT:
         problems.append(Problem("label", _("at most %(limit)s characters", limit=LABEL_LIMIT), text))
+    elif "\x00" in text:  # PostgreSQL refuses NUL in text parameters: a 400 here, not a 500 from the driver
+        problems.append(Problem("label", _("must not contain a NUL character"), text.replace("\x00", "")))
     else:
         clash = session.scalar(select(CongressSession.id).where(CongressSession.label == text))
         if clash is not None and clash != current:

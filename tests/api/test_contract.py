@@ -316,3 +316,11 @@ def test_an_oversized_multipart_body_names_the_limit():
     answer = http_error_handler(FakeRequest(), ClientException("Request Entity Too Large"))  # type: ignore[arg-type]
     assert answer.status_code == 413
     assert b"each file may be at most 20 MB" in answer.render(answer.content, "application/json")
+
+
+def test_a_nul_in_a_session_label_is_refused_not_a_server_error(client, make_user):
+    """PostgreSQL refuses NUL in text; the schema fuzz found it answering 500 (POST /api/sessions)."""
+    office = _office(client, make_user)
+    answer = office.post("/api/sessions/", json={"label": "市十六届\x00人大", "body": "npc", "year": 2027})
+    assert answer.status_code == 422, answer.text
+    assert [p["field"] for p in answer.json()["problems"]] == ["label"]

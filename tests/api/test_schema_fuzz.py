@@ -4,6 +4,8 @@ Every operation under /api is called with generated input, once with an office a
 and once with a department handler's: no answer may be a server error, every answer must be a
 documented status with the documented content type and schema. The example count is bounded
 (JIANTI_FUZZ_EXAMPLES, default 8 per operation and role, valid and invalid input mixed) so the run stays near a minute.
+The operations are dealt into SHARDS tests that pytest-xdist can run side by side; each starts from its own freshly
+seeded database, so a shard's run does not depend on which others ran before it on the same worker.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.python import asgi as schemathesis_asgi
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -22,14 +25,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.db.engine import session_scope
-from app.rules.profiles import load_profile
-from app.services import accounts, departments
+from app.services import accounts
 from app.services.actor import Actor
-from tests.conftest import _empty_all_tables
 from tests.helpers import TEST_PASSWORD, UserInfo
 
 EXAMPLES = int(os.environ.get("JIANTI_FUZZ_EXAMPLES", "8"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+SHARDS = 4
 
 
 def _user(session, role: str, department: str | None, name: str) -> UserInfo:
@@ -40,41 +42,41 @@ def _user(session, role: str, department: str | None, name: str) -> UserInfo:
 
 
 @pytest.fixture(scope="module")
-def seeded(engine):
+def api_schema(_one_app):
+    app, _state = _one_app  # the worker's app; the `app` fixture puts its state back for each shard
+    schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app).include(path_regex=r"^/api/")
+    schemathesis_asgi.shutdown_lifespans()  # loading started the app; each shard starts it afresh
+    return schema
+
+
+@pytest.fixture
+def seeded(clean_db):
     """A handled item with something in every table, and a token per fuzzing role."""
     from tests.workflow.scenario import handled_item
 
-    _empty_all_tables(engine)
-    with session_scope(engine) as session:
-        departments.sync_departments(session, Actor.system(), load_profile("beijing"))
-    with session_scope(engine) as session:
+    with session_scope(clean_db) as session:
         users = {
             "office": _user(session, "office_admin", None, "fuzz_admin"),
             "jtw": _user(session, "dept_handler", "jtw", "fuzz_jtw"),
             "jtw_head": _user(session, "dept_leader", "jtw", "fuzz_jtw_head"),
             "cg": _user(session, "dept_handler", "cgw", "fuzz_cg"),
         }
-    with session_scope(engine) as session:
+    with session_scope(clean_db) as session:
         handled_item(session, {name: user.actor for name, user in users.items()})
-    with session_scope(engine) as session:
-        tokens = [accounts.issue_token(session, Actor.system(), name) for name in ("fuzz_admin", "fuzz_jtw")]
-    yield tokens
-    _empty_all_tables(engine)
+    with session_scope(clean_db) as session:
+        return [accounts.issue_token(session, Actor.system(), name) for name in ("fuzz_admin", "fuzz_jtw")]
 
 
-@pytest.fixture(scope="module")
-def fuzz_app(seeded):
-    from app.web.app import create_app
-
-    return create_app()
-
-
-@pytest.fixture(scope="module")
-def api_schema(fuzz_app):
-    return schemathesis.openapi.from_asgi("/schema/openapi.json", fuzz_app).include(path_regex=r"^/api/")
+@pytest.fixture
+def asgi_client(app, seeded):
+    """One in-process client for all calls of a shard (schemathesis would build one per call); its lifespan (the
+    app's start-up) is ended afterwards, so no schedule thread of this app outlives the test."""
+    with schemathesis_asgi.get_client(app) as client:
+        yield client
+    schemathesis_asgi.shutdown_lifespans()
 
 
-def _fuzz(operation, tokens: list[str]) -> None:
+def _fuzz(operation, tokens: list[str], client) -> None:
     # valid input (must be answered as documented) and invalid input (must be a documented 4xx, never 500)
     strategy = operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE)
 
@@ -89,19 +91,21 @@ def _fuzz(operation, tokens: list[str]) -> None:
     @given(case=strategy)
     def check(case) -> None:
         for token in tokens:
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+            client.cookies.clear()  # each call as from a fresh client: no cookie from an earlier answer
+            case.call_and_validate(session=client, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
     check()
 
 
-def test_api_answers_as_documented(api_schema, seeded):
-    """One test over all operations (schemathesis' lazy pytest loader does not run under pytest 9)."""
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_api_answers_as_documented(api_schema, seeded, asgi_client, shard):
+    """Every SHARDS-th operation from `shard` on (schemathesis' lazy pytest loader does not run under pytest 9)."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 60
     failures = []
-    for operation in operations:
+    for operation in operations[shard::SHARDS]:
         try:
-            _fuzz(operation, seeded)
+            _fuzz(operation, seeded, asgi_client)
         except (Exception, BaseExceptionGroup) as failure:  # collect them all, then fail once with the list
             failures.append(f"{operation.label}: {type(failure).__name__}: {str(failure)[:1500]}")
     assert not failures, "\n\n".join(failures)

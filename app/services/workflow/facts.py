@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import office_date
@@ -37,65 +39,86 @@ def _due_after(session: Session, profile: Profile, start: date, period: Period) 
     return compute_deadline(current_calendar(session, profile.name), start, period).due
 
 
-def _stored_due(session: Session, assignment_ids: list[int], rule: str, *, open_only: bool = False) -> list[date]:
-    """Due dates of a rule's deadlines as the deadlines feature keeps them (with extensions and edits)."""
-    if not assignment_ids:
-        return []
-    stmt = select(DeadlineRecord.due_on).where(
-        DeadlineRecord.assignment_id.in_(assignment_ids), DeadlineRecord.rule == rule
-    )
-    if open_only:
-        stmt = stmt.where(DeadlineRecord.status == "open")
-    return list(session.scalars(stmt.order_by(DeadlineRecord.id.desc())))
+@cache
+def _assignment_facts_query(leads: bool) -> Select[Any]:
+    """Every fact of a part in one round trip (pages ask for each live part, each action twice); built once,
+    as building it costs more than running it."""
+    mine: BindParameter[int] = bindparam("assignment_id")
+    opinion_id = select(CoOpinion.id).where(CoOpinion.assignment_id == mine).scalar_subquery()
+    columns = [
+        select(DeadlineRecord.due_on)
+        .where(DeadlineRecord.assignment_id == mine, DeadlineRecord.rule == "reassignment_window")
+        .order_by(DeadlineRecord.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+        select(func.count(Communication.id)).where(Communication.assignment_id == mine).scalar_subquery(),
+        exists().where(CoOpinionWaiver.assignment_id == mine),
+        select(Reply.body).where(Reply.assignment_id == mine).scalar_subquery(),  # unique per part
+        exists().where(Reply.assignment_id == mine, Reply.returned_at.is_not(None)),
+        select(CoOpinion.body).where(CoOpinion.assignment_id == mine).scalar_subquery(),  # unique per part
+        select(func.count(Attachment.id))
+        .where(Attachment.owner_type == "opinion", Attachment.owner_id == opinion_id)
+        .scalar_subquery(),
+    ]
+    if leads:  # the co-handlers' opinions still owed in the lead's round, and how many of them are late
+        open_co = (
+            Assignment.item_id == bindparam("item_id"),
+            Assignment.round == bindparam("round"),
+            Assignment.role == AssignmentRole.CO.value,
+            Assignment.state.in_(ASSIGNMENT_LIVE),
+            Assignment.state != AssignmentState.OPINION_SENT.value,
+        )
+        columns.append(select(func.count(Assignment.id)).where(*open_co).scalar_subquery())
+        overdue = Assignment.due_on < bindparam("today")
+        columns.append(select(func.count(Assignment.id)).where(*open_co, overdue).scalar_subquery())
+    return select(*columns)
 
 
 def assignment_facts(session: Session, assignment: Assignment, profile: Profile, today: date) -> GuardContext:
-    stored = _stored_due(session, [assignment.id], "reassignment_window")
+    leads = assignment.role == AssignmentRole.LEAD.value
+    params: dict[str, object] = {"assignment_id": assignment.id}
+    if leads:
+        params |= {"item_id": assignment.item_id, "round": assignment.round, "today": today}
+    row = session.execute(_assignment_facts_query(leads), params).one()
+    stored_window, communications, waived, reply_body, returned, opinion_body, opinion_files = row[:7]
     window_ends = (
-        stored[0]
-        if stored
+        stored_window
+        if stored_window is not None
         else _due_after(session, profile, assignment.assigned_on, profile.deadlines.reassignment_window)
     )
-    facts: dict[str, object] = {
-        "assignment_role": assignment.role,
-        "within_reassignment_window": today <= window_ends,
-        "communication_required": profile.require_communication,
-        "communication_count": session.scalar(
-            select(func.count(Communication.id)).where(Communication.assignment_id == assignment.id)
-        ),
-        "co_opinions_waived": session.scalar(
-            select(CoOpinionWaiver.id).where(CoOpinionWaiver.assignment_id == assignment.id)
-        )
-        is not None,
-        "co_opinions_pending": 0,
-        "co_opinions_overdue": 0,
-    }
-    reply = session.scalar(select(Reply).where(Reply.assignment_id == assignment.id))
-    facts["has_reply_draft"] = reply is not None and bool(reply.body.strip())
-    facts["draft_returned"] = reply is not None and reply.returned_at is not None
-    opinion = session.scalar(select(CoOpinion).where(CoOpinion.assignment_id == assignment.id))
-    facts["has_opinion"] = opinion is not None and (
-        bool(opinion.body.strip())
-        or session.execute(
-            select(func.count(Attachment.id)).where(
-                Attachment.owner_type == "opinion", Attachment.owner_id == opinion.id
-            )
-        ).scalar_one()
-        > 0
+    return GuardContext(
+        {
+            "assignment_role": assignment.role,
+            "within_reassignment_window": today <= window_ends,
+            "communication_required": profile.require_communication,
+            "communication_count": communications,
+            "co_opinions_waived": bool(waived),
+            "co_opinions_pending": row[7] if leads else 0,
+            "co_opinions_overdue": row[8] if leads else 0,
+            # the body is NOT NULL: None means there is no reply (opinion) yet
+            "has_reply_draft": reply_body is not None and bool(reply_body.strip()),
+            "draft_returned": bool(returned),
+            "has_opinion": opinion_body is not None and (bool(opinion_body.strip()) or opinion_files > 0),
+        }
     )
-    if assignment.role == AssignmentRole.LEAD.value:
-        co = session.scalars(
-            select(Assignment).where(
-                Assignment.item_id == assignment.item_id,
-                Assignment.round == assignment.round,
-                Assignment.role == AssignmentRole.CO.value,
-                Assignment.state.in_(ASSIGNMENT_LIVE),
-                Assignment.state != AssignmentState.OPINION_SENT.value,
-            )
-        ).all()
-        facts["co_opinions_pending"] = len(co)
-        facts["co_opinions_overdue"] = sum(1 for a in co if a.due_on is not None and a.due_on < today)
-    return GuardContext(facts)
+
+
+@cache
+def _item_facts_query() -> Select[Any]:
+    """What the item's facts need beside its current parts, in one round trip; built once."""
+    item_id: BindParameter[int] = bindparam("item_id")
+    round_: BindParameter[int] = bindparam("round")
+    parts = select(Assignment.id).where(Assignment.item_id == item_id, Assignment.round == round_)
+    return select(
+        # unique per round, level NOT NULL: None means no feedback yet
+        select(Feedback.level).where(Feedback.item_id == item_id, Feedback.round == round_).scalar_subquery(),
+        select(func.max(Reply.sent_at)).where(Reply.item_id == item_id, Reply.round == round_).scalar_subquery(),
+        select(func.max(DeadlineRecord.due_on))  # the feedback deadline as the deadlines feature keeps it
+        .where(
+            DeadlineRecord.assignment_id.in_(parts), DeadlineRecord.rule == "feedback", DeadlineRecord.status == "open"
+        )
+        .scalar_subquery(),
+    )
 
 
 def item_facts(
@@ -104,15 +127,11 @@ def item_facts(
     current = round_assignments(session, item)
     standing = [a for a in current if a.state not in ENDED_AWAY]
     replying = [a for a in standing if a.role in REPLYING]
-    feedback = session.scalar(select(Feedback).where(Feedback.item_id == item.id, Feedback.round == item.round))
-    last_sent = session.scalar(
-        select(func.max(Reply.sent_at)).where(Reply.item_id == item.id, Reply.round == item.round)
-    )
+    level, last_sent, stored_due = session.execute(_item_facts_query(), {"item_id": item.id, "round": item.round}).one()
     feedback_overdue = False
     if last_sent is not None:
-        stored = _stored_due(session, [a.id for a in current], "feedback", open_only=True)
-        if stored:
-            feedback_overdue = today > max(stored)
+        if stored_due is not None:
+            feedback_overdue = today > stored_due
         else:
             sent_day = office_date(last_sent)  # the office day of the sending
             feedback_overdue = today > _due_after(session, profile, sent_day, profile.deadlines.feedback)
@@ -121,8 +140,8 @@ def item_facts(
             "any_assignment_signed": any(a.state not in NOT_YET_SIGNED for a in current),
             "all_replies_sent": bool(replying) and all(a.state == AssignmentState.SENT.value for a in replying),
             "reference_only": bool(standing) and all(a.role == AssignmentRole.REFERENCE.value for a in standing),
-            "feedback_recorded": feedback is not None,
-            "feedback_opens_new_round": feedback is not None and opens_new_round(profile, feedback.level),
+            "feedback_recorded": level is not None,
+            "feedback_opens_new_round": level is not None and opens_new_round(profile, level),
             "feedback_overdue": feedback_overdue,
             "merge_target_ok": merge_target is not None
             and merge_target.id != item.id
