@@ -1,21 +1,20 @@
-"""`jianti serve` and `jianti demo`."""
+"""`jianti serve` and `jianti demo`; each imports what it needs when it runs, so a failed start-up fails fast."""
 
 from __future__ import annotations
 
 import click
 
-from app.clock import office_today
-from app.db import migrate
-from app.db.engine import check_connection, session_scope
-from app.rules.profiles import load_profile
-from app.services import departments
-from app.services.actor import Actor
 from app.settings import get_settings
 
 
 def _check_ready() -> None:
+    from app.db.engine import check_connection
+    from app.rules.profiles import load_profile
+
     check_connection()
     load_profile(get_settings().profile)  # a broken profile stops start-up with one message
+    from app.db import migrate  # Alembic and the models: a second of start-up, past the cheap checks
+
     if not migrate.is_up_to_date():
         raise click.ClickException("the database is not migrated; run `jianti db upgrade` first")
 
@@ -25,9 +24,9 @@ def _check_ready() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
+    _check_ready()
     import uvicorn
 
-    _check_ready()
     # uvicorn's supervisor kills a worker that does not answer its ping within timeout_worker_healthcheck
     # (5 s by default); importing the app on a busy 2-core machine takes longer, and workers were killed
     # and restarted in a loop (ops, tests/ops/test_cluster.py)
@@ -49,8 +48,13 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="prepare the database only")
 def demo(host: str, port: int, no_serve: bool) -> None:
-
+    from app.clock import office_today
+    from app.db import migrate
+    from app.db.engine import check_connection, session_scope
     from app.demo import ensure_accounts, run_seeders
+    from app.rules.profiles import load_profile
+    from app.services import departments
+    from app.services.actor import Actor
 
     settings = get_settings()
     profile = load_profile(settings.profile)

@@ -7,11 +7,12 @@ import sys
 import click
 
 from app.db.engine import check_connection
-from app.db.migrate import is_up_to_date
 
 
 def require_database() -> None:
     """One clear line instead of a traceback when the database is unreachable or not migrated."""
+    from app.db.migrate import is_up_to_date  # Alembic: only for commands that do reach the database
+
     check_connection()
     if not is_up_to_date():
         raise click.ClickException("the database is not migrated to the newest revision; run `jianti db upgrade`")

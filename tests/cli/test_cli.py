@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from app.cli.main import jianti, main
+from app import cli
+from app.cli.main import COMMAND_MODULES, jianti, main
 from app.db.engine import session_scope
 from app.db.models import ApiToken, User
 from app.services.accounts import token_digest, verify_password
@@ -35,7 +39,7 @@ def test_user_add_reads_the_password_from_stdin(run, clean_db):
 
 
 def test_password_is_never_an_argument():
-    add = jianti.commands["user"].commands["add"]
+    add = jianti.get_command(click.Context(jianti), "user").commands["add"]
     assert not any("password" in (p.name or "") for p in add.params)
 
 
@@ -79,6 +83,17 @@ def test_departments_sync_and_db_check(run):
     assert "beijing: ok" in run("profile", "check").output
 
 
+def test_every_command_module_is_in_the_table_of_commands():
+    """app.cli.main imports a command's module only when it runs: its table must name every command."""
+    defined = {}
+    for module_info in pkgutil.iter_modules(cli.__path__):
+        module = importlib.import_module(f"{cli.__name__}.{module_info.name}")
+        for command in getattr(module, "commands", []):
+            defined[command.name] = module_info.name
+    assert {name: modules[0] for name, modules in COMMAND_MODULES.items()} == defined
+    assert "suggest" in jianti.get_command(click.Context(jianti), "rules").commands  # added by rule_suggestions
+
+
 def test_unreachable_database_is_one_clear_line(tmp_path):
     env = {
         **os.environ,
@@ -100,8 +115,16 @@ def test_broken_profile_stops_start_up_with_one_message(tmp_path):
         "JIANTI_PROFILE": "atlantis",
         "JIANTI_SECRET_KEY": "x",
     }
+    # as the console script runs it; then which command modules it loaded, and whether Alembic
+    console_script = (
+        "import sys\n"
+        "from app.cli.main import main\n"
+        "code = main()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('app.cli.')), 'alembic' in sys.modules)\n"
+        "sys.exit(code)\n"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli.main", "serve", "--port", "1"],
+        [sys.executable, "-c", console_script, "serve", "--port", "1"],
         env=env,
         capture_output=True,
         text=True,
@@ -110,3 +133,5 @@ def test_broken_profile_stops_start_up_with_one_message(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: profile: ") and "available: beijing, shanghai" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    # a failed start-up loads only its own command and stops before the migrations are looked at
+    assert result.stdout.strip() == "['app.cli.main', 'app.cli.serve'] False", result.stdout
