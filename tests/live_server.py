@@ -58,7 +58,7 @@ class Server:
                 pass
             if self.process.poll() is not None:
                 raise RuntimeError(self.log.read_text()[-3000:])
-            time.sleep(0.2)
+            time.sleep(0.05)
         raise RuntimeError("server did not become ready")
 
     def stop(self) -> None:

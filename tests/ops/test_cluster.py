@@ -14,13 +14,16 @@ import time
 import httpx
 import pytest
 
-from app import PROJECT_ROOT
 from app.db.engine import session_scope
+from app.domain.enums import ItemKind
+from app.importing.samples import build_batch
+from app.rules.profiles import load_profile
 from app.services.actor import Actor
 from app.services.sessions import add_session
 from tests.live_server import Server, server_env
 
-SAMPLES = PROJECT_ROOT / "imports" / "samples"
+NPC = "市十六届人大四次会议"
+ROWS = 60  # a workbook like the samples, smaller: the import is what crosses servers, not its size
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSRF = re.compile(r'name="_csrf" value="([^"]*)"')
 
@@ -28,7 +31,7 @@ CSRF = re.compile(r'name="_csrf" value="([^"]*)"')
 @pytest.fixture
 def cluster_env(clean_db, database_url, tmp_path):
     with session_scope(clean_db) as session:
-        add_session(session, Actor.system(), label="市十六届人大四次会议", body="npc", year=2026, number_width=4)
+        add_session(session, Actor.system(), label=NPC, body="npc", year=2026, number_width=4)
     return server_env(database_url)
 
 
@@ -53,11 +56,12 @@ def test_two_servers_on_one_database(cluster_env, make_user, tmp_path):
         home = b.get("/")
         assert home.status_code == 200 and 'data-testid="current-user"' in home.text  # the login holds on B
 
-        sample = SAMPLES / "beijing_npc_2026.xlsx"
+        sample = tmp_path / "npc.xlsx"
+        build_batch(load_profile("beijing"), ItemKind.NPC_SUGGESTION, ROWS, 7, sample, NPC, expected=False)
         preview = a.post(
             "/api/imports/preview",
             files={"file": (sample.name, sample.read_bytes(), XLSX)},
-            data={"kind": "npc_suggestion", "session": "市十六届人大四次会议"},
+            data={"kind": "npc_suggestion", "session": NPC},
             headers={"X-CSRF-Token": csrf},
         )
         assert preview.status_code == 200, preview.text[:500]
@@ -65,7 +69,7 @@ def test_two_servers_on_one_database(cluster_env, make_user, tmp_path):
             f"/api/imports/pending/{preview.json()['token']}/commit", json={}, headers={"X-CSRF-Token": csrf}
         )
         assert committed.status_code == 201, committed.text[:500]
-        assert committed.json()["batch"]["counts"]["new"] == 800
+        assert committed.json()["batch"]["counts"]["new"] == ROWS
 
         started = b.post("/jobs/export-items", data={"format": "csv", "_csrf": csrf})  # a job started on B
         assert started.status_code == 303
@@ -73,10 +77,10 @@ def test_two_servers_on_one_database(cluster_env, make_user, tmp_path):
         deadline = time.monotonic() + 60
         while (job := a.get(f"/api/jobs/{job_id}").json())["status"] not in ("complete", "failed"):
             assert time.monotonic() < deadline, job
-            time.sleep(0.2)
-        assert job["status"] == "complete" and job["result"]["rows"] == 800  # seen on A
+            time.sleep(0.05)
+        assert job["status"] == "complete" and job["result"]["rows"] == ROWS  # seen on A
         download = a.get(f"/jobs/{job_id}/file")  # its file, written by B, served by A
-        assert download.status_code == 200 and download.text.count("\n") >= 800
+        assert download.status_code == 200 and download.text.count("\n") >= ROWS
         assert a.get("/api/jobs").json()["jobs"][0]["id"] == job_id
     finally:
         for server in servers:

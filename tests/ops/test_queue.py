@@ -105,8 +105,8 @@ class _Output:
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
 
-    def stop(self) -> str:
-        self.process.terminate()
+    def wait(self) -> str:
+        """The whole output, once the worker has ended."""
         self.process.wait(timeout=30)
         self.thread.join(timeout=10)
         return "\n".join(self.lines)
@@ -141,7 +141,9 @@ def test_schedule_fires_once_per_occurrence_across_two_workers(on_queue):
         return len(fires()) >= 2 and any(r.status == "complete" for r in _supervision_rows())
 
     reached = _until(enough, timeout=45)
-    outputs = [w.stop() for w in workers]
+    for w in workers:  # both at once: each stop waits out SAQ's shutdown grace period
+        w.process.terminate()
+    outputs = [w.wait() for w in workers]
     assert reached, outputs
     fired = fires()
     occurrences = [int(m) for m in re.findall(r"scheduled_for=([0-9]+)", "\n".join(fired))]
