@@ -17,9 +17,10 @@ Only rows whose values change are written, so a flush that changes nothing here 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, and_, event, func, or_, select, update
+from sqlalchemy import Table, Update, and_, bindparam, event, func, or_, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from app.db.base import table_of
@@ -58,22 +59,37 @@ def computed(items: Table | Any) -> dict[str, Any]:
 
 def refresh(session: Session, item_ids: Iterable[int] | None = None) -> int:
     """Recompute the columns of these items (all items when None); returns how many rows changed."""
-    items = table_of(Item)
-    values = computed(items)
-    changed = or_(*(items.c[name].is_distinct_from(value) for name, value in values.items()))
     connection = session.connection()
     if item_ids is None:
-        return connection.execute(update(items).where(changed).values(**values)).rowcount or 0
+        return connection.execute(_update_all()).rowcount or 0
     ids = sorted(set(item_ids))
     total = 0
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        total += connection.execute(update(items).where(items.c.id.in_(chunk), changed).values(**values)).rowcount or 0
+        total += connection.execute(_update_some(), {"ids": ids[start : start + CHUNK]}).rowcount or 0
     wanted = set(ids)
     for item in list(session.identity_map.values()):
         if isinstance(item, Item) and item.id in wanted:
             session.expire(item, list(COLUMNS))  # the loaded object must not show the old values
     return total
+
+
+def _update_of_changed() -> Update:
+    items = table_of(Item)
+    values = computed(items)
+    changed = or_(*(items.c[name].is_distinct_from(value) for name, value in values.items()))
+    return update(items).where(changed).values(**values)
+
+
+@cache
+def _update_all() -> Update:
+    return _update_of_changed()
+
+
+@cache
+def _update_some() -> Update:
+    """Built once: this runs after every flush that touches a part, and building the three
+    correlated subqueries cost more than running them."""
+    return _update_of_changed().where(table_of(Item).c.id.in_(bindparam("ids", expanding=True)))
 
 
 def mismatches(session: Session, limit: int = 20) -> list[int]:

@@ -118,24 +118,38 @@ def deadlines_of(session: Session, assignment_ids: Sequence[int]) -> list[Deadli
 def _store(
     session: Session, actor: Actor, assignment: Assignment, deadline: Deadline, reason: str | None = None
 ) -> DeadlineRecord:
+    return _store_all(session, actor, assignment, {deadline.rule: deadline}, reason)[deadline.rule]
+
+
+def _store_all(
+    session: Session,
+    actor: Actor,
+    assignment: Assignment,
+    computed: dict[str, Deadline],
+    reason: str | None = None,
+) -> dict[str, DeadlineRecord]:
+    """Open these deadlines of one assignment, each replacing an open one of its rule; one read of
+    the open ones and one flush for all (a new part gets two to four rules at once)."""
     for previous in open_deadlines_of(session, assignment.id):
-        if previous.rule == deadline.rule:
+        if previous.rule in computed:
             previous.status = "closed"  # replaced; kept as history
-    record = DeadlineRecord(assignment_id=assignment.id, item_id=assignment.item_id, status="open")
-    _apply_deadline(record, deadline)
-    session.add(record)
-    _sync_assignment_due(assignment, record)
+    records = {}
+    for rule, deadline in computed.items():
+        record = records[rule] = DeadlineRecord(assignment_id=assignment.id, item_id=assignment.item_id, status="open")
+        _apply_deadline(record, deadline)
+        session.add(record)
+        _sync_assignment_due(assignment, record)
+        audit.record(
+            session,
+            actor,
+            entity="assignment",
+            entity_id=assignment.id,
+            action="deadline_set",
+            after={"rule": deadline.rule, "start": deadline.start, "period": str(deadline.period), "due": deadline.due},
+            reason=reason,
+        )
     session.flush()
-    audit.record(
-        session,
-        actor,
-        entity="assignment",
-        entity_id=assignment.id,
-        action="deadline_set",
-        after={"rule": deadline.rule, "start": deadline.start, "period": str(deadline.period), "due": deadline.due},
-        reason=reason,
-    )
-    return record
+    return records
 
 
 def record_assignment_deadlines(
@@ -150,7 +164,7 @@ def record_assignment_deadlines(
     profile = profile or context.current().profile
     calendar = calendar or current_calendar(session, profile.name)
     computed = compute_assignment_deadlines(profile, calendar, assignment.assigned_on, assignment.role)
-    return {rule: _store(session, actor, assignment, deadline) for rule, deadline in computed.items()}
+    return _store_all(session, actor, assignment, computed)
 
 
 def open_deadline(
