@@ -191,6 +191,11 @@ class TextIndex:
         for key, vector in vectors.items():
             for term in vector:
                 self._postings.setdefault(term, []).append(key)
+        # each vector's norm and the squared IDFs, for the idfs last searched with: a workbook's
+        # rows are searched one after another with the same idfs, and each row meets up to 40 others
+        self._idfs: Mapping[str, float] | None = None
+        self._norms: dict[int, float] = {}
+        self._squared: dict[str, float] = {}
 
     def frequencies(self) -> Counter[str]:
         return Counter({term: len(keys) for term, keys in self._postings.items()})
@@ -210,7 +215,23 @@ class TextIndex:
                 if other != key:
                     sums[other] += weights[term] * self.vectors[other][term]
         best = sorted(sums, key=lambda other: (-sums[other], other))[:pool]
-        scored = [(other, cosine(vector, self.vectors[other], idfs)) for other in best]
-        found = [(other, s) for other, s in scored if s.score >= min_score and s.score > 0]
+        own_norm = self._norm(key, idfs)
+        found = []
+        for other in best:
+            document, document_norm = self.vectors[other], self._norm(other, idfs)
+            if quick_score(vector, document, self._squared, own_norm, document_norm) < min_score - 0.001:
+                continue  # clearly below (as in the stored bulk search): no shared terms to rank
+            scored = cosine(vector, document, idfs, query_norm=own_norm, document_norm=document_norm)
+            if scored.score >= min_score and scored.score > 0:
+                found.append((other, scored))
         found.sort(key=lambda pair: (-pair[1].score, pair[0]))
         return found[:limit]
+
+    def _norm(self, key: int, idfs: Mapping[str, float]) -> float:
+        if idfs is not self._idfs:
+            self._idfs, self._norms = idfs, {}
+            self._squared = {term: value * value for term, value in idfs.items()}
+        known = self._norms.get(key)
+        if known is None:
+            known = self._norms[key] = norm(self.vectors[key], idfs)
+        return known

@@ -220,7 +220,7 @@ def flag_records(
                         similar.score, similar.shared_terms, kind, number, label, other.title, item_id=similar.item_id
                     )
                 )
-    _flag_within(session, records, texts, matches, session_label, judge)
+    _flag_within(session, records, texts, vectors, matches, session_label, judge)
     flagged = []
     for record, found_matches in zip(records, matches, strict=True):
         if found_matches:
@@ -233,15 +233,16 @@ def _flag_within(
     session: Session,
     records: Sequence[ImportRecord],
     texts: Sequence[_Text],
+    vectors: dict[int, dict[str, int]],
     matches: list[list[Match]],
     session_label: str,
     judge: _Judge,
 ) -> None:
-    """Pairs of rows of the workbook; the later row gets the match (like a suggestion at commit)."""
-    vectors = {i: domain.document_vector(t.title, t.content) for i, t in enumerate(texts)}
+    """Pairs of rows of the workbook; the later row gets the match (like a suggestion at commit).
+    vectors: the rows' document vectors by index, as flag_records computed them."""
     batch = domain.TextIndex(vectors)
-    stored_count, stored_frequencies = similarity.frequencies_of(session, batch.frequencies())
     batch_frequencies = batch.frequencies()
+    stored_count, stored_frequencies = similarity.frequencies_of(session, batch_frequencies)
     documents = stored_count + len(records)
     idfs = {
         term: domain.idf(stored_frequencies.get(term, 0) + count, documents)

@@ -65,13 +65,14 @@ def _free_port() -> int:
 
 def _wait(base: str, path: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited with {process.returncode}")
-        with contextlib.suppress(httpx.HTTPError):  # not listening yet
-            if httpx.get(base + path, timeout=2).status_code == 200:
-                return
-        time.sleep(0.3)
+    with httpx.Client(timeout=2) as client:  # one client (and TLS context) for all polls
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited with {process.returncode}")
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet
+                if client.get(base + path).status_code == 200:
+                    return
+            time.sleep(0.3)
     raise SystemExit("server did not start")
 
 

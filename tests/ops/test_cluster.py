@@ -96,16 +96,18 @@ def test_serve_with_two_workers_acts_as_one(cluster_env, make_user, tmp_path):
         csrf = _login(first, user)
         cookies = first.cookies
         answers = []
-        # a new connection for every request: the kernel spreads them over both worker processes
+        # a new connection for every request (no keep-alive): the kernel spreads them over both worker processes
+        fresh = httpx.Client(
+            base_url=server.base, timeout=60, cookies=cookies, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         for n in range(60):
-            with httpx.Client(base_url=server.base, timeout=60, cookies=cookies) as fresh:
-                if n % 3 == 0:
-                    response = fresh.post("/jobs/supervision", data={"_csrf": csrf})
-                    assert response.status_code == 303, response.text[:300]
-                else:
-                    response = fresh.get("/api/me", headers={"X-CSRF-Token": csrf})
-                    assert response.status_code == 200 and response.json()["username"] == user.username
-                answers.append(response.headers["x-request-id"])
+            if n % 3 == 0:
+                response = fresh.post("/jobs/supervision", data={"_csrf": csrf})
+                assert response.status_code == 303, response.text[:300]
+            else:
+                response = fresh.get("/api/me", headers={"X-CSRF-Token": csrf})
+                assert response.status_code == 200 and response.json()["username"] == user.username
+            answers.append(response.headers["x-request-id"])
             if n >= 20 and len({line["pid"] for line in server.request_lines()}) >= 2:
                 break
         lines = {line["request_id"]: line for line in server.request_lines()}
@@ -117,8 +119,7 @@ def test_serve_with_two_workers_acts_as_one(cluster_env, make_user, tmp_path):
         assert any(
             lines[rid]["pid"] != login_pid and lines[rid]["status"] in (200, 303) for rid in answers if rid in lines
         )
-        with httpx.Client(base_url=server.base, timeout=60, cookies=cookies) as fresh:
-            jobs = fresh.get("/api/jobs").json()["jobs"]
+        jobs = fresh.get("/api/jobs").json()["jobs"]
         assert jobs and {j["kind"] for j in jobs} == {"supervision"}  # one row a day, whichever worker was asked
     finally:
         server.stop()
