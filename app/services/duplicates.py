@@ -294,6 +294,7 @@ def duplicates_of_items(
                 exclude={i: {i} for i in of_kind},
                 min_score=LOWEST_THRESHOLD,
                 prefer={i: titles.get(i, set()) for i in of_kind},
+                known_vectors=vectors,
             )
         )
     facts.update(_stored_facts(session, {s.item_id for hits in found.values() for s in hits} - facts.keys()))

@@ -346,13 +346,15 @@ def bulk_search(
     pool: int = 10,
     common_share: float = 0.002,
     prefer: dict[int, set[str]] | None = None,
+    known_vectors: dict[int, dict[str, int]] | None = None,
 ) -> dict[int, list[SimilarItem]]:
     """Many searches at once (an import's rows or items), keyed like `vectors`: the posting lists
     of all their distinctive terms are read in one pass, restricted to candidate_ids in SQL, then
     each search runs in memory — the same two steps as `search`, with a smaller pool, fewer and
     rarer terms (the duplicate check looks for high scores only: a pair that close shares rare terms).
     prefer: per key, terms to read first (up to half of max_terms; the duplicate check passes the
-    title's, so a long content's own rare words cannot crowd the title out)."""
+    title's, so a long content's own rare words cannot crowd the title out).
+    known_vectors: stored vectors the caller has read already, by item id (not read again)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     exclude = exclude or {}
@@ -378,8 +380,9 @@ def bulk_search(
             sums.pop(item_id, None)
         pools[key] = sorted(sums, key=lambda item_id: (-sums[item_id], item_id))[:pool]
     pooled = sorted({i for found in pools.values() for i in found})
-    stored: dict[int, dict[str, int]] = {}
-    for chunk in chunks(pooled):
+    known = known_vectors or {}
+    stored = {item_id: known[item_id] for item_id in pooled if item_id in known}
+    for chunk in chunks([item_id for item_id in pooled if item_id not in known]):
         stored.update(_stored_vectors(session, chunk))
     extra = {t for v in stored.values() for t in v} - set(frequencies)
     frequencies.update(_frequencies(session, extra))
