@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -46,7 +48,19 @@ def current_revisions(engine: Engine | None = None) -> set[str]:
 
 
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return set(_heads_of(_versions_state()))
+
+
+def _versions_state() -> tuple[tuple[str, int, int], ...]:
+    """The migration files as they are now (name, mtime, size): a new or edited one reads them again."""
+    files = sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py"))
+    return tuple((f.name, (stat := f.stat()).st_mtime_ns, stat.st_size) for f in files)
+
+
+@lru_cache(maxsize=4)
+def _heads_of(_state: tuple[tuple[str, int, int], ...]) -> tuple[str, ...]:
+    # reading the scripts imports every migration file (~10 ms); the readiness probe asks often
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def drift(engine: Engine | None = None) -> list:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
@@ -62,8 +63,30 @@ def nav_split(context):
     return nav.split_for(user.role if user else None)
 
 
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the process, checked against each template's source by
+    Jinja: an app built again in the same process (a test run builds several, a worker re-imports)
+    does not compile its 58 templates again (0.7 s). Keyed by template name only, so it serves
+    environments built alike: the ones build_environment() makes."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)  # Jinja drops it if the source's checksum changed
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _ProcessBytecodeCache()
+
+
 def build_environment() -> Environment:
     env = Environment(
+        bytecode_cache=_COMPILED,
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
