@@ -54,19 +54,24 @@ def _ops_lifespan(run_schedule: bool):
     from app.ops import queue
     from app.ops.health import default_readiness
 
+    # One schedule per app while any of its lifespans runs: a second lifespan of the same app (two
+    # test clients on it) used to start a second schedule over the first, which then never stopped.
     async def startup(app: Litestar) -> None:
         readiness = default_readiness()
         await anyio.to_thread.run_sync(readiness.refresh_all)
         app.state["readiness"] = readiness
-        if run_schedule and not queue.configured():
+        app.state["lifespans"] = app.state.get("lifespans", 0) + 1
+        if run_schedule and not queue.configured() and app.state.get("scheduler") is None:
             from app.ops.schedule import EmbeddedScheduler
 
             app.state["scheduler"] = EmbeddedScheduler().start()
 
     async def shutdown(app: Litestar) -> None:
+        app.state["lifespans"] = app.state.get("lifespans", 1) - 1
         scheduler = app.state.get("scheduler")
-        if scheduler is not None:
+        if scheduler is not None and app.state["lifespans"] <= 0:
             scheduler.stop()
+            app.state["scheduler"] = None
 
     return startup, shutdown
 
