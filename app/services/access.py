@@ -24,10 +24,14 @@ S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 def _selects_from(stmt: Select[*tuple[Any, ...]], entity: Any) -> bool:
     table = inspect(entity).selectable
-    if any(from_ is table for from_ in stmt.columns_clause_froms):
+
+    def same(candidate: Any) -> bool:  # the table itself or its ORM-annotated copy, not an alias of it
+        return candidate is table or (candidate.is_derived_from(table) and table.is_derived_from(candidate))
+
+    if any(same(from_) for from_ in stmt.columns_clause_froms):
         return True  # the common case, answered cheaply: the full FROM list below compiles the statement (~0.6 ms)
     return any(
-        candidate is table or (candidate.is_derived_from(table) and table.is_derived_from(candidate))
+        same(candidate)
         for from_ in stmt.get_final_froms()
         for candidate in surface_selectables(from_)  # type: ignore[no-untyped-call]
     )

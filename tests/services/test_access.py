@@ -68,3 +68,8 @@ def test_scoping_an_alias_filters_it_and_a_wrong_statement_is_refused(db_session
         access.scope_items(select(other.number), jtw)  # the alias was not named: refuse, never leak
     with pytest.raises(ValueError):
         access.scope_items(select(func.count(Assignment.id)), jtw)
+    # the entity only in a join is found too (by the full FROM list); an alias of it never stands for it
+    joined = select(Item.number).join(Assignment, Assignment.item_id == Item.id)
+    assert db_session.scalars(access.scope_assignments(joined, jtw)).all() == ["0001"]
+    with pytest.raises(ValueError):
+        access.scope_assignments(select(aliased(Assignment).id), jtw)
