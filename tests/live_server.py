@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -53,11 +54,9 @@ class Server:
         # one client for all polls: httpx.get() builds a client and its TLS context (~25 ms of CPU) each time
         with httpx.Client(timeout=2) as client:
             while time.monotonic() < deadline:
-                try:
+                with contextlib.suppress(httpx.HTTPError):  # not listening yet
                     if client.get(f"{self.base}/health/ready").status_code == 200:
                         return
-                except httpx.HTTPError:
-                    pass
                 if self.process.poll() is not None:
                     raise RuntimeError(self.log.read_text()[-3000:])
                 time.sleep(0.05)

@@ -73,11 +73,15 @@ def refresh(session: Session, item_ids: Iterable[int] | None = None) -> int:
     return total
 
 
+def _differs(items: Table, values: dict[str, Any]) -> Any:
+    """The stored columns differ from the computed values."""
+    return or_(*(items.c[name].is_distinct_from(value) for name, value in values.items()))
+
+
 def _update_of_changed() -> Update:
     items = table_of(Item)
     values = computed(items)
-    changed = or_(*(items.c[name].is_distinct_from(value) for name, value in values.items()))
-    return update(items).where(changed).values(**values)
+    return update(items).where(_differs(items, values)).values(**values)
 
 
 @cache
@@ -95,8 +99,7 @@ def _update_some() -> Update:
 def mismatches(session: Session, limit: int = 20) -> list[int]:
     """Items whose stored columns differ from their assignments (for `jianti db check`)."""
     items = table_of(Item)
-    values = computed(items)
-    differs = or_(*(items.c[name].is_distinct_from(value) for name, value in values.items()))
+    differs = _differs(items, computed(items))
     return list(session.scalars(select(items.c.id).where(differs).order_by(items.c.id).limit(limit)))
 
 

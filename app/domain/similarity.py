@@ -138,6 +138,30 @@ def quick_score(
     return dot / (query_norm * document_norm)
 
 
+def best_matches(
+    query: Mapping[str, int],
+    query_norm: float,
+    candidates: Iterable[tuple[int, Mapping[str, int], float]],
+    idfs: Mapping[str, float],
+    idf_squared: Mapping[str, float],
+    *,
+    min_score: float,
+    limit: int,
+) -> list[tuple[int, Scored]]:
+    """cosine() of the query with each candidate (key, vector, norm) that scores min_score or more,
+    best first, ties by key. A candidate clearly below (quick_score under min_score - 0.001, which
+    cannot round up to it) is dropped before its shared terms are ranked."""
+    found = []
+    for key, document, document_norm in candidates:
+        if quick_score(query, document, idf_squared, query_norm, document_norm) < min_score - 0.001:
+            continue
+        scored = cosine(query, document, idfs, query_norm=query_norm, document_norm=document_norm)
+        if scored.score >= min_score and scored.score > 0:
+            found.append((key, scored))
+    found.sort(key=lambda pair: (-pair[1].score, pair[0]))
+    return found[:limit]
+
+
 def query_weights(query: Mapping[str, int], idfs: Mapping[str, float]) -> dict[str, int]:
     """Integer weights for the candidate search in SQL (integers: SQLite and PostgreSQL sum them alike)."""
     return {t: max(1, round(w * idfs.get(t, 1.0) ** 2)) for t, w in query.items()}
@@ -215,23 +239,19 @@ class TextIndex:
                 if other != key:
                     sums[other] += weights[term] * self.vectors[other][term]
         best = sorted(sums, key=lambda other: (-sums[other], other))[:pool]
-        own_norm = self._norm(key, idfs)
-        found = []
-        for other in best:
-            document, document_norm = self.vectors[other], self._norm(other, idfs)
-            if quick_score(vector, document, self._squared, own_norm, document_norm) < min_score - 0.001:
-                continue  # clearly below (as in the stored bulk search): no shared terms to rank
-            scored = cosine(vector, document, idfs, query_norm=own_norm, document_norm=document_norm)
-            if scored.score >= min_score and scored.score > 0:
-                found.append((other, scored))
-        found.sort(key=lambda pair: (-pair[1].score, pair[0]))
-        return found[:limit]
+        self._prepare(idfs)
+        candidates = ((other, self.vectors[other], self._norm(other)) for other in best)
+        return best_matches(vector, self._norm(key), candidates, idfs, self._squared, min_score=min_score, limit=limit)
 
-    def _norm(self, key: int, idfs: Mapping[str, float]) -> float:
+    def _prepare(self, idfs: Mapping[str, float]) -> None:
+        """Norms and squared IDFs are kept for the idfs last searched with (not changed in place)."""
         if idfs is not self._idfs:
             self._idfs, self._norms = idfs, {}
             self._squared = {term: value * value for term, value in idfs.items()}
+
+    def _norm(self, key: int) -> float:
         known = self._norms.get(key)
         if known is None:
-            known = self._norms[key] = norm(self.vectors[key], idfs)
+            assert self._idfs is not None  # _prepare() came first
+            known = self._norms[key] = norm(self.vectors[key], self._idfs)
         return known

@@ -391,17 +391,12 @@ def bulk_search(
     idf_squared = {t: value * value for t, value in all_idfs.items()}
     results: dict[int, list[SimilarItem]] = {}
     for key, found in pools.items():
-        hits = []
+        candidates = ((item_id, stored.get(item_id, {}), norms.get(item_id, 0.0)) for item_id in found)
         own_norm = domain.norm(vectors[key], all_idfs)
-        for item_id in found:
-            document, document_norm = stored.get(item_id, {}), norms.get(item_id, 0.0)
-            if domain.quick_score(vectors[key], document, idf_squared, own_norm, document_norm) < min_score - 0.001:
-                continue  # clearly below: skip the shared terms and their sorting
-            scored = domain.cosine(vectors[key], document, all_idfs, query_norm=own_norm, document_norm=document_norm)
-            if scored.score >= min_score and scored.score > 0:
-                hits.append(SimilarItem(item_id, scored.score, scored.shared_terms))
-        hits.sort(key=lambda similar: (-similar.score, similar.item_id))
-        results[key] = hits[:limit]
+        best = domain.best_matches(
+            vectors[key], own_norm, candidates, all_idfs, idf_squared, min_score=min_score, limit=limit
+        )
+        results[key] = [SimilarItem(item_id, scored.score, scored.shared_terms) for item_id, scored in best]
     return results
 
 

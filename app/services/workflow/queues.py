@@ -127,9 +127,14 @@ def _queue(key: str) -> Queue:
     return next(q for q in DEPARTMENT_QUEUES if q.key == key)
 
 
+def _own_assignments(actor: Actor) -> Select[Any]:
+    """The actor's own department's assignments with their items, scoped first."""
+    return access.scope_assignments(select(Assignment).join(Item, Item.id == Assignment.item_id), actor)
+
+
 def inbox_statement(actor: Actor, filters: dict[str, Any] | Any, today: date) -> Select[Any]:
     """The actor's own department's assignments (scoped first), narrowed by the inbox filters."""
-    stmt = access.scope_assignments(select(Assignment).join(Item, Item.id == Assignment.item_id), actor)
+    stmt = _own_assignments(actor)
     if filters.get("queue"):
         stmt = stmt.where(_queue(filters["queue"]).condition(today))
     elif not filters.get("finished") and not filters.get("state"):
@@ -174,10 +179,8 @@ def department_counts(session: Session, actor: Actor, today: date) -> dict[str, 
     """Queue key -> how many of the department's assignments are in it (one query for all queues:
     the counts are on every page of a department user, in the navigation badge)."""
     own = queues_for(actor)
-    scoped = access.scope_assignments(select(Assignment.id).join(Item, Item.id == Assignment.item_id), actor)
-    totals = session.execute(
-        scoped.with_only_columns(*(func.count(case((q.condition(today), Assignment.id))) for q in own))
-    ).one()
+    counts = (func.count(case((q.condition(today), Assignment.id))) for q in own)
+    totals = session.execute(_own_assignments(actor).with_only_columns(*counts)).one()
     return {q.key: int(total) for q, total in zip(own, totals, strict=True)}
 
 
